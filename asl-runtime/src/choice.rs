@@ -1,0 +1,1 @@
+//! Choice rule operators (placeholder: being written).

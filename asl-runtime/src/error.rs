@@ -1,0 +1,38 @@
+//! Errors raised while a state runs.
+
+use std::borrow::Cow;
+use std::fmt;
+
+/// An error raised inside a state: AWS's error name and cause text.
+///
+/// Runtime failures (bad paths, bad intrinsic arguments) carry only the part of the cause that
+/// is specific to them; the driver prefixes `An error occurred while executing the state '<S>'
+/// (entered at the event id #<n>). ` for `States.Runtime`, as AWS does (ASL-SUB-29).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct StateError {
+    pub error: Cow<'static, str>,
+    pub cause: Option<String>,
+}
+
+impl StateError {
+    pub fn new(error: impl Into<Cow<'static, str>>, cause: impl Into<String>) -> Self {
+        StateError { error: error.into(), cause: Some(cause.into()) }
+    }
+
+    /// `States.Runtime`: uncatchable, never retried (ASL-ERR-15).
+    pub fn runtime(cause: impl Into<String>) -> Self {
+        StateError::new("States.Runtime", cause)
+    }
+}
+
+impl fmt::Display for StateError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.error)?;
+        if let Some(c) = &self.cause {
+            write!(f, ": {c}")?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for StateError {}

@@ -1,0 +1,1 @@
+//! The 18 intrinsic functions (placeholder: being written).

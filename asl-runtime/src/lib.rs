@@ -1,0 +1,32 @@
+//! The runtime that machines compiled by `asl` call: data flow (paths, payload templates,
+//! intrinsics), Choice helpers, retries and catchers, waits, Parallel/Map fan-out, the context
+//! object. Generated code reaches it through [`__private`].
+
+pub mod choice;
+pub mod error;
+pub mod intrinsics;
+pub mod path;
+pub mod template;
+pub mod timestamp;
+
+pub use error::StateError;
+pub use serde_json::{Value, json};
+
+#[cfg(feature = "macros")]
+pub use asl_macros::asl;
+
+/// What a path or intrinsic is evaluated against.
+#[derive(Clone, Copy, Debug)]
+pub struct Env<'a> {
+    /// `$`: the state's data at this point of the pipeline.
+    pub input: &'a Value,
+    /// `$$`: the context object (ASL-CTX).
+    pub context: &'a Value,
+    /// `$name`: workflow variables visible here, if any.
+    pub vars: Option<&'a serde_json::Map<String, Value>>,
+}
+
+#[doc(hidden)]
+pub mod __private {
+    pub use asl_syntax;
+}

@@ -1,0 +1,1 @@
+//! JSONPath evaluation (placeholder: being written).

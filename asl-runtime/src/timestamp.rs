@@ -1,0 +1,1 @@
+//! ASL timestamps (placeholder: being written).

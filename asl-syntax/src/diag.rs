@@ -1,0 +1,231 @@
+//! Diagnostics: what the front end reports, shaped like AWS's
+//! `ValidateStateMachineDefinition` answer (ASL-VAPI-02) plus a span for rustc-style rendering.
+
+use crate::span::Span;
+use std::fmt;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Severity {
+    Error,
+    Warning,
+}
+
+impl Severity {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Error => "ERROR",
+            Severity::Warning => "WARNING",
+        }
+    }
+}
+
+/// Diagnostic codes. The first group are AWS's own (ASL-VAPI-03/04), so a report can be diffed
+/// against what AWS answers; the `Asl*` group are checks AWS does not make.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Code {
+    InvalidJsonDescription,
+    MissingDescription,
+    SchemaValidationFailed,
+    InvalidResource,
+    MissingEndState,
+    DuplicateStateName,
+    InvalidStateName,
+    DuplicateLabelName,
+    InvalidLabelName,
+    MissingTransitionTarget,
+    TooDeeplyNested,
+    // AWS warnings (ASL-VAL-28)
+    NoDollar,
+    NoPath,
+    PassResultIsStatic,
+    // Checks of our own.
+    /// A Choice comparison whose literal operand has the wrong JSON type or form.
+    AslOperandType,
+    /// `And`/`Or` with a single member: legal, but almost certainly a mistake.
+    AslSingleOperand,
+    /// Two state names that become the same Rust identifier.
+    AslIdentCollision,
+    /// A comparison that can never be true (e.g. `NumericEquals` on a path whose value is
+    /// pinned by an earlier `IsString` in the same `And`).
+    AslDeadRule,
+    /// A Task state name that cannot become a Rust method name.
+    AslBadIdent,
+}
+
+impl Code {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Code::InvalidJsonDescription => "INVALID_JSON_DESCRIPTION",
+            Code::MissingDescription => "MISSING_DESCRIPTION",
+            Code::SchemaValidationFailed => "SCHEMA_VALIDATION_FAILED",
+            Code::InvalidResource => "INVALID_RESOURCE",
+            Code::MissingEndState => "MISSING_END_STATE",
+            Code::DuplicateStateName => "DUPLICATE_STATE_NAME",
+            Code::InvalidStateName => "INVALID_STATE_NAME",
+            Code::DuplicateLabelName => "DUPLICATE_LABEL_NAME",
+            Code::InvalidLabelName => "INVALID_LABEL_NAME",
+            Code::MissingTransitionTarget => "MISSING_TRANSITION_TARGET",
+            Code::TooDeeplyNested => "TOO_DEEPLY_NESTED",
+            Code::NoDollar => "NO_DOLLAR",
+            Code::NoPath => "NO_PATH",
+            Code::PassResultIsStatic => "PASS_RESULT_IS_STATIC",
+            Code::AslOperandType => "ASL_OPERAND_TYPE",
+            Code::AslSingleOperand => "ASL_SINGLE_OPERAND",
+            Code::AslIdentCollision => "ASL_IDENT_COLLISION",
+            Code::AslDeadRule => "ASL_DEAD_RULE",
+            Code::AslBadIdent => "ASL_BAD_IDENT",
+        }
+    }
+
+    /// Whether AWS itself reports this code.
+    pub fn is_aws(self) -> bool {
+        !self.as_str().starts_with("ASL_")
+    }
+}
+
+impl fmt::Display for Code {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// One problem found in a definition.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Diagnostic {
+    pub severity: Severity,
+    pub code: Code,
+    /// Lower-case, terse, no trailing period (rustc style).
+    pub message: String,
+    /// Where to underline. [`Span::DUMMY`] when the problem has no single place.
+    pub span: Span,
+    /// JSON-pointer-like location as AWS writes it (`/States/A/Next`, `/States/C/Choices[0]`),
+    /// empty when there is none.
+    pub pointer: String,
+    /// Secondary locations ("first defined here").
+    pub notes: Vec<(Span, String)>,
+    /// A suggestion shown as `help:`.
+    pub help: Option<String>,
+}
+
+impl Diagnostic {
+    pub fn error(code: Code, message: impl Into<String>, span: Span) -> Self {
+        Diagnostic {
+            severity: Severity::Error,
+            code,
+            message: message.into(),
+            span,
+            pointer: String::new(),
+            notes: Vec::new(),
+            help: None,
+        }
+    }
+
+    pub fn warning(code: Code, message: impl Into<String>, span: Span) -> Self {
+        Diagnostic {
+            severity: Severity::Warning,
+            ..Diagnostic::error(code, message, span)
+        }
+    }
+
+    pub fn with_pointer(mut self, pointer: impl Into<String>) -> Self {
+        self.pointer = pointer.into();
+        self
+    }
+
+    pub fn with_note(mut self, span: Span, note: impl Into<String>) -> Self {
+        self.notes.push((span, note.into()));
+        self
+    }
+
+    pub fn with_help(mut self, help: impl Into<String>) -> Self {
+        self.help = Some(help.into());
+        self
+    }
+
+    pub fn is_error(&self) -> bool {
+        self.severity == Severity::Error
+    }
+}
+
+impl fmt::Display for Diagnostic {
+    /// `CODE: message at /pointer`, the form AWS uses in `InvalidDefinition` messages.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.code, self.message)?;
+        if !self.pointer.is_empty() {
+            write!(f, " at {}", self.pointer)?;
+        }
+        Ok(())
+    }
+}
+
+/// An accumulator: every pass pushes here and keeps going (serde_derive's `Ctxt`).
+#[derive(Clone, Debug, Default)]
+pub struct Diagnostics {
+    list: Vec<Diagnostic>,
+}
+
+/// Diagnostics past this many are dropped (with a final note), so a pathological 1 MB input
+/// cannot produce a report larger than itself.
+pub const MAX_DIAGNOSTICS: usize = 500;
+
+impl Diagnostics {
+    pub fn push(&mut self, d: Diagnostic) {
+        if self.list.len() < MAX_DIAGNOSTICS {
+            self.list.push(d);
+        }
+    }
+
+    pub fn extend(&mut self, other: Diagnostics) {
+        for d in other.list {
+            self.push(d);
+        }
+    }
+
+    pub fn has_errors(&self) -> bool {
+        self.list.iter().any(Diagnostic::is_error)
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.list.is_empty()
+    }
+
+    pub fn len(&self) -> usize {
+        self.list.len()
+    }
+
+    pub fn iter(&self) -> std::slice::Iter<'_, Diagnostic> {
+        self.list.iter()
+    }
+
+    pub fn errors(&self) -> impl Iterator<Item = &Diagnostic> {
+        self.list.iter().filter(|d| d.is_error())
+    }
+
+    pub fn into_vec(self) -> Vec<Diagnostic> {
+        self.list
+    }
+
+    /// Orders diagnostics by position (then code), keeping the order of equal ones, so output is
+    /// stable and reads top to bottom.
+    pub fn sort(&mut self) {
+        self.list.sort_by_key(|d| (d.span.is_dummy(), d.span.lo, d.code));
+    }
+}
+
+impl IntoIterator for Diagnostics {
+    type Item = Diagnostic;
+    type IntoIter = std::vec::IntoIter<Diagnostic>;
+    fn into_iter(self) -> Self::IntoIter {
+        self.list.into_iter()
+    }
+}
+
+/// Escapes a JSON-pointer segment. AWS writes state names raw (`/States/My State/Next`), so only
+/// `/` and `~` are escaped, as RFC 6901 requires.
+pub fn escape_pointer(seg: &str) -> String {
+    if seg.contains(['/', '~']) {
+        seg.replace('~', "~0").replace('/', "~1")
+    } else {
+        seg.to_string()
+    }
+}

@@ -1,0 +1,3 @@
+//! Intrinsic function calls `States.Xxx(...)` (ASL-FN-*).
+//!
+//! PLACEHOLDER: being written.

@@ -1,0 +1,3 @@
+//! JSONata expressions (`{% … %}`, ASL-JA-*).
+//!
+//! PLACEHOLDER: being written.
