@@ -1,8 +1,153 @@
-//! The asl compiler.
+//! The asl compiler: Amazon States Language definitions to Rust.
+//!
+//! One pipeline (read → parse → check → emit) behind three front doors: the `asl!` macro
+//! ([`expand`]), build scripts ([`Builder`]) and the `asl` CLI. The front end lives in
+//! [`asl_syntax`]; this crate turns its checked AST into tokens.
+
+mod builder;
+mod emit;
+mod expand;
+pub mod read;
+
+pub use builder::{BuildError, Builder, compile_dir};
+pub use expand::{CallSite, expand_with};
+
+use asl_syntax::Checked;
+use asl_syntax::ast::Machine;
+use asl_syntax::diag::{Diagnostic, Diagnostics};
+use asl_syntax::source::Source;
 use proc_macro2::TokenStream;
 
-/// Expands the input of `asl!`.
+/// Expands the input of `asl!` (resolving `file "…"` against the manifest directory).
 pub fn expand(input: TokenStream) -> TokenStream {
-    let _ = input;
-    TokenStream::new()
+    expand_with(input, &CallSite::default())
+}
+
+/// A machine after the front end.
+pub struct Compiled {
+    pub name: String,
+    pub machine: Option<Machine>,
+    pub diagnostics: Diagnostics,
+    /// The definition as compact JSON.
+    pub definition_json: String,
+}
+
+impl Compiled {
+    fn from_checked(name: String, checked: Checked, definition_json: String) -> Self {
+        let mut diagnostics = checked.diagnostics;
+        if let Some(m) = &checked.machine {
+            for d in codegen_checks(m) {
+                diagnostics.push(d);
+            }
+        }
+        Compiled {
+            name,
+            machine: checked.machine,
+            diagnostics,
+            definition_json,
+        }
+    }
+
+    /// Reads, parses and checks definition text.
+    pub fn from_source(name: String, src: &Source, opts: &asl_syntax::CheckOptions) -> Self {
+        let checked = asl_syntax::compile_source(src, opts);
+        let json = compact_json(&src.text);
+        Compiled::from_checked(name, checked, json)
+    }
+
+    pub fn has_errors(&self) -> bool {
+        self.diagnostics.has_errors()
+    }
+}
+
+/// Rules of the Rust mapping itself: each Task state becomes one handler method, so two Task
+/// states whose names convert to the same method name cannot both be bound.
+pub fn codegen_checks(m: &Machine) -> Vec<Diagnostic> {
+    use asl_syntax::ast::StateKind;
+    use asl_syntax::diag::Code;
+    let mut seen: Vec<(String, &asl_syntax::ast::State)> = Vec::new();
+    let mut out = Vec::new();
+    for s in m.all_states() {
+        if !matches!(s.kind, StateKind::Task(_)) {
+            continue;
+        }
+        let method = asl_syntax::ident::method_name(&s.name.value);
+        if let Some((_, first)) = seen.iter().find(|(n, _)| *n == method) {
+            out.push(
+                Diagnostic::error(
+                    Code::AslIdentCollision,
+                    format!(
+                        "Task states \"{}\" and \"{}\" would both be handled by the method `{method}`",
+                        first.name.value, s.name.value
+                    ),
+                    s.name.span,
+                )
+                .with_pointer(s.pointer.clone())
+                .with_note(first.name.span, "the other Task state is defined here")
+                .with_help("rename one of the states so their handler methods differ"),
+            );
+        } else {
+            seen.push((method, s));
+        }
+    }
+    out
+}
+
+/// The definition re-serialised compactly (empty when it is not JSON).
+fn compact_json(text: &str) -> String {
+    serde_json::from_str::<serde_json::Value>(text)
+        .map(|v| v.to_string())
+        .unwrap_or_default()
+}
+
+/// One diagnostic for a `compile_error!` message: `CODE: message at /pointer`, then
+/// `--> file:line:col` and an excerpt (rustc adds the leading `error: `).
+pub fn render_for_macro(src: &Source, d: &Diagnostic) -> String {
+    let mut one = Diagnostics::default();
+    one.push(d.clone());
+    let full = render(src, &one);
+    let rest = full.split_once('\n').map_or("", |(_, r)| r);
+    format!("{d}\n{}", rest.trim_end())
+}
+
+/// Diagnostics as rustc-style text (no color).
+pub fn render(src: &Source, diags: &Diagnostics) -> String {
+    let mut out = String::new();
+    for d in diags.iter() {
+        let kind = if d.is_error() { "error" } else { "warning" };
+        out.push_str(&format!("{kind}[{}]: {}\n", d.code, d.message));
+        if !d.span.is_dummy() || d.span.hi > 0 {
+            let lc = src.line_col(d.span.lo as usize);
+            let end = src.line_col((d.span.hi as usize).max(d.span.lo as usize + 1) - 1);
+            let width = lc.line.to_string().len();
+            let pad = " ".repeat(width);
+            let line = src.line(lc.line);
+            let carets = if end.line == lc.line {
+                end.col + 1 - lc.col
+            } else {
+                line.chars().count() + 1 - lc.col
+            };
+            out.push_str(&format!("{pad}--> {}:{}:{}\n", src.name, lc.line, lc.col));
+            out.push_str(&format!("{pad} |\n{} | {line}\n", lc.line));
+            out.push_str(&format!(
+                "{pad} | {}{}\n",
+                " ".repeat(lc.col - 1),
+                "^".repeat(carets.max(1))
+            ));
+        }
+        if !d.pointer.is_empty() {
+            out.push_str(&format!("  = note: at {}\n", d.pointer));
+        }
+        for (s, note) in &d.notes {
+            let lc = src.line_col(s.lo as usize);
+            out.push_str(&format!(
+                "  = note: {note} ({}:{}:{})\n",
+                src.name, lc.line, lc.col
+            ));
+        }
+        if let Some(h) = &d.help {
+            out.push_str(&format!("  = help: {h}\n"));
+        }
+    }
+    out
 }

@@ -16,7 +16,10 @@ pub struct StateError {
 
 impl StateError {
     pub fn new(error: impl Into<Cow<'static, str>>, cause: impl Into<String>) -> Self {
-        StateError { error: error.into(), cause: Some(cause.into()) }
+        StateError {
+            error: error.into(),
+            cause: Some(cause.into()),
+        }
     }
 
     /// `States.Runtime`: uncatchable, never retried (ASL-ERR-15).

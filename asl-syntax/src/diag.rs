@@ -208,7 +208,8 @@ impl Diagnostics {
     /// Orders diagnostics by position (then code), keeping the order of equal ones, so output is
     /// stable and reads top to bottom.
     pub fn sort(&mut self) {
-        self.list.sort_by_key(|d| (d.span.is_dummy(), d.span.lo, d.code));
+        self.list
+            .sort_by_key(|d| (d.span.is_dummy(), d.span.lo, d.code));
     }
 }
 

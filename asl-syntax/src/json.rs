@@ -140,8 +140,12 @@ pub fn check_duplicate_keys(members: &[Member], diags: &mut Diagnostics) {
     for (i, m) in members.iter().enumerate() {
         if let Some(first) = members[..i].iter().find(|p| p.key == m.key) {
             diags.push(
-                Diagnostic::error(Code::SchemaValidationFailed, format!("duplicate key '{}'", m.key), m.key_span)
-                    .with_note(first.key_span, "first defined here"),
+                Diagnostic::error(
+                    Code::SchemaValidationFailed,
+                    format!("duplicate key '{}'", m.key),
+                    m.key_span,
+                )
+                .with_note(first.key_span, "first defined here"),
             );
         }
     }
@@ -171,7 +175,11 @@ pub fn parse_text(text: &str, diags: &mut Diagnostics) -> Option<Value> {
     p.skip_ws();
     if p.pos != p.src.len() {
         let at = p.pos;
-        p.err(at, at + 1, "unexpected trailing characters after the JSON value");
+        p.err(
+            at,
+            at + 1,
+            "unexpected trailing characters after the JSON value",
+        );
         return None;
     }
     Some(v)
@@ -216,7 +224,9 @@ impl TextParser<'_, '_> {
             let at = self.pos;
             self.diags.push(Diagnostic::error(
                 Code::TooDeeplyNested,
-                format!("the definition nests arrays and objects more than {MAX_DEPTH} levels deep"),
+                format!(
+                    "the definition nests arrays and objects more than {MAX_DEPTH} levels deep"
+                ),
                 Span::new(at as u32, at as u32 + 1),
             ));
             return None;
@@ -233,8 +243,16 @@ impl TextParser<'_, '_> {
             Some(b'n') => self.keyword("null", Kind::Null)?,
             _ => {
                 let found = self.describe_here();
-                let end = self.pos + self.text[self.pos..].chars().next().map_or(0, char::len_utf8);
-                self.err(self.pos, end, format!("expected a JSON value, found {found}"));
+                let end = self.pos
+                    + self.text[self.pos..]
+                        .chars()
+                        .next()
+                        .map_or(0, char::len_utf8);
+                self.err(
+                    self.pos,
+                    end,
+                    format!("expected a JSON value, found {found}"),
+                );
                 return None;
             }
         };
@@ -251,7 +269,11 @@ impl TextParser<'_, '_> {
                 .position(|b| !b.is_ascii_alphanumeric())
                 .map_or(self.src.len(), |n| self.pos + n);
             let found = String::from_utf8_lossy(&self.src[self.pos..end]).into_owned();
-            self.err(self.pos, end, format!("expected a JSON value, found '{found}'"));
+            self.err(
+                self.pos,
+                end,
+                format!("expected a JSON value, found '{found}'"),
+            );
             None
         }
     }
@@ -296,7 +318,11 @@ impl TextParser<'_, '_> {
                 i += 1;
             }
             if d == i {
-                self.err(start, i + 1, "invalid number: expected digits in the exponent");
+                self.err(
+                    start,
+                    i + 1,
+                    "invalid number: expected digits in the exponent",
+                );
                 return None;
             }
         }
@@ -353,7 +379,9 @@ impl TextParser<'_, '_> {
                                     self.pos += 2;
                                     let lo = self.hex4(esc)?;
                                     if (0xDC00..0xE000).contains(&lo) {
-                                        char::from_u32(0x10000 + ((hi - 0xD800) << 10) + (lo - 0xDC00))
+                                        char::from_u32(
+                                            0x10000 + ((hi - 0xD800) << 10) + (lo - 0xDC00),
+                                        )
                                     } else {
                                         None
                                     }
@@ -369,7 +397,11 @@ impl TextParser<'_, '_> {
                                     continue;
                                 }
                                 None => {
-                                    self.err(esc, self.pos, "invalid unicode escape (unpaired surrogate)");
+                                    self.err(
+                                        esc,
+                                        self.pos,
+                                        "invalid unicode escape (unpaired surrogate)",
+                                    );
                                     return None;
                                 }
                             }
@@ -384,7 +416,11 @@ impl TextParser<'_, '_> {
                     out.push(c);
                 }
                 Some(_) => {
-                    self.err(self.pos, self.pos + 1, "control character in string must be escaped");
+                    self.err(
+                        self.pos,
+                        self.pos + 1,
+                        "control character in string must be escaped",
+                    );
                     return None;
                 }
             }
@@ -402,7 +438,11 @@ impl TextParser<'_, '_> {
                 Some(v)
             }
             None => {
-                self.err(esc, (self.pos + 4).min(self.src.len()), "invalid unicode escape");
+                self.err(
+                    esc,
+                    (self.pos + 4).min(self.src.len()),
+                    "invalid unicode escape",
+                );
                 None
             }
         }
@@ -415,7 +455,10 @@ impl TextParser<'_, '_> {
         self.skip_ws();
         if self.peek() == Some(b']') {
             self.pos += 1;
-            return Some(Value::new(Kind::Array(items), Span::new(start as u32, self.pos as u32)));
+            return Some(Value::new(
+                Kind::Array(items),
+                Span::new(start as u32, self.pos as u32),
+            ));
         }
         loop {
             items.push(self.value(depth + 1)?);
@@ -424,11 +467,18 @@ impl TextParser<'_, '_> {
                 Some(b',') => self.pos += 1,
                 Some(b']') => {
                     self.pos += 1;
-                    return Some(Value::new(Kind::Array(items), Span::new(start as u32, self.pos as u32)));
+                    return Some(Value::new(
+                        Kind::Array(items),
+                        Span::new(start as u32, self.pos as u32),
+                    ));
                 }
                 _ => {
                     let found = self.describe_here();
-                    self.err(self.pos, self.pos + 1, format!("expected ',' or ']' in array, found {found}"));
+                    self.err(
+                        self.pos,
+                        self.pos + 1,
+                        format!("expected ',' or ']' in array, found {found}"),
+                    );
                     return None;
                 }
             }
@@ -442,13 +492,20 @@ impl TextParser<'_, '_> {
         self.skip_ws();
         if self.peek() == Some(b'}') {
             self.pos += 1;
-            return Some(Value::new(Kind::Object(members), Span::new(start as u32, self.pos as u32)));
+            return Some(Value::new(
+                Kind::Object(members),
+                Span::new(start as u32, self.pos as u32),
+            ));
         }
         loop {
             self.skip_ws();
             if self.peek() != Some(b'"') {
                 let found = self.describe_here();
-                self.err(self.pos, self.pos + 1, format!("expected a string key in object, found {found}"));
+                self.err(
+                    self.pos,
+                    self.pos + 1,
+                    format!("expected a string key in object, found {found}"),
+                );
                 return None;
             }
             let kstart = self.pos;
@@ -457,23 +514,38 @@ impl TextParser<'_, '_> {
             self.skip_ws();
             if self.peek() != Some(b':') {
                 let found = self.describe_here();
-                self.err(self.pos, self.pos + 1, format!("expected ':' after object key, found {found}"));
+                self.err(
+                    self.pos,
+                    self.pos + 1,
+                    format!("expected ':' after object key, found {found}"),
+                );
                 return None;
             }
             self.pos += 1;
             let value = self.value(depth + 1)?;
-            members.push(Member { key, key_span, value });
+            members.push(Member {
+                key,
+                key_span,
+                value,
+            });
             self.skip_ws();
             match self.peek() {
                 Some(b',') => self.pos += 1,
                 Some(b'}') => {
                     self.pos += 1;
                     check_duplicate_keys(&members, self.diags);
-                    return Some(Value::new(Kind::Object(members), Span::new(start as u32, self.pos as u32)));
+                    return Some(Value::new(
+                        Kind::Object(members),
+                        Span::new(start as u32, self.pos as u32),
+                    ));
                 }
                 _ => {
                     let found = self.describe_here();
-                    self.err(self.pos, self.pos + 1, format!("expected ',' or '}}' in object, found {found}"));
+                    self.err(
+                        self.pos,
+                        self.pos + 1,
+                        format!("expected ',' or '}}' in object, found {found}"),
+                    );
                     return None;
                 }
             }
@@ -514,7 +586,13 @@ mod tests {
     fn duplicate_keys_are_errors() {
         let (_, d) = read(r#"{"a": 1, "b": 2, "a": 3}"#);
         assert_eq!(d.len(), 1);
-        assert!(d.iter().next().unwrap().message.contains("duplicate key 'a'"));
+        assert!(
+            d.iter()
+                .next()
+                .unwrap()
+                .message
+                .contains("duplicate key 'a'")
+        );
     }
 
     #[test]
@@ -534,7 +612,18 @@ mod tests {
 
     #[test]
     fn malformed_inputs_report_errors() {
-        for s in ["{", "{\"a\" 1}", "[1,]", "01", "1.", "\"abc", "tru", "{}x", "-", "\"\\x\""] {
+        for s in [
+            "{",
+            "{\"a\" 1}",
+            "[1,]",
+            "01",
+            "1.",
+            "\"abc",
+            "tru",
+            "{}x",
+            "-",
+            "\"\\x\"",
+        ] {
             let (v, d) = read(s);
             assert!(v.is_none(), "{s}");
             assert!(!d.is_empty(), "{s}");

@@ -3,16 +3,98 @@
 //! paths, intrinsic function calls and JSONata expressions, and every static rule AWS enforces
 //! (plus some it does not), reported as [`diag::Diagnostic`]s.
 //!
-//! ```ignore
+//! ```
 //! let src = asl_syntax::source::Source::new("m.asl.json", r#"{"StartAt":"A","States":{"A":{"Type":"Succeed"}}}"#);
 //! let checked = asl_syntax::compile_source(&src, &Default::default());
 //! assert!(!checked.diagnostics.has_errors());
-//! ```ignore
+//! ```
 
+pub mod ast;
+pub mod check;
 pub mod diag;
+pub mod graph;
+pub mod ident;
 pub mod intrinsic;
 pub mod json;
 pub mod jsonata;
+pub mod jsonata_check;
+pub mod parse;
 pub mod path;
+pub mod render;
 pub mod source;
 pub mod span;
+pub mod template;
+pub mod timestamp;
+
+use ast::{Machine, MachineType};
+use diag::Diagnostics;
+
+/// What the front end produces: the AST (when the definition could be read at all) and every
+/// diagnostic, errors and warnings, sorted by position.
+#[derive(Debug)]
+pub struct Checked {
+    pub machine: Option<Machine>,
+    pub diagnostics: Diagnostics,
+}
+
+impl Checked {
+    /// The machine, if there are no errors.
+    pub fn ok(&self) -> Option<&Machine> {
+        if self.diagnostics.has_errors() {
+            None
+        } else {
+            self.machine.as_ref()
+        }
+    }
+}
+
+/// Front-end options.
+#[derive(Clone, Debug, Default)]
+pub struct CheckOptions {
+    /// Standard (default) or Express: Express forbids `.sync`, `.waitForTaskToken`,
+    /// activities and Distributed Map (ASL-VAL-25).
+    pub machine_type: MachineType,
+}
+
+/// Parses and checks an already-read definition.
+pub fn compile_value(
+    value: &json::Value,
+    opts: &CheckOptions,
+    mut diagnostics: Diagnostics,
+) -> Checked {
+    let popts = parse::Options {
+        machine_type: opts.machine_type,
+    };
+    let machine = parse::parse_machine(value, &popts, &mut diagnostics);
+    if let Some(m) = &machine {
+        check::check_machine(m, opts.machine_type, &mut diagnostics);
+    }
+    diagnostics.sort();
+    Checked {
+        machine,
+        diagnostics,
+    }
+}
+
+/// Reads, parses and checks definition text.
+pub fn compile_source(src: &source::Source, opts: &CheckOptions) -> Checked {
+    let mut diagnostics = Diagnostics::default();
+    if src.text.trim().is_empty() {
+        diagnostics.push(diag::Diagnostic::error(
+            diag::Code::MissingDescription,
+            "the definition is empty",
+            span::Span::DUMMY,
+        ));
+        return Checked {
+            machine: None,
+            diagnostics,
+        };
+    }
+    match json::parse_text(&src.text, &mut diagnostics) {
+        Some(v) => compile_value(&v, opts, diagnostics),
+        None => Checked {
+            machine: None,
+            diagnostics,
+        },
+    }
+}

@@ -47,12 +47,19 @@ impl Source {
 
     /// The text of a 1-based line, without its newline.
     pub fn line(&self, line: usize) -> &str {
-        let start = self.line_starts.get(line - 1).copied().unwrap_or(self.text.len());
+        let start = self
+            .line_starts
+            .get(line - 1)
+            .copied()
+            .unwrap_or(self.text.len());
         let end = self
             .line_starts
             .get(line)
             .map_or(self.text.len(), |&e| e.saturating_sub(1));
-        self.text.get(start..end.max(start)).unwrap_or("").trim_end_matches('\r')
+        self.text
+            .get(start..end.max(start))
+            .unwrap_or("")
+            .trim_end_matches('\r')
     }
 
     pub fn snippet(&self, span: Span) -> &str {

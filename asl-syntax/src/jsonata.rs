@@ -1,3 +1,0 @@
-//! JSONata expressions (`{% … %}`, ASL-JA-*).
-//!
-//! PLACEHOLDER: being written.
