@@ -130,12 +130,9 @@ pub fn expand_with(input: TokenStream, call_site: &CallSite) -> TokenStream {
                     diagnostics: diags,
                 },
             };
-            let errors = token_errors(&checked.diagnostics, &src);
-            (
-                Compiled::from_checked(name.to_string(), checked, json),
-                errors,
-                None,
-            )
+            let compiled = Compiled::from_checked(name.to_string(), checked, json);
+            let errors = token_errors(&compiled.diagnostics, &src);
+            (compiled, errors, None)
         }
         Body::Str(lit) => {
             let src = Source::new("<string literal>", lit.value());

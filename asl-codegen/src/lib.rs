@@ -63,34 +63,23 @@ impl Compiled {
 /// Rules of the Rust mapping itself: each Task state becomes one handler method, so two Task
 /// states whose names convert to the same method name cannot both be bound.
 pub fn codegen_checks(m: &Machine) -> Vec<Diagnostic> {
-    use asl_syntax::ast::StateKind;
     use asl_syntax::diag::Code;
-    let mut seen: Vec<(String, &asl_syntax::ast::State)> = Vec::new();
-    let mut out = Vec::new();
-    for s in m.all_states() {
-        if !matches!(s.kind, StateKind::Task(_)) {
-            continue;
-        }
-        let method = asl_syntax::ident::method_name(&s.name.value);
-        if let Some((_, first)) = seen.iter().find(|(n, _)| *n == method) {
-            out.push(
-                Diagnostic::error(
-                    Code::AslIdentCollision,
-                    format!(
-                        "Task states \"{}\" and \"{}\" would both be handled by the method `{method}`",
-                        first.name.value, s.name.value
-                    ),
-                    s.name.span,
-                )
-                .with_pointer(s.pointer.clone())
-                .with_note(first.name.span, "the other Task state is defined here")
-                .with_help("rename one of the states so their handler methods differ"),
-            );
-        } else {
-            seen.push((method, s));
-        }
-    }
-    out
+    asl_syntax::ident::method_collisions(m)
+        .into_iter()
+        .map(|(first, second, method)| {
+            Diagnostic::error(
+                Code::AslIdentCollision,
+                format!(
+                    "Task states \"{}\" and \"{}\" would both be handled by the method `{method}`",
+                    first.name.value, second.name.value
+                ),
+                second.name.span,
+            )
+            .with_pointer(second.pointer.clone())
+            .with_note(first.name.span, "the other Task state is defined here")
+            .with_help("rename one of the states so their handler methods differ")
+        })
+        .collect()
 }
 
 /// The definition re-serialised compactly (empty when it is not JSON).
@@ -103,51 +92,12 @@ fn compact_json(text: &str) -> String {
 /// One diagnostic for a `compile_error!` message: `CODE: message at /pointer`, then
 /// `--> file:line:col` and an excerpt (rustc adds the leading `error: `).
 pub fn render_for_macro(src: &Source, d: &Diagnostic) -> String {
-    let mut one = Diagnostics::default();
-    one.push(d.clone());
-    let full = render(src, &one);
+    let full = asl_syntax::render::render_diagnostic(src, d, false);
     let rest = full.split_once('\n').map_or("", |(_, r)| r);
     format!("{d}\n{}", rest.trim_end())
 }
 
 /// Diagnostics as rustc-style text (no color).
 pub fn render(src: &Source, diags: &Diagnostics) -> String {
-    let mut out = String::new();
-    for d in diags.iter() {
-        let kind = if d.is_error() { "error" } else { "warning" };
-        out.push_str(&format!("{kind}[{}]: {}\n", d.code, d.message));
-        if !d.span.is_dummy() || d.span.hi > 0 {
-            let lc = src.line_col(d.span.lo as usize);
-            let end = src.line_col((d.span.hi as usize).max(d.span.lo as usize + 1) - 1);
-            let width = lc.line.to_string().len();
-            let pad = " ".repeat(width);
-            let line = src.line(lc.line);
-            let carets = if end.line == lc.line {
-                end.col + 1 - lc.col
-            } else {
-                line.chars().count() + 1 - lc.col
-            };
-            out.push_str(&format!("{pad}--> {}:{}:{}\n", src.name, lc.line, lc.col));
-            out.push_str(&format!("{pad} |\n{} | {line}\n", lc.line));
-            out.push_str(&format!(
-                "{pad} | {}{}\n",
-                " ".repeat(lc.col - 1),
-                "^".repeat(carets.max(1))
-            ));
-        }
-        if !d.pointer.is_empty() {
-            out.push_str(&format!("  = note: at {}\n", d.pointer));
-        }
-        for (s, note) in &d.notes {
-            let lc = src.line_col(s.lo as usize);
-            out.push_str(&format!(
-                "  = note: {note} ({}:{}:{})\n",
-                src.name, lc.line, lc.col
-            ));
-        }
-        if let Some(h) = &d.help {
-            out.push_str(&format!("  = help: {h}\n"));
-        }
-    }
-    out
+    asl_syntax::render::render(src, diags, false)
 }

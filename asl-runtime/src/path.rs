@@ -402,10 +402,10 @@ fn child<'v>(sel: &Selector, node: &'v Value, root: &'v Value, f: &mut dyn FnMut
             }
         }
         Selector::Index(i) => {
-            if let Value::Array(a) = node {
-                if let Some(k) = effective_index(*i, a.len()) {
-                    f(&a[k])
-                }
+            if let Value::Array(a) = node
+                && let Some(k) = effective_index(*i, a.len())
+            {
+                f(&a[k])
             }
         }
         Selector::Indexes(is) => {
@@ -460,14 +460,14 @@ fn descend<'v>(
             }
         }
         Selector::Names(names) if leaf => {
-            if let Value::Object(m) = node {
-                if names.iter().all(|n| m.contains_key(n.as_ref())) {
-                    let merged: Map<String, Value> = names
-                        .iter()
-                        .filter_map(|n| m.get(n.as_ref()).map(|v| (n.to_string(), v.clone())))
-                        .collect();
-                    out.push(Cow::Owned(Value::Object(merged)));
-                }
+            if let Value::Object(m) = node
+                && names.iter().all(|n| m.contains_key(n.as_ref()))
+            {
+                let merged: Map<String, Value> = names
+                    .iter()
+                    .filter_map(|n| m.get(n.as_ref()).map(|v| (n.to_string(), v.clone())))
+                    .collect();
+                out.push(Cow::Owned(Value::Object(merged)));
             }
         }
         _ => child(sel, node, root, &mut |v| out.push(Cow::Borrowed(v))),

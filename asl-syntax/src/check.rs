@@ -274,15 +274,16 @@ impl Checker<'_> {
                 s.pointer.clone(),
             );
         }
-        if let Some(b) = &m.item_batcher {
-            if b.max_items_per_batch.is_none() && b.max_input_bytes_per_batch.is_none() {
-                self.err(
-                    Code::SchemaValidationFailed,
-                    "'ItemBatcher' must set 'MaxItemsPerBatch' or 'MaxInputBytesPerBatch'",
-                    b.span,
-                    format!("{}/ItemBatcher", s.pointer),
-                );
-            }
+        if let Some(b) = &m.item_batcher
+            && b.max_items_per_batch.is_none()
+            && b.max_input_bytes_per_batch.is_none()
+        {
+            self.err(
+                Code::SchemaValidationFailed,
+                "'ItemBatcher' must set 'MaxItemsPerBatch' or 'MaxInputBytesPerBatch'",
+                b.span,
+                format!("{}/ItemBatcher", s.pointer),
+            );
         }
         if let Some(w) = &m.result_writer {
             let has_target =
@@ -320,6 +321,10 @@ impl Checker<'_> {
         let mut seen: HashMap<&str, &State> = HashMap::new();
         for s in m.all_states() {
             if let Some(first) = seen.get(s.name.value.as_str()) {
+                if first.pointer == s.pointer {
+                    // The same key twice in one `States` object: the reader reported it.
+                    continue;
+                }
                 self.push(
                     Diagnostic::error(
                         Code::DuplicateStateName,
@@ -339,34 +344,33 @@ impl Checker<'_> {
     fn labels(&mut self, m: &Machine) {
         let mut seen: HashMap<&str, Span> = HashMap::new();
         for s in m.all_states() {
-            if let StateKind::Map(map) = &s.kind {
-                if let Some(l) = &map.label {
-                    if let Some(first) = seen.get(l.value.as_str()) {
-                        self.push(
-                            Diagnostic::error(
-                                Code::DuplicateLabelName,
-                                format!("Duplicate Label name: {}", l.value),
-                                l.span,
-                            )
-                            .with_pointer(format!("{}/Label", s.pointer))
-                            .with_note(*first, "first used here"),
-                        );
-                    } else {
-                        seen.insert(&l.value, l.span);
-                    }
+            if let StateKind::Map(map) = &s.kind
+                && let Some(l) = &map.label
+            {
+                if let Some(first) = seen.get(l.value.as_str()) {
+                    self.push(
+                        Diagnostic::error(
+                            Code::DuplicateLabelName,
+                            format!("Duplicate Label name: {}", l.value),
+                            l.span,
+                        )
+                        .with_pointer(format!("{}/Label", s.pointer))
+                        .with_note(*first, "first used here"),
+                    );
+                } else {
+                    seen.insert(&l.value, l.span);
                 }
             }
         }
     }
 
-    /// Our own check: generated code names every state in an enum and every Task in a trait
-    /// method. Two names that convert to the same identifier are valid ASL, so this is a
-    /// warning here; the code generator makes a Task method collision an error, since a
-    /// handler could not tell the two apart.
+    /// Our own check: generated code names every state in an enum variant. Two names that
+    /// convert to the same identifier are valid ASL, so this is a warning. (Two Task states
+    /// sharing a handler method are an error of the code generator, which reports it with
+    /// [`ident::method_collisions`].)
     fn idents(&mut self, m: &Machine) {
         let states = m.all_states();
         let mut variants: HashMap<String, &State> = HashMap::new();
-        let mut methods: HashMap<String, &State> = HashMap::new();
         for s in &states {
             let v = ident::variant_name(&s.name.value);
             if let Some(first) = variants.get(&v) {
@@ -387,31 +391,6 @@ impl Checker<'_> {
                 }
             } else {
                 variants.insert(v, s);
-            }
-            if matches!(s.kind, StateKind::Task(_)) {
-                let f = ident::method_name(&s.name.value);
-                if let Some(first) = methods.get(&f) {
-                    if first.name.value != s.name.value
-                        && ident::variant_name(&first.name.value)
-                            != ident::variant_name(&s.name.value)
-                    {
-                        self.push(
-                            Diagnostic::warning(
-                                Code::AslIdentCollision,
-                                format!(
-                                    "Task states \"{}\" and \"{}\" both become the handler method `{f}`",
-                                    first.name.value, s.name.value
-                                ),
-                                s.name.span,
-                            )
-                            .with_pointer(s.pointer.clone())
-                            .with_note(first.name.span, "the other Task state is defined here")
-                            .with_help("rename one of the states"),
-                        );
-                    }
-                } else {
-                    methods.insert(f, s);
-                }
             }
         }
     }
@@ -484,16 +463,13 @@ fn invalid_resource(r: &str, kind: &ResourceKind) -> Option<String> {
     if let ResourceKind::Integration {
         service, action, ..
     } = kind
+        && !service.starts_with("aws-sdk:")
+        && let Some((_, actions)) = KNOWN_ACTIONS.iter().find(|(s, _)| s == service)
+        && !actions.contains(&action.as_str())
     {
-        if !service.starts_with("aws-sdk:") {
-            if let Some((_, actions)) = KNOWN_ACTIONS.iter().find(|(s, _)| s == service) {
-                if !actions.contains(&action.as_str()) {
-                    return Some(format!(
-                        "The resource provided {r} is not recognized. The value is not a valid resource ARN, or the resource is not available in this region."
-                    ));
-                }
-            }
-        }
+        return Some(format!(
+            "The resource provided {r} is not recognized. The value is not a valid resource ARN, or the resource is not available in this region."
+        ));
     }
     if let ResourceKind::LambdaFunction = kind {
         // arn:aws:lambda:region:account:function:name[:alias|version]

@@ -56,6 +56,26 @@ pub fn module_name(machine: &str) -> String {
     finish(clean(machine).to_snake_case(), "m_")
 }
 
+/// Pairs of Task states (first, second) whose names become the same handler method.
+pub fn method_collisions(
+    m: &crate::ast::Machine,
+) -> Vec<(&crate::ast::State, &crate::ast::State, String)> {
+    let mut seen: Vec<(String, &crate::ast::State)> = Vec::new();
+    let mut out = Vec::new();
+    for s in m.all_states() {
+        if !matches!(s.kind, crate::ast::StateKind::Task(_)) {
+            continue;
+        }
+        let method = method_name(&s.name.value);
+        match seen.iter().find(|(n, _)| *n == method) {
+            Some((_, first)) if first.name.value != s.name.value => out.push((*first, s, method)),
+            Some(_) => {}
+            None => seen.push((method, s)),
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -782,13 +782,13 @@ fn check(
             }
         }
         Func::MathRandom => {
-            if let (Some(a), Some(b)) = (int_lit(&args[0]), int_lit(&args[1])) {
-                if a >= b {
-                    return fail(
-                        1,
-                        "the end of States.MathRandom must be greater than its start".into(),
-                    );
-                }
+            if let (Some(a), Some(b)) = (int_lit(&args[0]), int_lit(&args[1]))
+                && a >= b
+            {
+                return fail(
+                    1,
+                    "the end of States.MathRandom must be greater than its start".into(),
+                );
             }
         }
         Func::Hash => {
@@ -1282,7 +1282,11 @@ mod tests {
         let mut seed: u64 = 0x1234_5678;
         for _ in 0..20_000 {
             let len = (seed >> 33) as usize % 40;
-            let mut s = String::from(if seed % 3 == 0 { "" } else { "States." });
+            let mut s = String::from(if seed.is_multiple_of(3) {
+                ""
+            } else {
+                "States."
+            });
             for _ in 0..len {
                 seed = seed
                     .wrapping_mul(6364136223846793005)

@@ -30,6 +30,10 @@ pub(crate) struct Parser<'d> {
     pub diags: &'d mut Diagnostics,
     /// The machine-level query language (states inherit it, ASL-SUB-53).
     machine_ql: QueryLanguage,
+    /// Whether the field being read may use `$states.result` (Output/Assign of Task, Parallel,
+    /// Map) and `$states.errorOutput` (a Catcher's Output/Assign): ASL-JA-04.
+    allow_result: bool,
+    allow_error_output: bool,
 }
 
 /// Reads the fields of one JSON object, remembering which were used so the rest can be
@@ -68,8 +72,10 @@ impl<'a> Obj<'a> {
 
     /// Reports every field not taken: "Field 'X' is not supported" (ASL-VAL-10).
     fn finish(self, diags: &mut Diagnostics) {
-        for (m, used) in self.members.iter().zip(&self.used) {
-            if !used {
+        for (i, (m, used)) in self.members.iter().zip(&self.used).enumerate() {
+            // A repeated key was already reported by the reader.
+            let repeated = self.members[..i].iter().any(|p| p.key == m.key);
+            if !used && !repeated {
                 diags.push(
                     Diagnostic::error(
                         Code::SchemaValidationFailed,
@@ -297,30 +303,7 @@ impl<'d> Parser<'d> {
         max: u64,
         ql: QueryLanguage,
     ) -> Option<Dynamic<u64>> {
-        let path_key = format!("{key}Path");
-        if o.has(key) && o.has(&path_key) {
-            let m = o.take(&path_key)?;
-            self.err(
-                format!("The fields '{key}' and '{path_key}' are mutually exclusive"),
-                m.key_span,
-                o.pointer.clone(),
-            );
-        }
-        if let Some(m) = o.members.iter().find(|m| m.key == key) {
-            if ql == QueryLanguage::Jsonata {
-                if let Some(s) = m.value.as_str() {
-                    o.take(key);
-                    return self
-                        .jsonata_string(s, m.value.span, &o.field_pointer(key))
-                        .map(|e| Dynamic::Jsonata(Spanned::new(e, m.value.span)));
-                }
-            }
-            return self.int(o, key, min, max).map(Dynamic::Static);
-        }
-        if ql == QueryLanguage::JsonPath {
-            return self.path_field(o, &path_key, true).map(Dynamic::Path);
-        }
-        None
+        self.dynamic(o, key, ql, &|p, o| p.int(o, key, min, max))
     }
 
     fn dynamic_f64(
@@ -331,6 +314,16 @@ impl<'d> Parser<'d> {
         max: f64,
         ql: QueryLanguage,
     ) -> Option<Dynamic<f64>> {
+        self.dynamic(o, key, ql, &|p, o| p.number(o, key, min, max))
+    }
+
+    fn dynamic<T>(
+        &mut self,
+        o: &mut Obj,
+        key: &str,
+        ql: QueryLanguage,
+        read_static: &dyn Fn(&mut Self, &mut Obj) -> Option<Spanned<T>>,
+    ) -> Option<Dynamic<T>> {
         let path_key = format!("{key}Path");
         if o.has(key) && o.has(&path_key) {
             let m = o.take(&path_key)?;
@@ -341,15 +334,15 @@ impl<'d> Parser<'d> {
             );
         }
         if let Some(m) = o.members.iter().find(|m| m.key == key) {
-            if ql == QueryLanguage::Jsonata {
-                if let Some(s) = m.value.as_str() {
-                    o.take(key);
-                    return self
-                        .jsonata_string(s, m.value.span, &o.field_pointer(key))
-                        .map(|e| Dynamic::Jsonata(Spanned::new(e, m.value.span)));
-                }
+            if ql == QueryLanguage::Jsonata
+                && let Some(s) = m.value.as_str()
+            {
+                o.take(key);
+                return self
+                    .jsonata_string(s, m.value.span, &o.field_pointer(key))
+                    .map(|e| Dynamic::Jsonata(Spanned::new(e, m.value.span)));
             }
-            return self.number(o, key, min, max).map(Dynamic::Static);
+            return read_static(self, o).map(Dynamic::Static);
         }
         if ql == QueryLanguage::JsonPath {
             return self.path_field(o, &path_key, true).map(Dynamic::Path);
@@ -364,9 +357,30 @@ impl<'d> Parser<'d> {
     fn jsonata_string(&mut self, s: &str, span: Span, pointer: &str) -> Option<String> {
         match jsonata_check::split(s) {
             jsonata_check::Split::Expression(inner) => {
-                if let Err(msg) = jsonata_check::check(inner).map(drop) {
+                let expr = match jsonata_check::check(inner) {
+                    Ok(e) => e,
+                    Err(msg) => {
+                        self.err(
+                            format!("The JSONata expression '{inner}' is invalid: {msg}"),
+                            span,
+                            pointer,
+                        );
+                        return None;
+                    }
+                };
+                // ASL-JA-04: where `$states.result` and `$states.errorOutput` exist.
+                let refs = crate::jsonata::references(&expr);
+                if refs.states_result && !self.allow_result {
                     self.err(
-                        format!("The JSONata expression '{inner}' is invalid: {msg}"),
+                        "'$states.result' is only available in the Output and Assign of Task, Parallel and Map states",
+                        span,
+                        pointer,
+                    );
+                    return None;
+                }
+                if refs.states_error_output && !self.allow_error_output {
+                    self.err(
+                        "'$states.errorOutput' is only available in a Catcher's Output and Assign",
                         span,
                         pointer,
                     );
@@ -429,12 +443,12 @@ impl<'d> Parser<'d> {
                     let value = if dynamic {
                         self.dynamic_value(&m.key, &m.value, pointer)
                     } else {
-                        if let Some(s) = m.value.as_str() {
-                            if s.starts_with("$.")
+                        if let Some(s) = m.value.as_str()
+                            && (s.starts_with("$.")
                                 || s.starts_with("$$.")
-                                || intrinsic::looks_like_call(s)
-                            {
-                                self.warn(
+                                || intrinsic::looks_like_call(s))
+                        {
+                            self.warn(
                                     Code::NoDollar,
                                     format!(
                                         "The value for the field '{key}' looks like a JSONPath or intrinsic function, but the field name does not end with '.$', so it is used as a literal string"
@@ -442,7 +456,6 @@ impl<'d> Parser<'d> {
                                     m.value.span,
                                     pointer,
                                 );
-                            }
                         }
                         self.template(&m.value, ql, pointer)
                     };
@@ -672,11 +685,13 @@ impl<'d> Parser<'d> {
             if next.is_none() && !c.has("Next") {
                 self.err("These fields are required: [Next]", c.span, ptr.clone());
             }
+            self.allow_error_output = true;
             let (result_path, output) = match ql {
                 QueryLanguage::JsonPath => (self.result_path(&mut c), None),
                 QueryLanguage::Jsonata => (Tri::Absent, self.template_field(&mut c, "Output", ql)),
             };
             let assign = self.assign(&mut c, ql);
+            self.allow_error_output = false;
             let comment = self.string(&mut c, "Comment").map(|c| c.value);
             let span = c.span;
             c.finish(self.diags);
@@ -858,6 +873,7 @@ impl<'d> Parser<'d> {
         } else {
             (Tri::Absent, Tri::Absent)
         };
+        self.allow_result = is("Task") || is("Parallel") || is("Map");
         let assign = if is("Succeed") || is("Fail") {
             None
         } else {
@@ -868,6 +884,7 @@ impl<'d> Parser<'d> {
         } else {
             None
         };
+        self.allow_result = false;
 
         let kind = match ty_name {
             "Task" => StateKind::Task(Box::new(self.task(&mut o, ql))),
@@ -964,9 +981,10 @@ impl<'d> Parser<'d> {
         let timeout = self.dynamic_int(o, "TimeoutSeconds", 1, MAX_SECONDS, ql);
         let heartbeat = self.dynamic_int(o, "HeartbeatSeconds", 1, MAX_SECONDS, ql);
         // ASL-VAL-14: HeartbeatSeconds < TimeoutSeconds.
-        if let (Some(Dynamic::Static(t)), Some(Dynamic::Static(h))) = (&timeout, &heartbeat) {
-            if h.value >= t.value {
-                self.err(
+        if let (Some(Dynamic::Static(t)), Some(Dynamic::Static(h))) = (&timeout, &heartbeat)
+            && h.value >= t.value
+        {
+            self.err(
                     format!(
                         "The value for the field 'HeartbeatSeconds' ({}) must be smaller than the value for the field 'TimeoutSeconds' ({})",
                         h.value, t.value
@@ -974,7 +992,6 @@ impl<'d> Parser<'d> {
                     h.span,
                     o.field_pointer("HeartbeatSeconds"),
                 );
-            }
         }
         let credentials = o
             .members
@@ -1292,11 +1309,11 @@ impl<'d> Parser<'d> {
             match op {
                 Op::String(_) | Op::StringMatches => match v.as_str() {
                     Some(s) => {
-                        if op == Op::StringMatches {
-                            if let Some(why) = invalid_string_matches(s) {
-                                self.err(why, v.span, opp.clone());
-                                return None;
-                            }
+                        if op == Op::StringMatches
+                            && let Some(why) = invalid_string_matches(s)
+                        {
+                            self.err(why, v.span, opp.clone());
+                            return None;
                         }
                         Operand::String(s.to_string())
                     }
@@ -1362,21 +1379,19 @@ impl<'d> Parser<'d> {
         }
         let m = present[0];
         let p = o.field_pointer(&m.key);
-        if ql == QueryLanguage::Jsonata {
-            if let Some(s) = m.value.as_str() {
-                if matches!(jsonata_check::split(s), jsonata_check::Split::Expression(_))
-                    || m.key == "Seconds"
-                {
-                    o.take(&m.key);
-                    let e = self.jsonata_string(s, m.value.span, &p)?;
-                    let e = Spanned::new(e, m.value.span);
-                    return Some(if m.key == "Seconds" {
-                        Wait::SecondsExpr(e)
-                    } else {
-                        Wait::TimestampExpr(e)
-                    });
-                }
-            }
+        if ql == QueryLanguage::Jsonata
+            && let Some(s) = m.value.as_str()
+            && (matches!(jsonata_check::split(s), jsonata_check::Split::Expression(_))
+                || m.key == "Seconds")
+        {
+            o.take(&m.key);
+            let e = self.jsonata_string(s, m.value.span, &p)?;
+            let e = Spanned::new(e, m.value.span);
+            return Some(if m.key == "Seconds" {
+                Wait::SecondsExpr(e)
+            } else {
+                Wait::TimestampExpr(e)
+            });
         }
         match m.key.as_str() {
             "Seconds" => self.int(o, "Seconds", 0, MAX_SECONDS).map(Wait::Seconds),
@@ -1977,6 +1992,8 @@ pub fn parse_machine(v: &Value, opts: &Options, diags: &mut Diagnostics) -> Opti
     let mut p = Parser {
         diags,
         machine_ql: QueryLanguage::JsonPath,
+        allow_result: false,
+        allow_error_output: false,
     };
     if let Some(q) = p.string(&mut o, "QueryLanguage") {
         match q.value.as_str() {
@@ -1991,14 +2008,14 @@ pub fn parse_machine(v: &Value, opts: &Options, diags: &mut Diagnostics) -> Opti
     }
     let comment = p.string(&mut o, "Comment").map(|c| c.value);
     let version = p.string(&mut o, "Version");
-    if let Some(v) = &version {
-        if v.value != "1.0" {
-            p.err(
-                "The field 'Version' should have one of these values: [1.0]",
-                v.span,
-                "/Version",
-            );
-        }
+    if let Some(v) = &version
+        && v.value != "1.0"
+    {
+        p.err(
+            "The field 'Version' should have one of these values: [1.0]",
+            v.span,
+            "/Version",
+        );
     }
     let timeout_seconds = p.int(&mut o, "TimeoutSeconds", 1, MAX_SECONDS);
     let scope = p.scope_fields(&mut o, 0);

@@ -1,51 +1,84 @@
-//! ASL timestamps: the RFC 3339 profile AWS accepts (ASL-WT-05, ASL-SUB-34).
+//! ASL timestamps (ASL-WT-05, ASL-SUB-34, ASL-SUB-37). Used at compile time for literal
+//! `Timestamp` fields and Choice operands, and by the runtime for values read from data, so
+//! both judge a string the same way.
 //!
-//! Used at compile time for literal `Timestamp` fields and Choice operands, and by the runtime
-//! for values read from data, so both judge a string the same way.
+//! Accepted profile (RFC 3339 as the ASL spec states it): `YYYY-MM-DDTHH:MM:SS[.f…](Z|±HH:MM)`
+//! with an uppercase `T` and `Z`, any number of fraction digits (digits beyond nanoseconds are
+//! truncated) and numeric offsets up to ±23:59. Everything else is rejected: a missing zone
+//! (`2016-12-05T21:29:29`), a space separator, hour 25, month 13, day-first dates
+//! (`05-12-2016T…`), lowercase `t`/`z`, leap second `60`.
 
-/// Parses an ASL timestamp: `YYYY-MM-DDTHH:MM:SS[.fraction](Z|±HH:MM)`, uppercase `T` and `Z`.
-/// Rejects a missing zone, a space separator, out-of-range fields and lowercase letters.
-pub fn parse(s: &str) -> Option<jiff::Timestamp> {
+use jiff::Timestamp;
+use jiff::civil::{Date, DateTime, Time};
+use jiff::tz::Offset;
+
+/// Parses an ASL timestamp; `None` when the text is not in the accepted profile or names a
+/// date/time that does not exist (`2016-02-30`).
+pub fn parse(s: &str) -> Option<Timestamp> {
     let b = s.as_bytes();
-    // Shape check first: jiff is more lenient than AWS (it accepts lowercase `t`/`z` and
-    // a space separator).
-    let digits = |r: std::ops::Range<usize>| {
-        b.get(r.clone())
-            .is_some_and(|d| d.iter().all(u8::is_ascii_digit))
-    };
-    if !(b.len() >= 20
-        && digits(0..4)
-        && b[4] == b'-'
-        && digits(5..7)
-        && b[7] == b'-'
-        && digits(8..10)
-        && b[10] == b'T'
-        && digits(11..13)
-        && b[13] == b':'
-        && digits(14..16)
-        && b[16] == b':'
-        && digits(17..19))
-    {
+    if b.len() < 20 {
         return None;
     }
+    let year = digits(b, 0, 4)?;
+    if b[4] != b'-' || b[7] != b'-' || b[10] != b'T' || b[13] != b':' || b[16] != b':' {
+        return None;
+    }
+    let month = digits(b, 5, 2)?;
+    let day = digits(b, 8, 2)?;
+    let hour = digits(b, 11, 2)?;
+    let minute = digits(b, 14, 2)?;
+    let second = digits(b, 17, 2)?;
     let mut i = 19;
+    let mut nanos: i32 = 0;
     if b.get(i) == Some(&b'.') {
         i += 1;
         let start = i;
-        while b.get(i).is_some_and(u8::is_ascii_digit) {
+        let mut scale = 100_000_000;
+        while let Some(&c) = b.get(i) {
+            if !c.is_ascii_digit() {
+                break;
+            }
+            nanos += i32::from(c - b'0') * scale;
+            scale /= 10;
             i += 1;
         }
         if i == start {
             return None;
         }
     }
-    match &b[i..] {
-        [b'Z'] => {}
-        [b'+' | b'-', h1, h2, b':', m1, m2]
-            if [h1, h2, m1, m2].iter().all(|c| c.is_ascii_digit()) => {}
+    let offset_seconds = match b.get(i)? {
+        b'Z' if i + 1 == b.len() => 0,
+        sign @ (b'+' | b'-') if i + 6 == b.len() => {
+            if b[i + 3] != b':' {
+                return None;
+            }
+            let h = digits(b, i + 1, 2)?;
+            let m = digits(b, i + 4, 2)?;
+            if h > 23 || m > 59 {
+                return None;
+            }
+            let secs = h * 3600 + m * 60;
+            if *sign == b'-' { -secs } else { secs }
+        }
         _ => return None,
+    };
+    let date = Date::new(i16::try_from(year).ok()?, month as i8, day as i8).ok()?;
+    let time = Time::new(hour as i8, minute as i8, second as i8, nanos).ok()?;
+    let offset = Offset::from_seconds(offset_seconds).ok()?;
+    offset.to_timestamp(DateTime::from_parts(date, time)).ok()
+}
+
+/// `n` ASCII digits at `at` as a number (at most 4 digits, so no overflow).
+fn digits(b: &[u8], at: usize, n: usize) -> Option<i32> {
+    let mut v = 0i32;
+    for k in 0..n {
+        let c = *b.get(at + k)?;
+        if !c.is_ascii_digit() {
+            return None;
+        }
+        v = v * 10 + i32::from(c - b'0');
     }
-    s.parse::<jiff::Timestamp>().ok()
+    Some(v)
 }
 
 /// Whether `s` is a valid ASL timestamp.

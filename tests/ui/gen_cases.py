@@ -86,6 +86,8 @@ CASES = [
  ("val22_downgrade_query_language", "ASL-VAL-22: a JSONata machine has no JSONPath state", m({"A": {"Type": "Pass", "QueryLanguage": "JSONPath", "End": True}}, QueryLanguage="JSONata")),
  ("val23_jsonata_syntax", "ASL-VAL-23: JSONata must parse", m({"A": {"Type": "Pass", "Output": "{% 10 + * 2 %}", "End": True}}, QueryLanguage="JSONata")),
  ("val23_jsonata_unclosed", "ASL-VAL-23: {% must close with %}", m({"A": {"Type": "Pass", "Output": "{% $states.input", "End": True}}, QueryLanguage="JSONata")),
+ ("val23_states_result_in_pass", "ASL-JA-04: $states.result only in Task/Parallel/Map Output and Assign", m({"A": {"Type": "Pass", "Output": "{% $states.result %}", "End": True}}, QueryLanguage="JSONata")),
+ ("val23_implicit_input", "ASL-JA-05: no implicit input document", m({"A": {"Type": "Pass", "Output": "{% order.total %}", "End": True}}, QueryLanguage="JSONata")),
  ("val24_bad_variable_name", "ASL-VAL-24: variable names are identifiers", m({"A": {"Type": "Pass", "Assign": {"a.b": 1}, "End": True}})),
  ("val24_reserved_variable_name", "ASL-VAL-24: 'states' is reserved", m({"A": {"Type": "Pass", "Assign": {"states": 1}, "End": True}})),
  ("val24_variable_reassigned_in_branch", "ASL-VAR-07: no reassigning an outer variable inside", m({"A": {"Type": "Pass", "Assign": {"x": 1}, "Next": "P"}, "P": {"Type": "Parallel", "Branches": [{"StartAt": "B", "States": {"B": {"Type": "Pass", "Assign": {"x": 2}, "End": True}}}], "End": True}})),

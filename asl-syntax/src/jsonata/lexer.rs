@@ -264,10 +264,10 @@ impl<'a> Lexer<'a> {
         let mut chars = self.src[self.pos..].char_indices();
         let base = self.pos;
         while let Some((i, c)) = chars.next() {
-            if c != '\\' {
-                if let Some(_high) = pending_high.take() {
-                    out.push('\u{FFFD}');
-                }
+            if c != '\\'
+                && let Some(_high) = pending_high.take()
+            {
+                out.push('\u{FFFD}');
             }
             if c == '\\' {
                 let Some((j, e)) = chars.next() else { break };

@@ -712,17 +712,17 @@ impl<'a> Parser<'a> {
 
     /// `left.rhs`
     fn join(&mut self, left: Expr, rhs: Expr) -> Expr {
-        if let ExprKind::Group { expr, pairs } = &left.kind {
-            if matches!(Expr::one(expr).kind, ExprKind::Path { .. }) {
-                let inner = self.join(take_one(expr.clone()), rhs);
-                return Expr {
-                    pos: left.pos,
-                    kind: ExprKind::Group {
-                        expr: one(inner),
-                        pairs: pairs.clone(),
-                    },
-                };
-            }
+        if let ExprKind::Group { expr, pairs } = &left.kind
+            && matches!(Expr::one(expr).kind, ExprKind::Path { .. })
+        {
+            let inner = self.join(take_one(expr.clone()), rhs);
+            return Expr {
+                pos: left.pos,
+                kind: ExprKind::Group {
+                    expr: one(inner),
+                    pairs: pairs.clone(),
+                },
+            };
         }
         let pos = left.pos;
         let (mut steps, mut keep) = match left.kind {
