@@ -62,10 +62,7 @@ pub fn compile_value(
     opts: &CheckOptions,
     mut diagnostics: Diagnostics,
 ) -> Checked {
-    let popts = parse::Options {
-        machine_type: opts.machine_type,
-    };
-    let machine = parse::parse_machine(value, &popts, &mut diagnostics);
+    let machine = parse::parse_machine(value, &mut diagnostics);
     if let Some(m) = &machine {
         check::check_machine(m, opts.machine_type, &mut diagnostics);
     }

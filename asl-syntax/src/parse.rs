@@ -20,12 +20,6 @@ use std::borrow::Cow;
 /// Largest value AWS accepts for most second counts (ASL-Q-06/07/08).
 pub const MAX_SECONDS: u64 = 99_999_999;
 
-/// Options that change what is valid.
-#[derive(Clone, Debug, Default)]
-pub struct Options {
-    pub machine_type: MachineType,
-}
-
 pub(crate) struct Parser<'d> {
     pub diags: &'d mut Diagnostics,
     /// The machine-level query language (states inherit it, ASL-SUB-53).
@@ -727,7 +721,7 @@ impl<'d> Parser<'d> {
 
     // ---- scopes and states ---------------------------------------------------------------
 
-    fn scope_fields(&mut self, o: &mut Obj, depth: usize) -> Scope {
+    fn scope_fields(&mut self, o: &mut Obj) -> Scope {
         let start = self.string(o, "StartAt");
         let states_m = o.take("States");
         let mut missing = Vec::new();
@@ -759,7 +753,7 @@ impl<'d> Parser<'d> {
                     }
                     for mem in members {
                         let ptr = format!("{sp}/{}", escape_pointer(&mem.key));
-                        if let Some(s) = self.state(mem, ptr, depth) {
+                        if let Some(s) = self.state(mem, ptr) {
                             states.push(s);
                         }
                     }
@@ -777,7 +771,7 @@ impl<'d> Parser<'d> {
         }
     }
 
-    fn state(&mut self, mem: &Member, pointer: String, depth: usize) -> Option<State> {
+    fn state(&mut self, mem: &Member, pointer: String) -> Option<State> {
         let name = Spanned::new(mem.key.clone(), mem.key_span);
         let Some(mut o) = Obj::new(&mem.value, pointer.clone()) else {
             self.err(
@@ -915,8 +909,8 @@ impl<'d> Parser<'d> {
             },
             "Succeed" => StateKind::Succeed,
             "Fail" => StateKind::Fail(self.fail(&mut o, ql)),
-            "Parallel" => StateKind::Parallel(Box::new(self.parallel(&mut o, ql, depth))),
-            _ => StateKind::Map(Box::new(self.map(&mut o, ql, depth))),
+            "Parallel" => StateKind::Parallel(Box::new(self.parallel(&mut o, ql))),
+            _ => StateKind::Map(Box::new(self.map(&mut o, ql))),
         };
         let span = o.span;
         o.finish(self.diags);
@@ -1117,7 +1111,7 @@ impl<'d> Parser<'d> {
                 let output = self.template_field(&mut o, "Output", ql);
                 (Condition::Jsonata(Spanned::new(cond, v.span)), output)
             }
-            QueryLanguage::JsonPath => (Condition::Rule(self.rule_body(&mut o, true)?), None),
+            QueryLanguage::JsonPath => (Condition::Rule(self.rule_body(&mut o)?), None),
         };
         let span = o.span;
         o.finish(self.diags);
@@ -1133,8 +1127,7 @@ impl<'d> Parser<'d> {
     }
 
     /// A JSONPath Choice rule: a boolean combinator or a data test (ASL-CH-04/05, ASL-VAL-15).
-    fn rule_body(&mut self, o: &mut Obj, top: bool) -> Option<Rule> {
-        let _ = top;
+    fn rule_body(&mut self, o: &mut Obj) -> Option<Rule> {
         for comb in ["And", "Or"] {
             if let Some(m) = o.take(comb) {
                 let p = o.field_pointer(comb);
@@ -1213,7 +1206,7 @@ impl<'d> Parser<'d> {
             );
         }
         let _ = self.string(&mut o, "Comment");
-        let r = self.rule_body(&mut o, false);
+        let r = self.rule_body(&mut o);
         o.finish(self.diags);
         r
     }
@@ -1505,7 +1498,7 @@ impl<'d> Parser<'d> {
         }
     }
 
-    fn parallel(&mut self, o: &mut Obj, ql: QueryLanguage, depth: usize) -> Parallel {
+    fn parallel(&mut self, o: &mut Obj, ql: QueryLanguage) -> Parallel {
         let (parameters, arguments) = if ql == QueryLanguage::JsonPath {
             (self.object_template(o, "Parameters", ql), None)
         } else {
@@ -1534,7 +1527,7 @@ impl<'d> Parser<'d> {
                                     &bp,
                                 ),
                                 Some(mut b) => {
-                                    branches.push(self.scope_fields(&mut b, depth + 1));
+                                    branches.push(self.scope_fields(&mut b));
                                     b.finish(self.diags);
                                 }
                             }
@@ -1552,7 +1545,7 @@ impl<'d> Parser<'d> {
         }
     }
 
-    fn map(&mut self, o: &mut Obj, ql: QueryLanguage, depth: usize) -> Map {
+    fn map(&mut self, o: &mut Obj, ql: QueryLanguage) -> Map {
         let jp = ql == QueryLanguage::JsonPath;
         // ASL-FLD-03: Iterator xor ItemProcessor.
         let proc_key = match (o.has("ItemProcessor"), o.has("Iterator")) {
@@ -1584,7 +1577,7 @@ impl<'d> Parser<'d> {
                 match Obj::new(&m.value, p.clone()) {
                     Some(mut po) => {
                         let (mode, execution_type) = self.processor_config(&mut po);
-                        let scope = self.scope_fields(&mut po, depth + 1);
+                        let scope = self.scope_fields(&mut po);
                         po.finish(self.diags);
                         Processor {
                             mode,
@@ -1976,8 +1969,7 @@ pub fn classify_resource(r: &str) -> ResourceKind {
 }
 
 /// Parses a whole definition (already read into spanned JSON).
-pub fn parse_machine(v: &Value, opts: &Options, diags: &mut Diagnostics) -> Option<Machine> {
-    let _ = opts;
+pub fn parse_machine(v: &Value, diags: &mut Diagnostics) -> Option<Machine> {
     let Some(mut o) = Obj::new(v, String::new()) else {
         diags.push(
             Diagnostic::error(
@@ -2018,7 +2010,7 @@ pub fn parse_machine(v: &Value, opts: &Options, diags: &mut Diagnostics) -> Opti
         );
     }
     let timeout_seconds = p.int(&mut o, "TimeoutSeconds", 1, MAX_SECONDS);
-    let scope = p.scope_fields(&mut o, 0);
+    let scope = p.scope_fields(&mut o);
     o.finish(p.diags);
     Some(Machine {
         comment,
