@@ -288,6 +288,22 @@ impl<'d> Parser<'d> {
         rp
     }
 
+    /// ASL-VAL-13: when both `keep` and `drop` are present, reports `drop` (and consumes it so
+    /// it is not also called unsupported). Returns whether both were present.
+    fn exclusive(&mut self, o: &mut Obj, keep: &str, drop: &str) -> bool {
+        if !(o.has(keep) && o.has(drop)) {
+            return false;
+        }
+        if let Some(m) = o.take(drop) {
+            self.err(
+                format!("The fields '{keep}' and '{drop}' are mutually exclusive"),
+                m.key_span,
+                o.pointer.clone(),
+            );
+        }
+        true
+    }
+
     /// A numeric field with an optional `…Path` twin (ASL-VAL-13) or a JSONata expression.
     fn dynamic_int(
         &mut self,
@@ -319,14 +335,7 @@ impl<'d> Parser<'d> {
         read_static: &dyn Fn(&mut Self, &mut Obj) -> Option<Spanned<T>>,
     ) -> Option<Dynamic<T>> {
         let path_key = format!("{key}Path");
-        if o.has(key) && o.has(&path_key) {
-            let m = o.take(&path_key)?;
-            self.err(
-                format!("The fields '{key}' and '{path_key}' are mutually exclusive"),
-                m.key_span,
-                o.pointer.clone(),
-            );
-        }
+        self.exclusive(o, key, &path_key);
         if let Some(m) = o.members.iter().find(|m| m.key == key) {
             if ql == QueryLanguage::Jsonata
                 && let Some(s) = m.value.as_str()
@@ -1415,13 +1424,8 @@ impl<'d> Parser<'d> {
     /// `Error`/`ErrorPath`, `Cause`/`CausePath` (ASL-FL-02, ASL-VAL-13/18).
     fn fail_field(&mut self, o: &mut Obj, key: &str, ql: QueryLanguage) -> Option<FailField> {
         let path_key = format!("{key}Path");
-        if ql == QueryLanguage::JsonPath && o.has(key) && o.has(&path_key) {
-            let m = o.take(&path_key)?;
-            self.err(
-                format!("The fields '{key}' and '{path_key}' are mutually exclusive"),
-                m.key_span,
-                o.pointer.clone(),
-            );
+        if ql == QueryLanguage::JsonPath {
+            self.exclusive(o, key, &path_key);
         }
         if let Some(s) = self.string(o, key) {
             if ql == QueryLanguage::Jsonata
@@ -1467,7 +1471,7 @@ impl<'d> Parser<'d> {
                 ),
                 m.value.span,
             )
-            .with_pointer(p_ptr(&o.pointer, &path_key));
+            .with_pointer(o.field_pointer(&path_key));
             if let Some(detail) = detail {
                 d = d.with_help(detail);
             }
@@ -1550,14 +1554,7 @@ impl<'d> Parser<'d> {
         // ASL-FLD-03: Iterator xor ItemProcessor.
         let proc_key = match (o.has("ItemProcessor"), o.has("Iterator")) {
             (true, true) => {
-                let m = o.take("Iterator");
-                if let Some(m) = m {
-                    self.err(
-                        "The fields 'ItemProcessor' and 'Iterator' are mutually exclusive",
-                        m.key_span,
-                        o.pointer.clone(),
-                    );
-                }
+                self.exclusive(o, "ItemProcessor", "Iterator");
                 Some("ItemProcessor")
             }
             (true, false) => Some("ItemProcessor"),
@@ -1606,14 +1603,7 @@ impl<'d> Parser<'d> {
         };
         let item_selector = match (o.has("ItemSelector"), jp && o.has("Parameters")) {
             (true, true) => {
-                let m = o.take("Parameters");
-                if let Some(m) = m {
-                    self.err(
-                        "The fields 'ItemSelector' and 'Parameters' are mutually exclusive",
-                        m.key_span,
-                        o.pointer.clone(),
-                    );
-                }
+                self.exclusive(o, "ItemSelector", "Parameters");
                 self.object_template(o, "ItemSelector", ql)
             }
             (false, true) => self.object_template(o, "Parameters", ql),
@@ -1849,10 +1839,6 @@ impl<'d> Parser<'d> {
         w.finish(self.diags);
         Some(rw)
     }
-}
-
-fn p_ptr(pointer: &str, key: &str) -> String {
-    format!("{pointer}/{}", escape_pointer(key))
 }
 
 fn empty_processor(span: Span, pointer: String) -> Processor {
