@@ -1,38 +1,835 @@
-//! Tokens for one compiled machine.
+//! Tokens for one compiled machine: a module holding the state enum, the handler trait, the
+//! machine type, one `static` descriptor and the compiled Choice rules.
 //!
-//! This milestone emits the machine's public surface (its type, the checked definition and
-//! its state names); the step function, handler trait and descriptors come with the code
-//! generator (see ARCHITECTURE.md).
+//! The shape follows the measured build cost (DESIGN.md "Why thin code"): everything known at
+//! compile time becomes static data read by the runtime's one non-generic driver; the only
+//! code per machine is the Choice function (rules as Rust boolean expressions) and a `match`
+//! dispatching Task calls to the handler trait, monomorphised once per handler type.
+
+use std::collections::HashMap;
+
+use asl_syntax::ast::{
+    self, Cmp, Condition, Dynamic, FailField, IntegrationPattern, Machine, Op, Operand,
+    ProcessorMode, ResourceKind, Rule, Scope, State, StateKind, Transition, Tri,
+};
+use asl_syntax::ident;
+use asl_syntax::path::{Path, Root, Segment, Selector};
+use asl_syntax::template::Template;
+use proc_macro2::{Ident, Literal, TokenStream};
+use quote::{format_ident, quote};
+use syn::{Attribute, Visibility};
 
 use crate::Compiled;
-use proc_macro2::TokenStream;
-use quote::quote;
-use syn::{Attribute, Ident, Visibility};
+use crate::lower;
 
 pub fn machine(c: &Compiled, vis: &Visibility, name: &Ident, attrs: &[&Attribute]) -> TokenStream {
-    let definition = &c.definition_json;
-    let states = c
-        .machine
-        .as_ref()
-        .map(|m| {
-            m.all_states()
-                .into_iter()
-                .map(|s| s.name.value.clone())
-                .collect::<Vec<_>>()
-        })
-        .unwrap_or_default();
-    let doc = format!(" The state machine `{name}`, checked at compile time.");
-    quote! {
-        #[doc = #doc]
-        #(#attrs)*
-        #[derive(Clone, Copy, Debug, Default)]
-        #vis struct #name;
+    // A definition with errors gets no code: its compile errors say everything.
+    let Some(m) = c.machine.as_ref().filter(|_| !c.has_errors()) else {
+        return TokenStream::new();
+    };
+    Emitter::new(m).emit(c, vis, name, attrs, c.express)
+}
 
-        impl #name {
-            /// The definition as compiled (compact JSON, key order kept).
-            pub const DEFINITION: &'static str = #definition;
-            /// Every state name, nested states included, depth first in source order.
-            pub const STATES: &'static [&'static str] = &[#(#states),*];
+/// States of all scopes in one array, depth first in source order.
+struct Emitter<'m> {
+    states: Vec<&'m State>,
+    /// For each state, the name → index table of its scope.
+    scope_of: Vec<usize>,
+    scopes: Vec<HashMap<&'m str, u32>>,
+    /// For each Parallel/Map state, the start index of each child scope.
+    children: HashMap<usize, Vec<u32>>,
+    start: u32,
+    /// Task states in handler order, with their method names (one method per distinct name).
+    methods: Vec<(String, &'m State)>,
+}
+
+impl<'m> Emitter<'m> {
+    fn new(m: &'m Machine) -> Self {
+        let mut e = Emitter {
+            states: Vec::new(),
+            scope_of: Vec::new(),
+            scopes: Vec::new(),
+            children: HashMap::new(),
+            start: 0,
+            methods: Vec::new(),
+        };
+        e.start = e.walk(&m.scope);
+        for s in &e.states {
+            if matches!(s.kind, StateKind::Task(_)) {
+                let method = ident::method_name(&s.name.value);
+                if !e.methods.iter().any(|(n, _)| *n == method) {
+                    e.methods.push((method, s));
+                }
+            }
+        }
+        e
+    }
+
+    fn walk(&mut self, scope: &'m Scope) -> u32 {
+        let sid = self.scopes.len();
+        self.scopes.push(HashMap::new());
+        for s in &scope.states {
+            let idx = self.states.len();
+            self.states.push(s);
+            self.scope_of.push(sid);
+            self.scopes[sid].insert(&s.name.value, idx as u32);
+            let starts: Vec<u32> = s.child_scopes().into_iter().map(|c| self.walk(c)).collect();
+            if !starts.is_empty() {
+                self.children.insert(idx, starts);
+            }
+        }
+        self.scopes[sid]
+            .get(scope.start_at.value.as_str())
+            .copied()
+            .unwrap_or(0)
+    }
+
+    fn target(&self, idx: usize, name: &str) -> u32 {
+        self.scopes[self.scope_of[idx]]
+            .get(name)
+            .copied()
+            .unwrap_or(0)
+    }
+
+    fn handler_of(&self, s: &State) -> u32 {
+        let method = ident::method_name(&s.name.value);
+        self.methods
+            .iter()
+            .position(|(n, _)| *n == method)
+            .unwrap_or(0) as u32
+    }
+
+    fn emit(
+        &self,
+        c: &Compiled,
+        vis: &Visibility,
+        name: &Ident,
+        attrs: &[&Attribute],
+        express: bool,
+    ) -> TokenStream {
+        let m = c.machine.as_ref().expect("checked by caller");
+        let module = format_ident!("{}", ident::module_name(&name.to_string()));
+        let name_str = name.to_string();
+        let definition = &c.definition_json;
+        let attrs: Vec<_> = attrs.iter().filter(|a| !a.path().is_ident("asl")).collect();
+
+        // The state enum.
+        let mut used = HashMap::new();
+        let variants: Vec<Ident> = self
+            .states
+            .iter()
+            .enumerate()
+            .map(|(i, s)| {
+                let mut v = ident::variant_name(&s.name.value);
+                let n = used.entry(v.clone()).or_insert(0);
+                *n += 1;
+                if *n > 1 {
+                    v = format!("{v}{n}");
+                }
+                syn::parse_str::<Ident>(&v).unwrap_or_else(|_| format_ident!("S{}", i))
+            })
+            .collect();
+        let state_names: Vec<&str> = self.states.iter().map(|s| s.name.value.as_str()).collect();
+        let state_docs: Vec<String> = self
+            .states
+            .iter()
+            .map(|s| format!(" `{}` ({})", s.name.value, s.kind.type_name()))
+            .collect();
+
+        // The handler trait and its dispatch.
+        let method_idents: Vec<Ident> = self
+            .methods
+            .iter()
+            .map(|(n, _)| syn::parse_str::<Ident>(n).unwrap_or_else(|_| format_ident!("task_")))
+            .collect();
+        let method_docs: Vec<String> = self
+            .methods
+            .iter()
+            .map(|(_, s)| {
+                let res = match &s.kind {
+                    StateKind::Task(t) => t.resource.value.as_str(),
+                    _ => "",
+                };
+                format!(" The Task state `{}` (`{res}`).", s.name.value)
+            })
+            .collect();
+        let indexes: Vec<u32> = (0..self.methods.len() as u32).collect();
+        let unit_handler = if self.methods.is_empty() {
+            quote! {
+                /// This machine has no Task state, so it needs no handler.
+                impl Handler for () {}
+            }
+        } else {
+            TokenStream::new()
+        };
+
+        let states: Vec<TokenStream> = (0..self.states.len()).map(|i| self.state(i)).collect();
+        let start = self.start;
+        let timeout = lower::opt(m.timeout_seconds.as_ref().map(|t| &t.value), |t| quote!(#t));
+        let tasks: Vec<u32> = self
+            .methods
+            .iter()
+            .map(|(_, s)| {
+                self.states
+                    .iter()
+                    .position(|x| std::ptr::eq(*x, *s))
+                    .unwrap_or(0) as u32
+            })
+            .collect();
+        let choose = self.choose();
+        let doc = format!(
+            " The state machine `{name_str}`, compiled from its ASL definition at build time."
+        );
+        let mod_doc = format!(" Generated by asl for the state machine `{name_str}`.");
+
+        quote! {
+            #[doc = #mod_doc]
+            #[allow(clippy::all, unused_imports, unused_variables, unused_parens, non_camel_case_types)]
+            #vis mod #module {
+                use ::asl_runtime::__private::asl_syntax as s;
+                use ::asl_runtime::machine as m;
+                use ::asl_runtime::choice as c;
+                use ::std::borrow::Cow;
+
+                /// The states of the machine, nested ones included, depth first in source order.
+                #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+                pub enum State {
+                    #( #[doc = #state_docs] #variants, )*
+                }
+
+                impl State {
+                    /// Every state, in declaration order.
+                    pub const ALL: &'static [State] = &[#(State::#variants),*];
+
+                    /// The state's name in the definition.
+                    pub const fn name(self) -> &'static str {
+                        match self { #(State::#variants => #state_names,)* }
+                    }
+
+                    /// The state with this name.
+                    pub fn from_name(name: &str) -> ::core::option::Option<State> {
+                        match name { #(#state_names => Some(State::#variants),)* _ => None }
+                    }
+                }
+
+                /// The Rust code behind the machine's Task states: one method per Task state.
+                pub trait Handler: Send + Sync + 'static {
+                    #(
+                        #[doc = #method_docs]
+                        fn #method_idents(
+                            &self,
+                            input: ::asl_runtime::Value,
+                            context: ::asl_runtime::handler::TaskContext,
+                        ) -> impl ::core::future::Future<Output = ::asl_runtime::handler::TaskResult> + Send;
+                    )*
+                }
+
+                #unit_handler
+
+                struct Bound<H>(H);
+
+                impl<H: Handler> ::asl_runtime::handler::Dispatch for Bound<H> {
+                    fn call(
+                        &self,
+                        call: ::asl_runtime::handler::TaskCall,
+                    ) -> ::asl_runtime::handler::BoxFuture<'_, ::asl_runtime::handler::TaskResult> {
+                        match call.handler {
+                            #(#indexes => ::std::boxed::Box::pin(self.0.#method_idents(call.input, call.context)),)*
+                            _ => ::std::boxed::Box::pin(async { Err(::asl_runtime::StateError::runtime("no handler for this task")) }),
+                        }
+                    }
+                }
+
+                #[doc = #doc]
+                #(#attrs)*
+                pub struct #name {
+                    dispatch: ::std::sync::Arc<dyn ::asl_runtime::handler::Dispatch>,
+                }
+
+                impl #name {
+                    /// The definition as compiled (compact JSON, key order kept).
+                    pub const DEFINITION: &'static str = #definition;
+                    /// Every state name, nested states included, depth first in source order.
+                    pub const STATES: &'static [&'static str] = &[#(#state_names),*];
+
+                    /// The machine with its Task states bound to `handler`.
+                    pub fn new(handler: impl Handler) -> Self {
+                        #name { dispatch: ::std::sync::Arc::new(Bound(handler)) }
+                    }
+
+                    /// The machine with every Task state answered by one dynamic handler (mocks,
+                    /// generic tools).
+                    pub fn with_dynamic(handler: impl ::asl_runtime::handler::DynamicHandler + 'static) -> Self {
+                        #name { dispatch: ::std::sync::Arc::new(::asl_runtime::handler::Owned(handler)) }
+                    }
+
+                    /// The static descriptor the driver runs.
+                    pub fn machine() -> &'static m::Machine {
+                        &MACHINE
+                    }
+
+                    /// Runs one execution: its output, or AWS's error and cause.
+                    pub async fn run(
+                        &self,
+                        input: ::asl_runtime::Value,
+                    ) -> ::core::result::Result<::asl_runtime::Value, ::asl_runtime::ExecutionError> {
+                        self.execute(input, &::asl_runtime::Options::default()).await.result
+                    }
+
+                    /// Runs one execution with explicit options; returns the outcome and history.
+                    pub async fn execute(
+                        &self,
+                        input: ::asl_runtime::Value,
+                        options: &::asl_runtime::Options,
+                    ) -> ::asl_runtime::Execution {
+                        ::asl_runtime::driver::run(&MACHINE, &*self.dispatch, input, options).await
+                    }
+                }
+
+                impl ::core::fmt::Debug for #name {
+                    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+                        f.write_str(#name_str)
+                    }
+                }
+
+                static MACHINE: m::Machine = m::Machine {
+                    name: #name_str,
+                    definition: #definition,
+                    states: &[#(#states),*],
+                    start: #start,
+                    timeout_seconds: #timeout,
+                    express: #express,
+                    choose,
+                    tasks: &[#(#tasks),*],
+                };
+
+                #choose
+            }
+            #vis use #module::#name;
+        }
+    }
+
+    fn state(&self, i: usize) -> TokenStream {
+        let s = self.states[i];
+        let name = s.name.value.as_str();
+        let next = match &s.transition {
+            Transition::Next(n) => {
+                let t = self.target(i, &n.value);
+                quote!(Some(#t))
+            }
+            _ => quote!(None),
+        };
+        let input_path = io_path(&s.input_path);
+        let output_path = io_path(&s.output_path);
+        let uses_context = uses_context(s);
+        let unsupported = unsupported(s);
+        let kind = match (&s.kind, unsupported) {
+            (_, Some(why)) => quote!(m::Kind::Unsupported(#why)),
+            (StateKind::Pass(p), None) => {
+                let result = lower::opt(p.result.as_ref().map(|t| &t.value), lower::template);
+                let params = lower::opt(p.parameters.as_ref().map(|t| &t.value), lower::template);
+                let rp = io_path(&p.result_path);
+                quote!(m::Kind::Pass(m::Pass { result: #result, parameters: #params, result_path: #rp }))
+            }
+            (StateKind::Task(t), None) => {
+                let resource = t.resource.value.as_str();
+                let rt = match &t.resource_kind {
+                    ResourceKind::LambdaFunction => quote!(Lambda),
+                    ResourceKind::Activity => quote!(Activity),
+                    ResourceKind::Integration { pattern, .. } => match pattern {
+                        IntegrationPattern::Sync | IntegrationPattern::Sync2 => quote!(Sync),
+                        IntegrationPattern::WaitForTaskToken => quote!(Callback),
+                        IntegrationPattern::RequestResponse => quote!(Integration),
+                    },
+                    ResourceKind::Other => quote!(Integration),
+                };
+                let handler = self.handler_of(s);
+                let params = lower::opt(t.parameters.as_ref().map(|t| &t.value), lower::template);
+                let timeout = seconds(t.timeout.as_ref());
+                let heartbeat = seconds(t.heartbeat.as_ref());
+                let creds = lower::opt(t.credentials.as_ref().map(|t| &t.value), lower::template);
+                let result = self.result_spec(i, &t.result);
+                quote!(m::Kind::Task(m::Task {
+                    resource: #resource,
+                    resource_type: m::ResourceType::#rt,
+                    handler: #handler,
+                    parameters: #params,
+                    timeout: #timeout,
+                    heartbeat: #heartbeat,
+                    credentials: #creds,
+                    result: #result,
+                }))
+            }
+            (StateKind::Choice(_), None) => quote!(m::Kind::Choice),
+            (StateKind::Wait(w), None) => {
+                let w = match w {
+                    ast::Wait::Seconds(n) => {
+                        let n = n.value;
+                        quote!(m::Wait::Seconds(#n))
+                    }
+                    ast::Wait::SecondsPath(p) => {
+                        let p = lower::path(&p.value);
+                        quote!(m::Wait::SecondsPath(#p))
+                    }
+                    ast::Wait::Timestamp(t) => {
+                        let secs =
+                            asl_syntax::timestamp::parse(&t.value).map_or(0, |t| t.as_second());
+                        quote!(m::Wait::Timestamp(#secs))
+                    }
+                    ast::Wait::TimestampPath(p) => {
+                        let p = lower::path(&p.value);
+                        quote!(m::Wait::TimestampPath(#p))
+                    }
+                    ast::Wait::SecondsExpr(_) | ast::Wait::TimestampExpr(_) => {
+                        quote!(m::Wait::Seconds(0))
+                    }
+                };
+                quote!(m::Kind::Wait(#w))
+            }
+            (StateKind::Succeed, None) => quote!(m::Kind::Succeed),
+            (StateKind::Fail(f), None) => {
+                let e = fail_field(f.error.as_ref());
+                let c = fail_field(f.cause.as_ref());
+                quote!(m::Kind::Fail(m::Fail { error: #e, cause: #c }))
+            }
+            (StateKind::Parallel(p), None) => {
+                let branches = self.children.get(&i).cloned().unwrap_or_default();
+                let params = lower::opt(p.parameters.as_ref().map(|t| &t.value), lower::template);
+                let result = self.result_spec(i, &p.result);
+                quote!(m::Kind::Parallel(m::Parallel {
+                    branches: &[#(#branches),*],
+                    parameters: #params,
+                    result: #result,
+                }))
+            }
+            (StateKind::Map(mp), None) => {
+                let start = self
+                    .children
+                    .get(&i)
+                    .and_then(|c| c.first().copied())
+                    .unwrap_or(0);
+                let items = lower::opt(mp.items_path.as_ref().map(|p| &p.value), lower::path);
+                let sel = lower::opt(mp.item_selector.as_ref().map(|t| &t.value), lower::template);
+                let maxc = seconds(mp.max_concurrency.as_ref());
+                let tfc = seconds(mp.tolerated_failure_count.as_ref());
+                let tfp = match &mp.tolerated_failure_percentage {
+                    Some(Dynamic::Static(v)) => {
+                        let v = lower::f64_lit(v.value);
+                        quote!(Some(m::Percentage::Static(#v)))
+                    }
+                    Some(Dynamic::Path(p)) => {
+                        let p = lower::path(&p.value);
+                        quote!(Some(m::Percentage::Path(#p)))
+                    }
+                    _ => quote!(None),
+                };
+                let result = self.result_spec(i, &mp.result);
+                quote!(m::Kind::Map(m::Map {
+                    start: #start,
+                    items_path: #items,
+                    item_selector: #sel,
+                    max_concurrency: #maxc,
+                    tolerated_failure_count: #tfc,
+                    tolerated_failure_percentage: #tfp,
+                    result: #result,
+                }))
+            }
+        };
+        quote!(m::State {
+            name: #name,
+            next: #next,
+            input_path: #input_path,
+            output_path: #output_path,
+            uses_context: #uses_context,
+            kind: #kind,
+        })
+    }
+
+    fn result_spec(&self, i: usize, r: &ast::ResultHandling) -> TokenStream {
+        let sel = lower::opt(
+            r.result_selector.as_ref().map(|t| &t.value),
+            lower::template,
+        );
+        let rp = io_path(&r.result_path);
+        let retry = r.retry.iter().map(|r| {
+            let errors = r.error_equals.iter().map(|e| e.value.as_str());
+            let (iv, ma) = (r.interval_seconds, r.max_attempts);
+            let br = lower::f64_lit(r.backoff_rate);
+            let md = lower::opt(r.max_delay_seconds.as_ref(), |d| quote!(#d));
+            let jitter = r.jitter == ast::Jitter::Full;
+            quote!(m::Retrier {
+                error_equals: &[#(#errors),*],
+                interval_seconds: #iv,
+                max_attempts: #ma,
+                backoff_rate: #br,
+                max_delay_seconds: #md,
+                full_jitter: #jitter,
+            })
+        });
+        let catch = r.catch.iter().map(|c| {
+            let errors = c.error_equals.iter().map(|e| e.value.as_str());
+            let next = self.target(i, &c.next.value);
+            let rp = io_path(&c.result_path);
+            quote!(m::Catcher { error_equals: &[#(#errors),*], next: #next, result_path: #rp })
+        });
+        quote!(m::ResultSpec {
+            result_selector: #sel,
+            result_path: #rp,
+            retry: &[#(#retry),*],
+            catch: &[#(#catch),*],
+        })
+    }
+
+    /// The machine's Choice function: one arm per Choice state, each rule a Rust boolean
+    /// expression over `asl_runtime::choice`.
+    fn choose(&self) -> TokenStream {
+        let mut arms = Vec::new();
+        for (i, s) in self.states.iter().enumerate() {
+            let StateKind::Choice(ch) = &s.kind else {
+                continue;
+            };
+            if unsupported(s).is_some() {
+                continue;
+            }
+            let idx = i as u32;
+            let mut body = Vec::new();
+            for rule in &ch.choices {
+                let next = self.target(i, &rule.next.value);
+                let cond = match &rule.condition {
+                    Condition::Rule(r) => rule_expr(r),
+                    // Unreachable: a JSONata Choice state is `Kind::Unsupported`.
+                    Condition::Jsonata(_) => quote!(false),
+                };
+                body.push(quote!(if #cond { return Ok(#next); }));
+            }
+            let fallback = match &ch.default {
+                Some(d) => {
+                    let t = self.target(i, &d.value);
+                    quote!(Ok(#t))
+                }
+                None => quote!(Err(c::no_choice_matched())),
+            };
+            arms.push(quote!(#idx => { #(#body)* #fallback }));
+        }
+        quote! {
+            fn choose(
+                state: m::StateId,
+                env: &::asl_runtime::Env<'_>,
+            ) -> ::core::result::Result<m::StateId, ::asl_runtime::StateError> {
+                match state {
+                    #(#arms)*
+                    _ => Err(c::no_choice_matched()),
+                }
+            }
+        }
+    }
+}
+
+/// Why the runtime cannot run a state yet (JSONata, variables, Distributed Map and its
+/// readers/writers), so it fails loudly instead of computing something else.
+fn unsupported(s: &State) -> Option<&'static str> {
+    if s.query_language == ast::QueryLanguage::Jsonata {
+        return Some("JSONata states are not supported by this runtime yet");
+    }
+    if s.assign.is_some() {
+        return Some("variables (Assign) are not supported by this runtime yet");
+    }
+    if let StateKind::Choice(c) = &s.kind
+        && c.choices.iter().any(|r| r.assign.is_some())
+    {
+        return Some("variables (Assign) are not supported by this runtime yet");
+    }
+    if let Some(rh) = s.result_handling()
+        && rh.catch.iter().any(|c| c.assign.is_some())
+    {
+        return Some("variables (Assign) are not supported by this runtime yet");
+    }
+    if let StateKind::Map(m) = &s.kind
+        && (m.processor.mode == ProcessorMode::Distributed
+            || m.item_reader.is_some()
+            || m.item_batcher.is_some()
+            || m.result_writer.is_some())
+    {
+        return Some("Distributed Map is not supported by this runtime yet");
+    }
+    let mut vars = false;
+    visit_paths(s, &mut |p| vars |= matches!(p.root, Root::Variable(_)));
+    if vars {
+        return Some("variables ($name paths) are not supported by this runtime yet");
+    }
+    None
+}
+
+fn io_path(t: &Tri<Path>) -> TokenStream {
+    match t {
+        Tri::Absent => quote!(m::IoPath::Identity),
+        Tri::Null(_) => quote!(m::IoPath::Null),
+        Tri::Value(p)
+            if p.value.root == Root::Input
+                && p.value.segments.is_empty()
+                && p.value.function.is_none() =>
+        {
+            quote!(m::IoPath::Identity)
+        }
+        Tri::Value(p) => {
+            let p = lower::path(&p.value);
+            quote!(m::IoPath::Path(#p))
+        }
+    }
+}
+
+fn seconds(d: Option<&Dynamic<u64>>) -> TokenStream {
+    match d {
+        Some(Dynamic::Static(v)) => {
+            let v = v.value;
+            quote!(Some(m::Seconds::Static(#v)))
+        }
+        Some(Dynamic::Path(p)) => {
+            let p = lower::path(&p.value);
+            quote!(Some(m::Seconds::Path(#p)))
+        }
+        _ => quote!(None),
+    }
+}
+
+fn fail_field(f: Option<&FailField>) -> TokenStream {
+    match f {
+        None | Some(FailField::Jsonata(_)) => quote!(None),
+        Some(FailField::Literal(s)) => {
+            let s = s.value.as_str();
+            quote!(Some(m::FailField::Literal(#s)))
+        }
+        Some(FailField::Path(p)) => {
+            let p = lower::path(&p.value);
+            quote!(Some(m::FailField::Path(#p)))
+        }
+        Some(FailField::Call(c)) => {
+            let c = lower::call(&c.value);
+            quote!(Some(m::FailField::Call(#c)))
+        }
+    }
+}
+
+/// Calls `f` on every path a state evaluates (I/O paths, templates, intrinsic arguments,
+/// Choice variables and operands, `…Path` fields).
+fn visit_paths(s: &State, f: &mut dyn FnMut(&Path)) {
+    fn tri(t: &Tri<Path>, f: &mut dyn FnMut(&Path)) {
+        if let Tri::Value(p) = t {
+            f(&p.value);
+        }
+    }
+    fn call(c: &asl_syntax::intrinsic::Call, f: &mut dyn FnMut(&Path)) {
+        for a in c.args.iter() {
+            match a {
+                asl_syntax::intrinsic::Arg::Path(p) => f(p),
+                asl_syntax::intrinsic::Arg::Call(c) => call(c, f),
+                _ => {}
+            }
+        }
+    }
+    fn template(t: Option<&asl_syntax::span::Spanned<Template>>, f: &mut dyn FnMut(&Path)) {
+        if let Some(t) = t {
+            t.value.visit_dynamic(&mut |d| match d {
+                Template::Path(p) => f(p),
+                Template::Call(c) => call(c, f),
+                _ => {}
+            });
+        }
+    }
+    fn dynamic<T>(d: Option<&Dynamic<T>>, f: &mut dyn FnMut(&Path)) {
+        if let Some(Dynamic::Path(p)) = d {
+            f(&p.value);
+        }
+    }
+    fn rule(r: &Rule, f: &mut dyn FnMut(&Path)) {
+        match r {
+            Rule::And(rs, _) | Rule::Or(rs, _) => rs.iter().for_each(|r| rule(r, f)),
+            Rule::Not(r, _) => rule(r, f),
+            Rule::Test(t) => {
+                f(&t.variable.value);
+                if let Operand::Path(p) = &t.operand {
+                    f(p);
+                }
+            }
+        }
+    }
+    tri(&s.input_path, f);
+    tri(&s.output_path, f);
+    template(s.assign.as_ref(), f);
+    if let Some(rh) = s.result_handling() {
+        template(rh.result_selector.as_ref(), f);
+    }
+    match &s.kind {
+        StateKind::Pass(p) => template(p.parameters.as_ref(), f),
+        StateKind::Task(t) => {
+            template(t.parameters.as_ref(), f);
+            template(t.credentials.as_ref(), f);
+            dynamic(t.timeout.as_ref(), f);
+            dynamic(t.heartbeat.as_ref(), f);
+        }
+        StateKind::Choice(c) => c.choices.iter().for_each(|r| {
+            if let Condition::Rule(r) = &r.condition {
+                rule(r, f);
+            }
+        }),
+        StateKind::Wait(ast::Wait::SecondsPath(p) | ast::Wait::TimestampPath(p)) => f(&p.value),
+        StateKind::Fail(fl) => {
+            for x in [&fl.error, &fl.cause].into_iter().flatten() {
+                match x {
+                    FailField::Path(p) => f(&p.value),
+                    FailField::Call(c) => call(&c.value, f),
+                    _ => {}
+                }
+            }
+        }
+        StateKind::Parallel(p) => template(p.parameters.as_ref(), f),
+        StateKind::Map(m) => {
+            if let Some(p) = &m.items_path {
+                f(&p.value);
+            }
+            template(m.item_selector.as_ref(), f);
+            dynamic(m.max_concurrency.as_ref(), f);
+            dynamic(m.tolerated_failure_count.as_ref(), f);
+            dynamic(m.tolerated_failure_percentage.as_ref(), f);
+        }
+        _ => {}
+    }
+}
+
+/// Whether the state reads `$$` anywhere.
+fn uses_context(s: &State) -> bool {
+    let mut ctx = false;
+    visit_paths(s, &mut |p| ctx |= p.root == Root::Context);
+    ctx
+}
+
+/// A Choice rule as a Rust boolean expression (ASL-CH, ASL-SUB-30..36): `&&`/`||`/`!`
+/// short-circuit like AWS.
+fn rule_expr(r: &Rule) -> TokenStream {
+    match r {
+        Rule::And(rs, _) => {
+            let rs = rs.iter().map(rule_expr);
+            quote!((#(#rs)&&*))
+        }
+        Rule::Or(rs, _) => {
+            let rs = rs.iter().map(rule_expr);
+            quote!((#(#rs)||*))
+        }
+        Rule::Not(r, _) => {
+            let r = rule_expr(r);
+            quote!((!#r))
+        }
+        Rule::Test(t) => test_expr(t),
+    }
+}
+
+fn test_expr(t: &ast::Test) -> TokenStream {
+    let var = &t.variable.value;
+    if t.op == Op::IsPresent {
+        let b = matches!(t.operand, Operand::Bool(true));
+        let lookup = lookup_expr(var);
+        return quote!(c::is_present(#lookup, #b));
+    }
+    let v = value_expr(var);
+    let (fname, is_path) = op_fn(t.op, matches!(t.operand, Operand::Path(_)));
+    let f = format_ident!("{fname}");
+    let operand = match &t.operand {
+        Operand::Path(p) => {
+            let o = value_expr(p);
+            let _ = is_path;
+            quote!(&*#o)
+        }
+        Operand::String(s) => quote!(#s),
+        Operand::Number(n) => lower::f64_lit(n.as_f64()),
+        Operand::Bool(b) => quote!(#b),
+        Operand::Timestamp(ts) => {
+            let (secs, nanos) = asl_syntax::timestamp::parse(ts)
+                .map_or((0, 0), |t| (t.as_second(), t.subsec_nanosecond()));
+            quote!(::asl_runtime::__private::jiff::Timestamp::constant(#secs, #nanos))
+        }
+    };
+    quote!(c::#f(&*#v, #operand))
+}
+
+/// The runtime function for an operator (`NumericEquals` → `numeric_equals`).
+fn op_fn(op: Op, path: bool) -> (String, bool) {
+    let base = match op {
+        Op::String(cmp) => format!("string_{}", cmp_name(cmp)),
+        Op::Numeric(cmp) => format!("numeric_{}", cmp_name(cmp)),
+        Op::Timestamp(cmp) => format!("timestamp_{}", cmp_name(cmp)),
+        Op::StringMatches => "string_matches".into(),
+        Op::Boolean => "boolean_equals".into(),
+        Op::IsNull => "is_null".into(),
+        Op::IsPresent => "is_present".into(),
+        Op::IsNumeric => "is_numeric".into(),
+        Op::IsString => "is_string".into(),
+        Op::IsBoolean => "is_boolean".into(),
+        Op::IsTimestamp => "is_timestamp".into(),
+    };
+    if path {
+        (format!("{base}_path"), true)
+    } else {
+        (base, false)
+    }
+}
+
+fn cmp_name(c: Cmp) -> &'static str {
+    match c {
+        Cmp::Eq => "equals",
+        Cmp::Lt => "less_than",
+        Cmp::Gt => "greater_than",
+        Cmp::Le => "less_than_equals",
+        Cmp::Ge => "greater_than_equals",
+    }
+}
+
+/// Direct navigation for a definite path over `$` or `$$` made of member names and
+/// non-negative indexes: `env.input.get("a").and_then(|v| v.get(0))`.
+fn direct(p: &Path) -> Option<TokenStream> {
+    if p.function.is_some() {
+        return None;
+    }
+    let root = match p.root {
+        Root::Input => quote!(env.input),
+        Root::Context => quote!(env.context),
+        Root::Variable(_) => return None,
+    };
+    let mut expr = quote!(::core::option::Option::Some(#root));
+    for seg in p.segments.iter() {
+        expr = match seg {
+            Segment::Child(Selector::Name(n)) => {
+                let n = n.as_ref();
+                quote!(#expr.and_then(|v| v.get(#n)))
+            }
+            Segment::Child(Selector::Index(i)) if *i >= 0 => {
+                let i = Literal::usize_unsuffixed(usize::try_from(*i).ok()?);
+                quote!(#expr.and_then(|v| v.get(#i)))
+            }
+            _ => return None,
+        };
+    }
+    Some(expr)
+}
+
+/// `Option<&Value>`: whether the Variable matched (for `IsPresent`).
+fn lookup_expr(p: &Path) -> TokenStream {
+    match direct(p) {
+        Some(d) => quote!(#d),
+        None => {
+            let sp = lower::path(p);
+            quote!({ static P: s::path::Path = #sp; if c::present(&P, env) { Some(&::asl_runtime::Value::Null) } else { None } })
+        }
+    }
+}
+
+/// A Variable's value, or the `States.Runtime` error for a missing one (`?`).
+fn value_expr(p: &Path) -> TokenStream {
+    let src = p.source.as_ref();
+    match direct(p) {
+        Some(d) => quote!(#d.ok_or_else(|| c::missing(#src))?),
+        None => {
+            let sp = lower::path(p);
+            quote!({ static P: s::path::Path = #sp; c::variable(&P, env)? })
         }
     }
 }

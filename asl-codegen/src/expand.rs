@@ -130,7 +130,7 @@ pub fn expand_with(input: TokenStream, call_site: &CallSite) -> TokenStream {
                     diagnostics: diags,
                 },
             };
-            let compiled = Compiled::from_checked(name.to_string(), checked, json);
+            let compiled = Compiled::from_checked(name.to_string(), checked, json, &opts);
             let errors = token_errors(&compiled.diagnostics, &src);
             (compiled, errors, None)
         }

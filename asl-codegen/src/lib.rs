@@ -7,6 +7,7 @@
 mod builder;
 mod emit;
 mod expand;
+mod lower;
 pub mod read;
 
 pub use builder::{BuildError, Builder, compile_dir};
@@ -30,10 +31,17 @@ pub struct Compiled {
     pub diagnostics: Diagnostics,
     /// The definition as compact JSON.
     pub definition_json: String,
+    /// Compiled as an Express machine.
+    pub express: bool,
 }
 
 impl Compiled {
-    fn from_checked(name: String, checked: Checked, definition_json: String) -> Self {
+    fn from_checked(
+        name: String,
+        checked: Checked,
+        definition_json: String,
+        opts: &asl_syntax::CheckOptions,
+    ) -> Self {
         let mut diagnostics = checked.diagnostics;
         if let Some(m) = &checked.machine {
             for d in codegen_checks(m) {
@@ -45,6 +53,7 @@ impl Compiled {
             machine: checked.machine,
             diagnostics,
             definition_json,
+            express: opts.machine_type == asl_syntax::ast::MachineType::Express,
         }
     }
 
@@ -52,7 +61,7 @@ impl Compiled {
     pub fn from_source(name: String, src: &Source, opts: &asl_syntax::CheckOptions) -> Self {
         let checked = asl_syntax::compile_source(src, opts);
         let json = compact_json(&src.text);
-        Compiled::from_checked(name, checked, json)
+        Compiled::from_checked(name, checked, json, opts)
     }
 
     pub fn has_errors(&self) -> bool {

@@ -353,6 +353,53 @@ pub fn is_timestamp(v: &Value, operand: bool) -> bool {
     is_timestamp_value(v) == operand
 }
 
+// ---------------------------------------------------------------------------------------------
+// Variable lookup for generated Choice code.
+// ---------------------------------------------------------------------------------------------
+
+/// The `States.Runtime` error for a `Variable` (or `…Path` operand) that selected nothing
+/// (ASL-SUB-30).
+#[cold]
+pub fn missing(path_source: &str) -> crate::StateError {
+    crate::StateError::runtime(missing_variable_cause(path_source))
+}
+
+/// Looks a `Variable` up: borrowed for definite paths, an array of matches for indefinite
+/// ones; an error when a definite path matches nothing.
+pub fn variable<'v>(
+    path: &asl_syntax::path::Path,
+    env: &crate::Env<'v>,
+) -> Result<std::borrow::Cow<'v, Value>, crate::StateError> {
+    if path.is_definite() {
+        crate::path::get(path, env)
+            .map(std::borrow::Cow::Borrowed)
+            .ok_or_else(|| missing(&path.source))
+    } else {
+        crate::path::select(path, env)
+            .map(std::borrow::Cow::Owned)
+            .map_err(|_| missing(&path.source))
+    }
+}
+
+/// Whether a `Variable` matches anything (`IsPresent`, ASL-CHOP-13).
+pub fn present(path: &asl_syntax::path::Path, env: &crate::Env<'_>) -> bool {
+    if path.is_definite() {
+        crate::path::get(path, env).is_some()
+    } else {
+        crate::path::select(path, env).is_ok()
+    }
+}
+
+/// `States.NoChoiceMatched` (ASL-ERR-09). No recorded case pins AWS's cause text, so none is
+/// invented.
+#[cold]
+pub fn no_choice_matched() -> crate::StateError {
+    crate::StateError {
+        error: "States.NoChoiceMatched".into(),
+        cause: None,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

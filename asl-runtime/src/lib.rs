@@ -3,13 +3,19 @@
 //! object. Generated code reaches it through [`__private`].
 
 pub mod choice;
+pub mod driver;
 pub mod error;
+pub mod handler;
 pub mod intrinsics;
+pub mod machine;
+pub mod mock;
 pub mod path;
 pub mod template;
 pub mod timestamp;
 
+pub use driver::{Event, Execution, ExecutionError, Options};
 pub use error::StateError;
+pub use handler::{DynamicHandler, TaskContext, TaskError, TaskResult};
 pub use serde_json::{Value, json};
 
 #[cfg(feature = "macros")]
@@ -29,4 +35,5 @@ pub struct Env<'a> {
 #[doc(hidden)]
 pub mod __private {
     pub use asl_syntax;
+    pub use jiff;
 }

@@ -1,1 +1,123 @@
-//! Payload templates (placeholder: being written).
+//! Payload templates (ASL-PT): `Parameters`, `ResultSelector`, `ItemSelector`, `Credentials`
+//! and a Pass state's literal `Result`, evaluated on a pre-parsed [`Template`].
+//!
+//! * keys are already stripped of `.$` by the compiler (ASL-PT-03, ASL-SUB-04);
+//! * a `.$` path that selects nothing is `States.Runtime` with AWS's field cause
+//!   (`The JSONPath '$.x' specified for the field 'x.$' could not be found in the input '…'`,
+//!   ASL-PT-06); an indefinite path gives an array (ASL-SUB-05);
+//! * an intrinsic call is evaluated by [`crate::intrinsics`];
+//! * literal values are copied unevaluated, even when they look like paths (ASL-PT-04).
+
+use asl_syntax::template::Template;
+use serde_json::{Map, Value};
+
+use crate::{Env, StateError};
+
+/// Evaluates `template` with `$` = `env.input`.
+pub fn eval(template: &Template, env: &Env<'_>) -> Result<Value, StateError> {
+    eval_in(template, env, "")
+}
+
+fn eval_in(template: &Template, env: &Env<'_>, key: &str) -> Result<Value, StateError> {
+    Ok(match template {
+        Template::Object(fields) => {
+            let mut out = Map::with_capacity(fields.len());
+            for f in fields.iter() {
+                let v = eval_in(&f.value, env, &f.key)?;
+                out.insert(f.key.to_string(), v);
+            }
+            Value::Object(out)
+        }
+        Template::Array(items) => Value::Array(
+            items
+                .iter()
+                .map(|t| eval_in(t, env, key))
+                .collect::<Result<_, _>>()?,
+        ),
+        Template::Path(p) => crate::path::select(p, env).map_err(|miss| {
+            StateError::runtime(miss.field_cause(&format!("{key}.$"), env.input))
+        })?,
+        Template::Call(c) => crate::intrinsics::eval(c, env)?,
+        Template::Jsonata(text) => {
+            return Err(StateError::runtime(format!(
+                "JSONata expressions are not supported by this runtime yet: {{%{text}%}}"
+            )));
+        }
+        Template::Null => Value::Null,
+        Template::Bool(b) => Value::Bool(*b),
+        Template::Number(n) => Value::Number(n.to_json()),
+        Template::String(s) => Value::String(s.to_string()),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use asl_syntax::template::{Field, Template};
+    use serde_json::json;
+    use std::borrow::Cow;
+
+    fn env<'a>(input: &'a Value, ctx: &'a Value) -> Env<'a> {
+        Env {
+            input,
+            context: ctx,
+            vars: None,
+        }
+    }
+
+    fn path(s: &str) -> Template {
+        Template::Path(asl_syntax::path::parse(s).unwrap())
+    }
+
+    fn obj(fields: Vec<(&str, Template)>) -> Template {
+        Template::Object(Cow::Owned(
+            fields
+                .into_iter()
+                .map(|(k, v)| Field {
+                    key: Cow::Owned(k.to_string()),
+                    value: v,
+                })
+                .collect(),
+        ))
+    }
+
+    #[test]
+    fn keys_renamed_and_nested_paths_evaluated_asl_sub_04() {
+        let t = obj(vec![
+            ("a", path("$.x")),
+            ("lit", Template::String("$.x".into())),
+            (
+                "arr",
+                Template::Array(Cow::Owned(vec![obj(vec![("c", path("$$.Name"))])])),
+            ),
+        ]);
+        let input = json!({"x": [1, 2]});
+        let ctx = json!({"Name": "n"});
+        let v = eval(&t, &env(&input, &ctx)).unwrap();
+        assert_eq!(v, json!({"a": [1, 2], "lit": "$.x", "arr": [{"c": "n"}]}));
+    }
+
+    #[test]
+    fn missing_path_is_runtime_with_field_cause_asl_pt_06() {
+        let t = obj(vec![("value", path("$.missing"))]);
+        let input = json!({"a": 1});
+        let err = eval(&t, &env(&input, &Value::Null)).unwrap_err();
+        assert_eq!(err.error, "States.Runtime");
+        assert_eq!(
+            err.cause.as_deref(),
+            Some(
+                "The JSONPath '$.missing' specified for the field 'value.$' could not be found in the input '{\"a\":1}'"
+            )
+        );
+    }
+
+    #[test]
+    fn indefinite_path_gives_array_asl_sub_05() {
+        let t = obj(vec![("v", path("$.a[*].b"))]);
+        let input = json!({"a": [{"b": 1}, {"c": 2}]});
+        assert_eq!(
+            eval(&t, &env(&input, &Value::Null)).unwrap(),
+            json!({"v": [1]})
+        );
+    }
+}

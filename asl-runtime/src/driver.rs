@@ -1,0 +1,1130 @@
+//! The one driver every compiled machine runs on.
+//!
+//! It is not generic: it walks a machine's static [`Machine`] descriptor, calls the compiled
+//! Choice function and dispatches Tasks through `&dyn` [`Dispatch`]. All async work lives
+//! here: task calls with retries and timeouts, waits, Parallel branches and Map iterations.
+//! Branches and iterations run concurrently inside the execution's own task (no spawning), so
+//! a failing branch cancels its siblings by dropping them (ASL-PAR-04, ASL-MAP-06).
+//!
+//! Time is tokio's: in tests with paused time, Waits and retry backoffs are exact and instant.
+//! Wall-clock instants (`$$.Execution.StartTime`, Wait `Timestamp`) are
+//! [`Options::start_time`] plus tokio's elapsed time.
+
+use std::borrow::Cow;
+use std::sync::atomic::{AtomicU32, Ordering};
+use std::sync::{Arc, Mutex};
+
+use asl_syntax::path::Path;
+use futures_util::StreamExt;
+use jiff::Timestamp;
+use rand::{Rng, SeedableRng};
+use serde_json::{Map, Value, json};
+
+use crate::handler::{Dispatch, TaskCall, TaskContext};
+use crate::machine::{
+    Catcher, FailField, IoPath, Kind, Machine, Percentage, ResourceType, ResultSpec, Seconds,
+    State, StateId, Wait,
+};
+use crate::{Env, StateError};
+
+/// AWS's payload quota: 256 KiB of UTF-8 JSON (ASL-IO-09, ASL-SUB-54).
+pub const MAX_PAYLOAD_BYTES: usize = 262_144;
+
+/// How the execution failed: AWS's `error` and `cause` (either may be absent: a Fail state
+/// without `Error` or `Cause`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ExecutionError {
+    pub error: Option<String>,
+    pub cause: Option<String>,
+}
+
+impl std::fmt::Display for ExecutionError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.error.as_deref().unwrap_or("(no error name)"))?;
+        if let Some(c) = &self.cause {
+            write!(f, ": {c}")?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for ExecutionError {}
+
+/// Per-execution settings. The defaults describe a fresh execution now.
+#[derive(Clone, Debug)]
+pub struct Options {
+    /// `$$.Execution.Name`; default a random UUID.
+    pub execution_name: Option<String>,
+    /// `$$.Execution.Id`; default an ARN built from the names.
+    pub execution_id: Option<String>,
+    /// `$$.Execution.RoleArn`.
+    pub role_arn: Option<String>,
+    /// `$$.StateMachine.Name`; default the machine's Rust name.
+    pub state_machine_name: Option<String>,
+    /// `$$.StateMachine.Id`; default an ARN built from the name.
+    pub state_machine_id: Option<String>,
+    /// `$$.Execution.StartTime`; default the system clock.
+    pub start_time: Option<Timestamp>,
+    /// Keep the event history (AWS keeps none for Express machines; ids are counted anyway).
+    pub history: bool,
+    /// Seed for `JitterStrategy: FULL` delays; default from the OS.
+    pub seed: Option<u64>,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options {
+            execution_name: None,
+            execution_id: None,
+            role_arn: None,
+            state_machine_name: None,
+            state_machine_id: None,
+            start_time: None,
+            history: true,
+            seed: None,
+        }
+    }
+}
+
+/// One history event (ASL-EV-01): its 1-based id, AWS's event type, and the state it
+/// concerns.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Event {
+    pub id: u32,
+    /// AWS's `HistoryEvent.type` (`TaskStateEntered`, `MapIterationStarted`, …).
+    pub kind: &'static str,
+    /// The state's name, for state and task events.
+    pub state: Option<&'static str>,
+}
+
+/// The outcome of one execution.
+#[derive(Debug)]
+pub struct Execution {
+    pub result: Result<Value, ExecutionError>,
+    /// The events in order (empty when [`Options::history`] is off).
+    pub history: Vec<Event>,
+}
+
+impl Execution {
+    /// The names of the states entered, in order.
+    pub fn states_entered(&self) -> Vec<&'static str> {
+        self.history
+            .iter()
+            .filter(|e| e.kind.ends_with("StateEntered"))
+            .filter_map(|e| e.state)
+            .collect()
+    }
+}
+
+/// Runs one execution of `machine` with `input`.
+pub async fn run(
+    machine: &'static Machine,
+    handler: &dyn Dispatch,
+    input: Value,
+    options: &Options,
+) -> Execution {
+    let exec = Exec::new(machine, handler, &input, options);
+    exec.event("ExecutionStarted", None);
+    let body = exec.run_scope(machine.start, input, Arc::from([]));
+    let result = match machine.timeout_seconds {
+        Some(s) => match tokio::time::timeout(std::time::Duration::from_secs(s), body).await {
+            Ok(r) => r,
+            Err(_) => {
+                exec.event("ExecutionTimedOut", None);
+                return exec.finish(Err(ExecutionError {
+                    error: Some("States.Timeout".into()),
+                    cause: None,
+                }));
+            }
+        },
+        None => body.await,
+    };
+    let result = result.map_err(|f| ExecutionError {
+        error: f.error.map(Cow::into_owned),
+        cause: f.cause,
+    });
+    exec.event(
+        if result.is_ok() {
+            "ExecutionSucceeded"
+        } else {
+            "ExecutionFailed"
+        },
+        None,
+    );
+    exec.finish(result)
+}
+
+/// A failure travelling up from a state.
+#[derive(Clone, Debug)]
+struct Failure {
+    error: Option<Cow<'static, str>>,
+    cause: Option<String>,
+    /// Ends the execution: no retrier or catcher sees it (`States.Runtime`, a state output over
+    /// the payload quota; ASL-ERR-15/16, ASL-SUB-19).
+    terminal: bool,
+}
+
+impl Failure {
+    fn error_name(&self) -> &str {
+        self.error.as_deref().unwrap_or("")
+    }
+
+    /// The Error Output a catcher receives: both keys always (ASL-CT-04, ASL-SUB-09).
+    fn error_output(&self) -> Value {
+        json!({
+            "Error": self.error_name(),
+            "Cause": self.cause.as_deref().unwrap_or(""),
+        })
+    }
+}
+
+impl From<StateError> for Failure {
+    fn from(e: StateError) -> Failure {
+        let terminal = e.error == "States.Runtime";
+        Failure {
+            error: Some(e.error),
+            cause: e.cause,
+            terminal,
+        }
+    }
+}
+
+/// Whether `error` is matched by an `ErrorEquals` list (ASL-ERR-01/02, ASL-SUB-18/19).
+///
+/// `States.Runtime` is never matched. `States.DataLimitExceeded` is matched like any error
+/// when a task failed with it: AWS catches an oversized task result with `States.ALL`
+/// (conformance `error_handling/…catch_state_all_data_limit_exceeded_on_large_utf8_response`).
+/// A state *output* over the quota is terminal instead, and never reaches this function.
+pub fn error_matches(error_equals: &[&str], error: &str) -> bool {
+    if error == "States.Runtime" {
+        return false;
+    }
+    error_equals.iter().any(|&e| {
+        e == error
+            || e == "States.ALL"
+            || (e == "States.TaskFailed"
+                && error != "States.Timeout"
+                && error != "States.HeartbeatTimeout")
+    })
+}
+
+/// Where the execution is: one index per enclosing branch or iteration.
+type Location = Arc<[u32]>;
+
+enum Flow {
+    Next(StateId, Value),
+    End(Value),
+}
+
+struct Exec<'a> {
+    m: &'static Machine,
+    handler: &'a dyn Dispatch,
+    execution: Value,
+    state_machine: Value,
+    execution_name: Arc<str>,
+    start: Timestamp,
+    origin: tokio::time::Instant,
+    next_id: AtomicU32,
+    history: Option<Mutex<Vec<Event>>>,
+    rng: Mutex<rand::rngs::StdRng>,
+}
+
+impl<'a> Exec<'a> {
+    fn new(m: &'static Machine, handler: &'a dyn Dispatch, input: &Value, o: &Options) -> Exec<'a> {
+        let start = o.start_time.unwrap_or_else(Timestamp::now);
+        let name = o
+            .execution_name
+            .clone()
+            .unwrap_or_else(|| uuid::Uuid::new_v4().to_string());
+        let sm_name = o
+            .state_machine_name
+            .clone()
+            .unwrap_or_else(|| m.name.to_string());
+        let sm_id = o.state_machine_id.clone().unwrap_or_else(|| {
+            format!("arn:aws:states:us-east-1:111111111111:stateMachine:{sm_name}")
+        });
+        let id = o.execution_id.clone().unwrap_or_else(|| {
+            format!("arn:aws:states:us-east-1:111111111111:execution:{sm_name}:{name}")
+        });
+        let role = o
+            .role_arn
+            .clone()
+            .unwrap_or_else(|| "arn:aws:iam::111111111111:role/asl-local".to_string());
+        let mut execution = Map::new();
+        execution.insert("Id".into(), id.into());
+        execution.insert("Input".into(), input.clone());
+        execution.insert(
+            "StartTime".into(),
+            crate::timestamp::format_context(start).into(),
+        );
+        execution.insert("Name".into(), name.clone().into());
+        execution.insert("RoleArn".into(), role.into());
+        execution.insert("RedriveCount".into(), 0.into());
+        let rng = match o.seed {
+            Some(s) => rand::rngs::StdRng::seed_from_u64(s),
+            None => rand::rngs::StdRng::from_os_rng(),
+        };
+        Exec {
+            m,
+            handler,
+            execution: Value::Object(execution),
+            state_machine: json!({"Id": sm_id, "Name": sm_name}),
+            execution_name: name.into(),
+            start,
+            origin: tokio::time::Instant::now(),
+            next_id: AtomicU32::new(1),
+            history: o.history.then(|| Mutex::new(Vec::new())),
+            rng: Mutex::new(rng),
+        }
+    }
+
+    fn finish(self, result: Result<Value, ExecutionError>) -> Execution {
+        let history = self
+            .history
+            .map(|h| h.into_inner().unwrap_or_else(|p| p.into_inner()))
+            .unwrap_or_default();
+        Execution { result, history }
+    }
+
+    /// Records an event and returns its id.
+    fn event(&self, kind: &'static str, state: Option<&'static str>) -> u32 {
+        let id = self.next_id.fetch_add(1, Ordering::Relaxed);
+        if let Some(h) = &self.history {
+            let mut h = h.lock().unwrap_or_else(|p| p.into_inner());
+            h.push(Event { id, kind, state });
+        }
+        id
+    }
+
+    fn now(&self) -> Timestamp {
+        let elapsed = self.origin.elapsed();
+        let span = jiff::SignedDuration::try_from(elapsed).unwrap_or(jiff::SignedDuration::ZERO);
+        self.start.checked_add(span).unwrap_or(self.start)
+    }
+
+    /// The context object for a state visit (ASL-CTX).
+    fn context(&self, state: &State, entered: Timestamp, retry_count: u32) -> Value {
+        let mut c = Map::with_capacity(3);
+        c.insert("Execution".into(), self.execution.clone());
+        c.insert("StateMachine".into(), self.state_machine.clone());
+        c.insert(
+            "State".into(),
+            json!({
+                "EnteredTime": crate::timestamp::format_context(entered),
+                "Name": state.name,
+                "RetryCount": retry_count,
+            }),
+        );
+        Value::Object(c)
+    }
+
+    /// Runs one scope (the machine, a branch, an iteration) from `start` to its end.
+    fn run_scope(
+        &self,
+        start: StateId,
+        input: Value,
+        loc: Location,
+    ) -> futures_util::future::BoxFuture<'_, Result<Value, Failure>> {
+        Box::pin(async move {
+            let mut cur = start;
+            let mut data = input;
+            loop {
+                let Some(state) = self.m.states.get(cur as usize) else {
+                    return Err(StateError::runtime(format!("no state #{cur}")).into());
+                };
+                match self.state(state, cur, data, &loc).await? {
+                    Flow::Next(next, out) => {
+                        cur = next;
+                        data = out;
+                    }
+                    Flow::End(out) => return Ok(out),
+                }
+            }
+        })
+    }
+
+    /// Runs one state visit.
+    async fn state(
+        &self,
+        s: &'static State,
+        id: StateId,
+        raw: Value,
+        loc: &Location,
+    ) -> Result<Flow, Failure> {
+        let ty = s.kind.type_name();
+        let entered_id = self.event(entered_event(ty), Some(s.name));
+        let entered_at = if s.uses_context {
+            self.now()
+        } else {
+            self.start
+        };
+        let v = Visit {
+            x: self,
+            s,
+            entered_id,
+            entered_at,
+        };
+        let flow = match &s.kind {
+            Kind::Pass(p) => {
+                let ctx = v.ctx(0);
+                let effective = v.input_path(&raw, &ctx)?;
+                let result = match (&p.result, &p.parameters) {
+                    (Some(r), _) => r.to_json(),
+                    (None, Some(t)) => v.local(crate::template::eval(t, &env(&effective, &ctx)))?,
+                    (None, None) => effective,
+                };
+                let out = v.result_path(&p.result_path, raw, result)?;
+                v.exit(out, &ctx)?
+            }
+            Kind::Choice => {
+                let ctx = v.ctx(0);
+                let effective = v.input_path(&raw, &ctx)?;
+                let next = v.local((self.m.choose)(id, &env(&effective, &ctx)))?;
+                let out = v.output_path(effective, &ctx)?;
+                v.size_check(&out)?;
+                self.event("ChoiceStateExited", Some(s.name));
+                Flow::Next(next, out)
+            }
+            Kind::Wait(w) => {
+                let ctx = v.ctx(0);
+                let effective = v.input_path(&raw, &ctx)?;
+                let delay = v.local(self.wait_delay(w, &effective, &ctx))?;
+                if delay > 0 {
+                    tokio::time::sleep(std::time::Duration::from_secs(delay)).await;
+                }
+                v.exit(effective, &ctx)?
+            }
+            Kind::Succeed => {
+                let ctx = v.ctx(0);
+                let effective = v.input_path(&raw, &ctx)?;
+                let out = v.output_path(effective, &ctx)?;
+                v.size_check(&out)?;
+                self.event("SucceedStateExited", Some(s.name));
+                Flow::End(out)
+            }
+            Kind::Fail(f) => {
+                let ctx = v.ctx(0);
+                let e = env(&raw, &ctx);
+                let error = v.local(fail_field(f.error.as_ref(), "ErrorPath", &e))?;
+                let cause = v.local(fail_field(f.cause.as_ref(), "CausePath", &e))?;
+                return Err(Failure {
+                    error: error.map(Cow::Owned),
+                    cause,
+                    terminal: false,
+                });
+            }
+            Kind::Unsupported(why) => {
+                return Err(v.failure(StateError::runtime(*why)));
+            }
+            Kind::Task(_) | Kind::Parallel(_) | Kind::Map(_) => {
+                return v.with_retry(raw, loc).await;
+            }
+        };
+        Ok(flow)
+    }
+
+    fn wait_delay(&self, w: &Wait, input: &Value, ctx: &Value) -> Result<u64, StateError> {
+        let e = env(input, ctx);
+        match w {
+            Wait::Seconds(n) => Ok(*n),
+            Wait::SecondsPath(p) => {
+                let v = crate::path::select(p, &e).map_err(|_| {
+                    StateError::runtime(format!(
+                        "The SecondsPath parameter does not reference an input value: {}",
+                        p.source
+                    ))
+                })?;
+                let text = json_text(&v);
+                match v.as_number() {
+                    Some(n) if n.as_i64().is_some_and(|i| i < 0) => {
+                        Err(StateError::runtime(format!(
+                            "The SecondsPath parameter references a negative value: {} == {text}",
+                            p.source
+                        )))
+                    }
+                    Some(n) if n.is_u64() => Ok(n.as_u64().unwrap_or(0)),
+                    _ => Err(StateError::runtime(format!(
+                        "The SecondsPath parameter cannot be parsed as a long value: {} == {text}",
+                        p.source
+                    ))),
+                }
+            }
+            Wait::Timestamp(t) => self.delay_until(*t),
+            Wait::TimestampPath(p) => {
+                let v = crate::path::select(p, &e).map_err(|_| {
+                    StateError::runtime(format!(
+                        "The TimestampPath parameter does not reference an input value: {}",
+                        p.source
+                    ))
+                })?;
+                let ts = v.as_str().and_then(crate::timestamp::parse).ok_or_else(|| {
+                    StateError::runtime(format!(
+                        "The TimestampPath parameter does not reference a valid ISO-8601 extended offset date-time format string: {} == {}",
+                        p.source,
+                        v.as_str().map_or_else(|| json_text(&v), str::to_string)
+                    ))
+                })?;
+                self.delay_until(ts.as_second())
+            }
+        }
+    }
+
+    /// Seconds from now until `target` (Unix seconds, ASL-WT-04, ASL-SUB-37).
+    fn delay_until(&self, target: i64) -> Result<u64, StateError> {
+        let now = self.now().as_second();
+        let delay = target.saturating_sub(now);
+        if delay >= i64::from(i32::MAX) {
+            return Err(StateError::runtime("Wait state delay is too long"));
+        }
+        Ok(u64::try_from(delay).unwrap_or(0))
+    }
+}
+
+fn entered_event(ty: &str) -> &'static str {
+    match ty {
+        "Pass" => "PassStateEntered",
+        "Task" => "TaskStateEntered",
+        "Choice" => "ChoiceStateEntered",
+        "Wait" => "WaitStateEntered",
+        "Succeed" => "SucceedStateEntered",
+        "Fail" => "FailStateEntered",
+        "Parallel" => "ParallelStateEntered",
+        _ => "MapStateEntered",
+    }
+}
+
+fn exited_event(ty: &str) -> &'static str {
+    match ty {
+        "Pass" => "PassStateExited",
+        "Task" => "TaskStateExited",
+        "Choice" => "ChoiceStateExited",
+        "Wait" => "WaitStateExited",
+        "Succeed" => "SucceedStateExited",
+        "Parallel" => "ParallelStateExited",
+        _ => "MapStateExited",
+    }
+}
+
+fn env<'v>(input: &'v Value, ctx: &'v Value) -> Env<'v> {
+    Env {
+        input,
+        context: ctx,
+        vars: None,
+    }
+}
+
+fn json_text(v: &Value) -> String {
+    serde_json::to_string(v).unwrap_or_default()
+}
+
+/// `Error`/`Cause` of a Fail state (ASL-FL-02).
+fn fail_field(
+    f: Option<&FailField>,
+    field: &str,
+    e: &Env<'_>,
+) -> Result<Option<String>, StateError> {
+    Ok(match f {
+        None => None,
+        Some(FailField::Literal(s)) => Some((*s).to_string()),
+        Some(FailField::Call(c)) => Some(crate::intrinsics::eval_string(c, e)?),
+        Some(FailField::Path(p)) => {
+            let v = crate::path::select(p, e)
+                .map_err(|m| StateError::runtime(m.field_cause(field, e.input)))?;
+            Some(match v {
+                Value::String(s) => s,
+                other => json_text(&other),
+            })
+        }
+    })
+}
+
+/// Serialized size of a value, stopping early past `limit`.
+fn exceeds(v: &Value, limit: usize) -> bool {
+    struct Counter {
+        n: usize,
+        limit: usize,
+    }
+    impl std::io::Write for Counter {
+        fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+            self.n += buf.len();
+            if self.n > self.limit {
+                return Err(std::io::Error::other("limit"));
+            }
+            Ok(buf.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+    let mut c = Counter { n: 0, limit };
+    serde_json::to_writer(&mut c, v).is_err()
+}
+
+/// One visit of one state: what its events and errors need to know.
+struct Visit<'e, 'a> {
+    x: &'e Exec<'a>,
+    s: &'static State,
+    entered_id: u32,
+    entered_at: Timestamp,
+}
+
+impl Visit<'_, '_> {
+    /// The context object, built only for states that read `$$`. Tasks that wait for a
+    /// job or a callback also get `Task.Token`, a new one per attempt (ASL-CTX-09, ASL-SUB-51).
+    fn ctx(&self, retry_count: u32) -> Value {
+        if !self.s.uses_context {
+            return Value::Null;
+        }
+        let mut c = self.x.context(self.s, self.entered_at, retry_count);
+        if let (Kind::Task(t), Value::Object(m)) = (&self.s.kind, &mut c)
+            && matches!(
+                t.resource_type,
+                ResourceType::Sync | ResourceType::Callback | ResourceType::Activity
+            )
+        {
+            m.insert(
+                "Task".into(),
+                json!({ "Token": uuid::Uuid::new_v4().to_string() }),
+            );
+        }
+        c
+    }
+
+    /// Turns an error raised by this state's own data flow into a failure; `States.Runtime`
+    /// causes get AWS's prefix (ASL-SUB-29).
+    fn local<T>(&self, r: Result<T, StateError>) -> Result<T, Failure> {
+        r.map_err(|e| self.failure(e))
+    }
+
+    fn failure(&self, e: StateError) -> Failure {
+        let mut f = Failure::from(e);
+        if f.terminal {
+            f.cause = Some(format!(
+                "An error occurred while executing the state '{}' (entered at the event id #{}). {}",
+                self.s.name,
+                self.entered_id,
+                f.cause.as_deref().unwrap_or("")
+            ));
+        }
+        f
+    }
+
+    fn io_path(&self, p: &IoPath, data: &Value, ctx: &Value) -> Result<Value, Failure> {
+        match p {
+            IoPath::Identity => Ok(data.clone()),
+            IoPath::Null => Ok(Value::Object(Map::new())),
+            IoPath::Path(path) => self.local(select(path, data, ctx)),
+        }
+    }
+
+    /// InputPath (ASL-IO-02).
+    fn input_path(&self, raw: &Value, ctx: &Value) -> Result<Value, Failure> {
+        self.io_path(&self.s.input_path, raw, ctx)
+    }
+
+    /// OutputPath (ASL-IO-08), consuming the data when it is the identity.
+    fn output_path(&self, data: Value, ctx: &Value) -> Result<Value, Failure> {
+        match &self.s.output_path {
+            IoPath::Identity => Ok(data),
+            p => self.io_path(p, &data, ctx),
+        }
+    }
+
+    /// ResultPath (ASL-IO-07, ASL-SUB-01/02).
+    fn result_path(&self, p: &IoPath, raw: Value, result: Value) -> Result<Value, Failure> {
+        match p {
+            IoPath::Identity => Ok(result),
+            IoPath::Null => Ok(raw),
+            IoPath::Path(path) => {
+                let mut out = raw;
+                self.local(crate::path::set(&mut out, path, result))?;
+                Ok(out)
+            }
+        }
+    }
+
+    /// The payload quota on a state's output (ASL-IO-09): terminal.
+    fn size_check(&self, out: &Value) -> Result<(), Failure> {
+        if exceeds(out, MAX_PAYLOAD_BYTES) {
+            return Err(Failure {
+                error: Some("States.DataLimitExceeded".into()),
+                cause: Some(format!(
+                    "The state/task '{}' returned a result with a size exceeding the maximum number of bytes service limit.",
+                    self.s.name
+                )),
+                terminal: true,
+            });
+        }
+        Ok(())
+    }
+
+    /// OutputPath, the quota, the exit event, the transition.
+    fn exit(&self, data: Value, ctx: &Value) -> Result<Flow, Failure> {
+        let out = self.output_path(data, ctx)?;
+        self.size_check(&out)?;
+        self.x
+            .event(exited_event(self.s.kind.type_name()), Some(self.s.name));
+        Ok(match self.s.next {
+            Some(n) => Flow::Next(n, out),
+            None => Flow::End(out),
+        })
+    }
+
+    fn spec(&self) -> &'static ResultSpec {
+        match &self.s.kind {
+            Kind::Task(t) => &t.result,
+            Kind::Parallel(p) => &p.result,
+            Kind::Map(m) => &m.result,
+            _ => &EMPTY_SPEC,
+        }
+    }
+
+    /// Task, Parallel and Map: attempts under Retry, then Catch (ASL-RT, ASL-CT).
+    async fn with_retry(&self, raw: Value, loc: &Location) -> Result<Flow, Failure> {
+        let spec = self.spec();
+        let mut counters = [0u64; 8];
+        let mut counters_vec = Vec::new();
+        let counters: &mut [u64] = if spec.retry.len() <= counters.len() {
+            &mut counters[..spec.retry.len()]
+        } else {
+            counters_vec.resize(spec.retry.len(), 0);
+            &mut counters_vec
+        };
+        let mut retry_count = 0u32;
+        loop {
+            let ctx = self.ctx(retry_count);
+            let failure = match self.attempt(&raw, &ctx, retry_count, loc).await {
+                Ok(result) => {
+                    let e = env(&result, &ctx);
+                    let selected = match &spec.result_selector {
+                        Some(t) => self.local(crate::template::eval(t, &e))?,
+                        None => result,
+                    };
+                    let out = self.result_path(&spec.result_path, raw, selected)?;
+                    return self.exit(out, &ctx);
+                }
+                Err(f) => f,
+            };
+            if failure.terminal {
+                return Err(failure);
+            }
+            let name = failure.error_name();
+            if let Some(i) = spec
+                .retry
+                .iter()
+                .position(|r| error_matches(r.error_equals, name))
+            {
+                let r = &spec.retry[i];
+                if counters[i] < r.max_attempts {
+                    counters[i] += 1;
+                    let delay = self.backoff(r, counters[i]);
+                    tokio::time::sleep(delay).await;
+                    retry_count += 1;
+                    continue;
+                }
+            }
+            if let Some(c) = spec
+                .catch
+                .iter()
+                .find(|c| error_matches(c.error_equals, name))
+            {
+                return self.caught(c, raw, &failure);
+            }
+            if let Kind::Parallel(_) = self.s.kind {
+                self.x.event("ParallelStateFailed", Some(self.s.name));
+            }
+            return Err(failure);
+        }
+    }
+
+    /// The delay before the k-th retry granted by `r` (ASL-RT-08, ASL-SUB-23).
+    fn backoff(&self, r: &crate::machine::Retrier, k: u64) -> std::time::Duration {
+        let exp = i32::try_from(k.saturating_sub(1)).unwrap_or(i32::MAX);
+        let mut secs = r.interval_seconds as f64 * r.backoff_rate.powi(exp);
+        if let Some(max) = r.max_delay_seconds {
+            secs = secs.min(max as f64);
+        }
+        if r.full_jitter {
+            let mut rng = self.x.rng.lock().unwrap_or_else(|p| p.into_inner());
+            secs *= rng.random::<f64>();
+        }
+        std::time::Duration::try_from_secs_f64(secs).unwrap_or(std::time::Duration::MAX)
+    }
+
+    /// A catcher took the failure: Error Output through the catcher's ResultPath, no
+    /// ResultSelector or OutputPath (ASL-IO-14, ASL-SUB-08).
+    fn caught(&self, c: &Catcher, raw: Value, f: &Failure) -> Result<Flow, Failure> {
+        let out = self.result_path(&c.result_path, raw, f.error_output())?;
+        self.size_check(&out)?;
+        self.x
+            .event(exited_event(self.s.kind.type_name()), Some(self.s.name));
+        Ok(Flow::Next(c.next, out))
+    }
+
+    /// One attempt of the state's work: InputPath and Parameters are evaluated again for each
+    /// attempt (ASL-RT-11).
+    async fn attempt(
+        &self,
+        raw: &Value,
+        ctx: &Value,
+        retry_count: u32,
+        loc: &Location,
+    ) -> Result<Value, Failure> {
+        let effective = self.input_path(raw, ctx)?;
+        match &self.s.kind {
+            Kind::Task(t) => {
+                let e = env(&effective, ctx);
+                let input = match &t.parameters {
+                    Some(p) => self.local(crate::template::eval(p, &e))?,
+                    None => effective.clone(),
+                };
+                let timeout = self.local(seconds(t.timeout.as_ref(), "TimeoutSecondsPath", &e))?;
+                let heartbeat =
+                    self.local(seconds(t.heartbeat.as_ref(), "HeartbeatSecondsPath", &e))?;
+                let credentials = match &t.credentials {
+                    Some(c) => Some(self.local(crate::template::eval(c, &e))?),
+                    None => None,
+                };
+                self.task(t, input, timeout, heartbeat, credentials, retry_count, loc)
+                    .await
+            }
+            Kind::Parallel(p) => {
+                let e = env(&effective, ctx);
+                let input = match &p.parameters {
+                    Some(t) => self.local(crate::template::eval(t, &e))?,
+                    None => effective.clone(),
+                };
+                self.x.event("ParallelStateStarted", Some(self.s.name));
+                let branches = p
+                    .branches
+                    .iter()
+                    .enumerate()
+                    .map(|(i, &start)| self.x.run_scope(start, input.clone(), child(loc, i)));
+                let results = futures_util::future::try_join_all(branches).await?;
+                Ok(Value::Array(results))
+            }
+            Kind::Map(m) => self.map(m, effective, ctx, loc).await,
+            _ => Ok(effective),
+        }
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    async fn task(
+        &self,
+        t: &'static crate::machine::Task,
+        input: Value,
+        timeout: Option<u64>,
+        heartbeat: Option<u64>,
+        credentials: Option<Value>,
+        retry_count: u32,
+        loc: &Location,
+    ) -> Result<Value, Failure> {
+        let lambda = t.resource_type == ResourceType::Lambda;
+        let (scheduled, started, succeeded, failed, timed_out) = if lambda {
+            (
+                "LambdaFunctionScheduled",
+                "LambdaFunctionStarted",
+                "LambdaFunctionSucceeded",
+                "LambdaFunctionFailed",
+                "LambdaFunctionTimedOut",
+            )
+        } else if t.resource_type == ResourceType::Activity {
+            (
+                "ActivityScheduled",
+                "ActivityStarted",
+                "ActivitySucceeded",
+                "ActivityFailed",
+                "ActivityTimedOut",
+            )
+        } else {
+            (
+                "TaskScheduled",
+                "TaskStarted",
+                "TaskSucceeded",
+                "TaskFailed",
+                "TaskTimedOut",
+            )
+        };
+        let name = Some(self.s.name);
+        self.x.event(scheduled, name);
+        self.x.event(started, name);
+        if matches!(t.resource_type, ResourceType::Sync | ResourceType::Callback) {
+            self.x.event("TaskSubmitted", name);
+        }
+        let call = TaskCall {
+            handler: t.handler,
+            input,
+            context: TaskContext {
+                state: self.s.name,
+                resource: t.resource,
+                resource_type: t.resource_type,
+                retry_count,
+                location: loc.clone(),
+                execution_name: self.x.execution_name.clone(),
+                credentials,
+            },
+        };
+        // A handler cannot send heartbeats, so a heartbeat interval is a deadline too
+        // (ASL-TK-03: expiry is reported as States.Timeout, ASL-SUB-27).
+        let limit = match (timeout, heartbeat) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        };
+        let fut = self.x.handler.call(call);
+        let result = match limit {
+            Some(secs) => {
+                match tokio::time::timeout(std::time::Duration::from_secs(secs), fut).await {
+                    Ok(r) => r,
+                    Err(_) => {
+                        self.x.event(timed_out, name);
+                        return Err(Failure {
+                            error: Some("States.Timeout".into()),
+                            cause: None,
+                            terminal: false,
+                        });
+                    }
+                }
+            }
+            None => fut.await,
+        };
+        match result {
+            Ok(v) => {
+                if exceeds(&v, MAX_PAYLOAD_BYTES) {
+                    self.x.event(failed, name);
+                    return Err(Failure {
+                        error: Some("States.DataLimitExceeded".into()),
+                        cause: Some(format!(
+                            "The state/task '{}' returned a result with a size exceeding the maximum number of bytes service limit.",
+                            service_name(t.resource).unwrap_or(self.s.name)
+                        )),
+                        terminal: false,
+                    });
+                }
+                self.x.event(succeeded, name);
+                Ok(v)
+            }
+            Err(e) => {
+                self.x.event(failed, name);
+                Err(Failure {
+                    error: Some(e.error),
+                    cause: e.cause,
+                    terminal: false,
+                })
+            }
+        }
+    }
+
+    /// Inline Map (ASL-MAP, ASL-IO-12).
+    async fn map(
+        &self,
+        m: &'static crate::machine::Map,
+        effective: Value,
+        ctx: &Value,
+        loc: &Location,
+    ) -> Result<Value, Failure> {
+        let e = env(&effective, ctx);
+        let items = match &m.items_path {
+            Some(p) => self.local(select(p, &effective, ctx))?,
+            None => effective.clone(),
+        };
+        let items: Vec<(Option<String>, Value)> = match items {
+            Value::Array(a) => a.into_iter().map(|v| (None, v)).collect(),
+            Value::Object(o) => o.into_iter().map(|(k, v)| (Some(k), v)).collect(),
+            other => {
+                return Err(self.failure(StateError::runtime(format!(
+                    "Map state input must be an array but was: {}",
+                    json_text(&other)
+                ))));
+            }
+        };
+        let max = self.local(int_field(
+            m.max_concurrency.as_ref(),
+            "MaxConcurrencyPath",
+            &e,
+        ))?;
+        let tolerated_count = self.local(int_field(
+            m.tolerated_failure_count.as_ref(),
+            "ToleratedFailureCountPath",
+            &e,
+        ))?;
+        let tolerated_pct = self.local(percentage(m.tolerated_failure_percentage.as_ref(), &e))?;
+        // Each item's input: ItemSelector with `$$.Map.Item` (ASL-MAP-03, ASL-CTX-10).
+        let mut inputs = Vec::with_capacity(items.len());
+        for (i, (key, value)) in items.into_iter().enumerate() {
+            let input = match &m.item_selector {
+                Some(t) => {
+                    let mut c = match self.x.context(self.s, self.entered_at, 0) {
+                        Value::Object(c) => c,
+                        _ => Map::new(),
+                    };
+                    let mut item = Map::new();
+                    if let Some(k) = key {
+                        item.insert("Key".into(), k.into());
+                    }
+                    item.insert("Index".into(), i.into());
+                    item.insert("Value".into(), value);
+                    c.insert("Map".into(), json!({ "Item": item }));
+                    let c = Value::Object(c);
+                    self.local(crate::template::eval(t, &env(&effective, &c)))?
+                }
+                None => value,
+            };
+            inputs.push(input);
+        }
+        let total = inputs.len();
+        self.x.event("MapStateStarted", Some(self.s.name));
+        let limit = match max {
+            Some(0) | None => total.max(1),
+            Some(n) => usize::try_from(n).unwrap_or(usize::MAX),
+        };
+        let tolerant = tolerated_count.is_some() || tolerated_pct.is_some();
+        let name = Some(self.s.name);
+        let iterations = futures_util::stream::iter(inputs.into_iter().enumerate()).map(
+            |(i, input)| async move {
+                self.x.event("MapIterationStarted", name);
+                let r = self.x.run_scope(m.start, input, child(loc, i)).await;
+                self.x.event(
+                    if r.is_ok() {
+                        "MapIterationSucceeded"
+                    } else {
+                        "MapIterationFailed"
+                    },
+                    name,
+                );
+                r
+            },
+        );
+        let mut stream = std::pin::pin!(iterations.buffered(limit));
+        let mut results = Vec::with_capacity(total);
+        let mut failed = 0usize;
+        while let Some(r) = stream.next().await {
+            match r {
+                Ok(v) => results.push(v),
+                Err(f) if tolerant && !f.terminal => {
+                    failed += 1;
+                    let over_count = tolerated_count.is_some_and(|c| failed as u64 > c);
+                    let over_pct =
+                        tolerated_pct.is_some_and(|p| (failed as f64) * 100.0 / (total as f64) > p);
+                    let over_both = match (tolerated_count, tolerated_pct) {
+                        (Some(_), Some(_)) => over_count && over_pct,
+                        _ => over_count || over_pct,
+                    };
+                    if over_both {
+                        self.x.event("MapStateFailed", name);
+                        return Err(Failure {
+                            error: Some("States.ExceedToleratedFailureThreshold".into()),
+                            cause: Some(
+                                "The specified tolerated failure threshold was exceeded".into(),
+                            ),
+                            terminal: false,
+                        });
+                    }
+                    results.push(f.error_output());
+                }
+                Err(f) => {
+                    self.x.event("MapStateFailed", name);
+                    return Err(f);
+                }
+            }
+        }
+        self.x.event("MapStateSucceeded", name);
+        Ok(Value::Array(results))
+    }
+}
+
+static EMPTY_SPEC: ResultSpec = ResultSpec {
+    result_selector: None,
+    result_path: IoPath::Identity,
+    retry: &[],
+    catch: &[],
+};
+
+fn child(loc: &Location, i: usize) -> Location {
+    let mut v = loc.to_vec();
+    v.push(u32::try_from(i).unwrap_or(u32::MAX));
+    v.into()
+}
+
+fn select(path: &Path, input: &Value, ctx: &Value) -> Result<Value, StateError> {
+    crate::path::select(path, &env(input, ctx)).map_err(StateError::from)
+}
+
+/// The resource's service for messages (`lambda` in `arn:aws:states:::lambda:invoke`).
+fn service_name(resource: &str) -> Option<&str> {
+    let rest = resource.strip_prefix("arn:aws:states:::")?;
+    let rest = rest.strip_prefix("aws-sdk:").unwrap_or(rest);
+    rest.split(':').next()
+}
+
+/// `TimeoutSeconds[Path]` / `HeartbeatSeconds[Path]` (ASL-TK-04).
+fn seconds(s: Option<&Seconds>, field: &str, e: &Env<'_>) -> Result<Option<u64>, StateError> {
+    match s {
+        None => Ok(None),
+        Some(Seconds::Static(n)) => Ok(Some(*n)),
+        Some(Seconds::Path(p)) => {
+            let v = crate::path::select(p, e).map_err(StateError::from)?;
+            match v.as_u64() {
+                Some(n) if n > 0 => Ok(Some(n)),
+                _ => Err(StateError::runtime(format!(
+                    "The {field} field refers to value \"{}\" which is not a valid positive integer: {}",
+                    value_text(&v),
+                    p.source
+                ))),
+            }
+        }
+    }
+}
+
+/// `MaxConcurrencyPath`, `ToleratedFailureCountPath` (ASL-MAP-05, ASL-DMAP-05).
+fn int_field(s: Option<&Seconds>, field: &str, e: &Env<'_>) -> Result<Option<u64>, StateError> {
+    match s {
+        None => Ok(None),
+        Some(Seconds::Static(n)) => Ok(Some(*n)),
+        Some(Seconds::Path(p)) => {
+            let v = crate::path::select(p, e).map_err(StateError::from)?;
+            match v.as_i64() {
+                Some(n) if n < 0 && field == "ToleratedFailureCountPath" => Err(
+                    StateError::runtime("ToleratedFailureCount cannot be negative."),
+                ),
+                Some(n) => Ok(Some(u64::try_from(n).unwrap_or(0))),
+                None => Err(StateError::runtime(format!(
+                    "The {field} field refers to value \"{}\" which is not a valid integer: {}",
+                    value_text(&v),
+                    p.source
+                ))),
+            }
+        }
+    }
+}
+
+/// `ToleratedFailurePercentage[Path]` (ASL-DMAP-05).
+fn percentage(s: Option<&Percentage>, e: &Env<'_>) -> Result<Option<f64>, StateError> {
+    let v = match s {
+        None => return Ok(None),
+        Some(Percentage::Static(n)) => *n,
+        Some(Percentage::Path(p)) => {
+            let v = crate::path::select(p, e).map_err(StateError::from)?;
+            v.as_f64().ok_or_else(|| {
+                StateError::runtime(format!(
+                    "The ToleratedFailurePercentagePath field refers to value \"{}\" which is not a valid float: {}",
+                    value_text(&v),
+                    p.source
+                ))
+            })?
+        }
+    };
+    if !(0.0..=100.0).contains(&v) {
+        return Err(StateError::runtime(
+            "ToleratedFailurePercentage must be between 0 and 100.",
+        ));
+    }
+    Ok(Some(v))
+}
+
+/// A value as AWS quotes it in `…Path` messages: strings bare, others as JSON.
+fn value_text(v: &Value) -> String {
+    match v {
+        Value::String(s) => s.clone(),
+        other => json_text(other),
+    }
+}
