@@ -3,7 +3,7 @@
 //! ```text
 //! asl check [--format human|json] [--express] [--color auto|always|never] FILE...
 //! asl graph [--format dot|mermaid] [--express] [--color auto|always|never] FILE
-//! asl expand FILE            (not yet implemented)
+//! asl expand [--express] FILE
 //! ```
 //!
 //! Exit status: 0 when no file has errors (warnings do not count), 1 when some file has errors,
@@ -23,7 +23,7 @@ Usage: asl <COMMAND> [OPTIONS] [FILE]...
 Commands:
   check   Validate definitions, reporting errors and warnings
   graph   Print a definition's state graph as Graphviz DOT or Mermaid
-  expand  Print the Rust code generated for a definition (not yet implemented)
+  expand  Print the Rust code generated for a definition
   help    Print this message or the help of the given command
 
 Options:
@@ -83,15 +83,16 @@ Example: asl graph machine.asl.json | dot -Tsvg > machine.svg
 ";
 
 const EXPAND_HELP: &str = "\
-Print the Rust code generated for a definition (not yet implemented)
+Print the Rust code generated for a definition (what `asl!` and `Builder` produce)
 
 Usage: asl expand [OPTIONS] <FILE>
 
 Arguments:
-  <FILE>  Definition file (`-` reads standard input)
+  <FILE>  Definition file (`-` reads standard input); the machine is named after it
 
 Options:
-  -h, --help  Print help
+      --express  Compile as an Express state machine
+  -h, --help     Print help
 ";
 
 /// Exit status for a usage or I/O error.
@@ -137,10 +138,7 @@ fn run(args: &[String]) -> u8 {
             Ok(Parsed::Run(o)) => match cmd.as_str() {
                 "check" => check(&o),
                 "graph" => graph_cmd(&o),
-                _ => {
-                    eprintln!("error: `asl expand` is not yet implemented");
-                    USAGE
-                }
+                _ => expand(&o),
             },
             Err(msg) => usage_error(&msg, usage_line(cmd)),
         },
@@ -242,7 +240,7 @@ fn parse(cmd: &str, args: &[String]) -> Result<Parsed, String> {
                     }
                 });
             }
-            ("--express", "check" | "graph") => express = true,
+            ("--express", _) => express = true,
             ("--color", "check" | "graph") => {
                 color = value("WHEN")?;
                 if !matches!(color.as_str(), "auto" | "always" | "never") {
@@ -364,5 +362,32 @@ fn graph_cmd(o: &Opts) -> u8 {
     match std::io::stdout().write_all(text.as_bytes()) {
         Ok(()) => 0,
         Err(_) => USAGE,
+    }
+}
+
+fn expand(o: &Opts) -> u8 {
+    let file = &o.files[0];
+    let Some(src) = read(file) else {
+        return USAGE;
+    };
+    let name = if file == "-" {
+        "Machine".to_string()
+    } else {
+        asl_codegen::machine_name(std::path::Path::new(file))
+    };
+    let machine_type = if o.express {
+        MachineType::Express
+    } else {
+        MachineType::Standard
+    };
+    match asl_codegen::generate_source(&name, &src, &CheckOptions { machine_type }) {
+        Ok(code) => match std::io::stdout().write_all(code.as_bytes()) {
+            Ok(()) => 0,
+            Err(_) => USAGE,
+        },
+        Err(e) => {
+            eprint!("{e}");
+            1
+        }
     }
 }

@@ -216,11 +216,31 @@ fn help_texts() {
 }
 
 #[test]
-fn expand_is_not_yet_implemented() {
-    let f = file("expand.asl.json", OK);
+fn expand_prints_the_generated_module() {
+    let f = file("order-flow.asl.json", OK);
     let o = asl(&["expand", path(&f)]);
-    assert_eq!(code(&o), 2);
-    assert!(stderr(&o).contains("not yet implemented"));
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let out = stdout(&o);
+    assert!(out.starts_with("// @generated"), "{out}");
+    assert!(out.contains("pub mod order_flow {"), "{out}");
+    assert!(out.contains("pub use order_flow::OrderFlow;"), "{out}");
+    assert!(out.contains("pub trait Handler"), "{out}");
+}
+
+#[test]
+fn expand_reports_errors_and_exits_1() {
+    let f = file(
+        "bad-expand.asl.json",
+        r#"{"StartAt": "A", "States": {"A": {"Type": "Pass", "Next": "B"}}}"#,
+    );
+    let o = asl(&["expand", path(&f)]);
+    assert_eq!(code(&o), 1);
+    assert!(
+        stderr(&o).contains("MISSING_TRANSITION_TARGET"),
+        "{}",
+        stderr(&o)
+    );
+    assert!(stdout(&o).is_empty());
 }
 
 #[test]

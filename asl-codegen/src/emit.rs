@@ -158,6 +158,12 @@ impl<'m> Emitter<'m> {
             quote! {
                 /// This machine has no Task state, so it needs no handler.
                 impl Handler for () {}
+
+                impl ::core::default::Default for #name {
+                    fn default() -> Self {
+                        #name::new(())
+                    }
+                }
             }
         } else {
             TokenStream::new()
@@ -294,7 +300,7 @@ impl<'m> Emitter<'m> {
 
                 static MACHINE: m::Machine = m::Machine {
                     name: #name_str,
-                    definition: #definition,
+                    definition: #name::DEFINITION,
                     states: &[#(#states),*],
                     start: #start,
                     timeout_seconds: #timeout,
@@ -794,21 +800,25 @@ fn direct(p: &Path) -> Option<TokenStream> {
         Root::Context => quote!(env.context),
         Root::Variable(_) => return None,
     };
-    let mut expr = quote!(::core::option::Option::Some(#root));
+    let mut expr: Option<TokenStream> = None;
     for seg in p.segments.iter() {
-        expr = match seg {
+        let key = match seg {
             Segment::Child(Selector::Name(n)) => {
                 let n = n.as_ref();
-                quote!(#expr.and_then(|v| v.get(#n)))
+                quote!(#n)
             }
             Segment::Child(Selector::Index(i)) if *i >= 0 => {
                 let i = Literal::usize_unsuffixed(usize::try_from(*i).ok()?);
-                quote!(#expr.and_then(|v| v.get(#i)))
+                quote!(#i)
             }
             _ => return None,
         };
+        expr = Some(match expr {
+            None => quote!(#root.get(#key)),
+            Some(e) => quote!(#e.and_then(|v| v.get(#key))),
+        });
     }
-    Some(expr)
+    Some(expr.unwrap_or_else(|| quote!(::core::option::Option::Some(#root))))
 }
 
 /// `Option<&Value>`: whether the Variable matched (for `IsPresent`).

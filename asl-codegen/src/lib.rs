@@ -10,7 +10,7 @@ mod expand;
 mod lower;
 pub mod read;
 
-pub use builder::{BuildError, Builder, compile_dir};
+pub use builder::{BuildError, Builder, compile_dir, generate_source, machine_name};
 pub use expand::{CallSite, expand_with};
 
 use asl_syntax::Checked;

@@ -27,6 +27,17 @@ use crate::machine::{
 };
 use crate::{Env, StateError};
 
+/// The effective input as an owned value: when InputPath was the identity (borrowed), the raw
+/// input itself, moved rather than cloned.
+macro_rules! owned_or {
+    ($effective:expr, $raw:expr) => {
+        match $effective {
+            Cow::Owned(v) => v,
+            Cow::Borrowed(_) => $raw,
+        }
+    };
+}
+
 /// AWS's payload quota: 256 KiB of UTF-8 JSON (ASL-IO-09, ASL-SUB-54).
 pub const MAX_PAYLOAD_BYTES: usize = 262_144;
 
@@ -343,7 +354,8 @@ impl<'a> Exec<'a> {
         })
     }
 
-    /// Runs one state visit.
+    /// Runs one state visit. Pass, Choice, Succeed and Fail run synchronously, without
+    /// building a future; Task, Parallel, Map and Wait go through [`Exec::state_async`].
     async fn state(
         &self,
         s: &'static State,
@@ -364,39 +376,54 @@ impl<'a> Exec<'a> {
             entered_id,
             entered_at,
         };
-        let flow = match &s.kind {
+        match &s.kind {
+            Kind::Task(_) | Kind::Parallel(_) | Kind::Map(_) | Kind::Wait(_) => {
+                self.state_async(&v, raw, loc).await
+            }
+            _ => self.state_sync(&v, id, raw),
+        }
+    }
+
+    fn state_sync(&self, v: &Visit<'_, '_>, id: StateId, raw: Value) -> Result<Flow, Failure> {
+        let s = v.s;
+        Ok(match &s.kind {
             Kind::Pass(p) => {
                 let ctx = v.ctx(0);
                 let effective = v.input_path(&raw, &ctx)?;
                 let result = match (&p.result, &p.parameters) {
-                    (Some(r), _) => r.to_json(),
-                    (None, Some(t)) => v.local(crate::template::eval(t, &env(&effective, &ctx)))?,
-                    (None, None) => effective,
+                    (Some(r), _) => Some(r.to_json()),
+                    (None, Some(t)) => {
+                        Some(v.local(crate::template::eval(t, &env(&effective, &ctx)))?)
+                    }
+                    (None, None) => match effective {
+                        Cow::Owned(e) => Some(e),
+                        // The result is the raw input itself.
+                        Cow::Borrowed(_) => None,
+                    },
                 };
-                let out = v.result_path(&p.result_path, raw, result)?;
+                let out = match result {
+                    Some(r) => v.result_path(&p.result_path, raw, r)?,
+                    None => match &p.result_path {
+                        IoPath::Identity | IoPath::Null => raw,
+                        rp => v.result_path(rp, raw.clone(), raw)?,
+                    },
+                };
                 v.exit(out, &ctx)?
             }
             Kind::Choice => {
                 let ctx = v.ctx(0);
                 let effective = v.input_path(&raw, &ctx)?;
                 let next = v.local((self.m.choose)(id, &env(&effective, &ctx)))?;
+                let effective = owned_or!(effective, raw);
                 let out = v.output_path(effective, &ctx)?;
                 v.size_check(&out)?;
                 self.event("ChoiceStateExited", Some(s.name));
                 Flow::Next(next, out)
             }
-            Kind::Wait(w) => {
-                let ctx = v.ctx(0);
-                let effective = v.input_path(&raw, &ctx)?;
-                let delay = v.local(self.wait_delay(w, &effective, &ctx))?;
-                if delay > 0 {
-                    tokio::time::sleep(std::time::Duration::from_secs(delay)).await;
-                }
-                v.exit(effective, &ctx)?
-            }
             Kind::Succeed => {
                 let ctx = v.ctx(0);
                 let effective = v.input_path(&raw, &ctx)?;
+                let effective = owned_or!(effective, raw);
                 let out = v.output_path(effective, &ctx)?;
                 v.size_check(&out)?;
                 self.event("SucceedStateExited", Some(s.name));
@@ -413,14 +440,34 @@ impl<'a> Exec<'a> {
                     terminal: false,
                 });
             }
-            Kind::Unsupported(why) => {
-                return Err(v.failure(StateError::runtime(*why)));
+            Kind::Unsupported(why) => return Err(v.failure(StateError::runtime(*why))),
+            Kind::Task(_) | Kind::Parallel(_) | Kind::Map(_) | Kind::Wait(_) => {
+                return Err(v.failure(StateError::runtime(
+                    "internal: async state on the sync path",
+                )));
             }
-            Kind::Task(_) | Kind::Parallel(_) | Kind::Map(_) => {
-                return v.with_retry(raw, loc).await;
+        })
+    }
+
+    async fn state_async(
+        &self,
+        v: &Visit<'_, '_>,
+        raw: Value,
+        loc: &Location,
+    ) -> Result<Flow, Failure> {
+        match &v.s.kind {
+            Kind::Wait(w) => {
+                let ctx = v.ctx(0);
+                let effective = v.input_path(&raw, &ctx)?;
+                let delay = v.local(self.wait_delay(w, &effective, &ctx))?;
+                if delay > 0 {
+                    tokio::time::sleep(std::time::Duration::from_secs(delay)).await;
+                }
+                let effective = owned_or!(effective, raw);
+                v.exit(effective, &ctx)
             }
-        };
-        Ok(flow)
+            _ => v.with_retry(raw, loc).await,
+        }
     }
 
     fn wait_delay(&self, w: &Wait, input: &Value, ctx: &Value) -> Result<u64, StateError> {
@@ -538,8 +585,50 @@ fn fail_field(
     })
 }
 
-/// Serialized size of a value, stopping early past `limit`.
+/// Whether the compact JSON text of `v` is longer than `limit` bytes (ASL-SUB-54). A cheap
+/// upper bound first (one walk, no formatting); the exact length only when the bound is over.
 fn exceeds(v: &Value, limit: usize) -> bool {
+    upper_len(v) > limit && exact_len_exceeds(v, limit)
+}
+
+/// An upper bound of the serialized length: exact except that each escaped character counts
+/// 6 bytes and each float 24.
+fn upper_len(v: &Value) -> usize {
+    fn string(s: &str) -> usize {
+        let escapes = s
+            .bytes()
+            .filter(|&b| b < 0x20 || b == b'"' || b == b'\\')
+            .count();
+        s.len() + 2 + escapes * 5
+    }
+    match v {
+        Value::Null => 4,
+        Value::Bool(b) => 4 + usize::from(!*b),
+        Value::Number(n) => {
+            if let Some(u) = n.as_u64() {
+                u.checked_ilog10().map_or(1, |d| d as usize + 1)
+            } else if let Some(i) = n.as_i64() {
+                i.unsigned_abs()
+                    .checked_ilog10()
+                    .map_or(1, |d| d as usize + 1)
+                    + 1
+            } else {
+                24
+            }
+        }
+        Value::String(s) => string(s),
+        Value::Array(a) => 2 + a.len().saturating_sub(1) + a.iter().map(upper_len).sum::<usize>(),
+        Value::Object(m) => {
+            2 + m.len().saturating_sub(1)
+                + m.iter()
+                    .map(|(k, v)| string(k) + 1 + upper_len(v))
+                    .sum::<usize>()
+        }
+    }
+}
+
+/// The exact test: serialize, stopping as soon as the count passes `limit`.
+fn exact_len_exceeds(v: &Value, limit: usize) -> bool {
     struct Counter {
         n: usize,
         limit: usize,
@@ -609,24 +698,21 @@ impl Visit<'_, '_> {
         f
     }
 
-    fn io_path(&self, p: &IoPath, data: &Value, ctx: &Value) -> Result<Value, Failure> {
-        match p {
-            IoPath::Identity => Ok(data.clone()),
-            IoPath::Null => Ok(Value::Object(Map::new())),
-            IoPath::Path(path) => self.local(select(path, data, ctx)),
+    /// InputPath (ASL-IO-02): borrowed when it is the identity.
+    fn input_path<'r>(&self, raw: &'r Value, ctx: &Value) -> Result<Cow<'r, Value>, Failure> {
+        match &self.s.input_path {
+            IoPath::Identity => Ok(Cow::Borrowed(raw)),
+            IoPath::Null => Ok(Cow::Owned(Value::Object(Map::new()))),
+            IoPath::Path(path) => self.local(select(path, raw, ctx)).map(Cow::Owned),
         }
-    }
-
-    /// InputPath (ASL-IO-02).
-    fn input_path(&self, raw: &Value, ctx: &Value) -> Result<Value, Failure> {
-        self.io_path(&self.s.input_path, raw, ctx)
     }
 
     /// OutputPath (ASL-IO-08), consuming the data when it is the identity.
     fn output_path(&self, data: Value, ctx: &Value) -> Result<Value, Failure> {
         match &self.s.output_path {
             IoPath::Identity => Ok(data),
-            p => self.io_path(p, &data, ctx),
+            IoPath::Null => Ok(Value::Object(Map::new())),
+            IoPath::Path(path) => self.local(select(path, &data, ctx)),
         }
     }
 
@@ -723,15 +809,19 @@ impl Visit<'_, '_> {
                     continue;
                 }
             }
+            // Retries are over: Parallel and Map record their failure once (ASL-EV-07/08;
+            // recorded histories show no MapStateFailed between retried attempts).
+            match self.s.kind {
+                Kind::Parallel(_) => self.x.event("ParallelStateFailed", Some(self.s.name)),
+                Kind::Map(_) => self.x.event("MapStateFailed", Some(self.s.name)),
+                _ => 0,
+            };
             if let Some(c) = spec
                 .catch
                 .iter()
                 .find(|c| error_matches(c.error_equals, name))
             {
                 return self.caught(c, raw, &failure);
-            }
-            if let Kind::Parallel(_) = self.s.kind {
-                self.x.event("ParallelStateFailed", Some(self.s.name));
             }
             return Err(failure);
         }
@@ -776,7 +866,7 @@ impl Visit<'_, '_> {
                 let e = env(&effective, ctx);
                 let input = match &t.parameters {
                     Some(p) => self.local(crate::template::eval(p, &e))?,
-                    None => effective.clone(),
+                    None => effective.clone().into_owned(),
                 };
                 let timeout = self.local(seconds(t.timeout.as_ref(), "TimeoutSecondsPath", &e))?;
                 let heartbeat =
@@ -792,7 +882,7 @@ impl Visit<'_, '_> {
                 let e = env(&effective, ctx);
                 let input = match &p.parameters {
                     Some(t) => self.local(crate::template::eval(t, &e))?,
-                    None => effective.clone(),
+                    None => effective.clone().into_owned(),
                 };
                 self.x.event("ParallelStateStarted", Some(self.s.name));
                 let branches = p
@@ -803,8 +893,8 @@ impl Visit<'_, '_> {
                 let results = futures_util::future::try_join_all(branches).await?;
                 Ok(Value::Array(results))
             }
-            Kind::Map(m) => self.map(m, effective, ctx, loc).await,
-            _ => Ok(effective),
+            Kind::Map(m) => self.map(m, &effective, ctx, loc).await,
+            _ => Ok(effective.into_owned()),
         }
     }
 
@@ -918,13 +1008,13 @@ impl Visit<'_, '_> {
     async fn map(
         &self,
         m: &'static crate::machine::Map,
-        effective: Value,
+        effective: &Value,
         ctx: &Value,
         loc: &Location,
     ) -> Result<Value, Failure> {
-        let e = env(&effective, ctx);
+        let e = env(effective, ctx);
         let items = match &m.items_path {
-            Some(p) => self.local(select(p, &effective, ctx))?,
+            Some(p) => self.local(select(p, effective, ctx))?,
             None => effective.clone(),
         };
         let items: Vec<(Option<String>, Value)> = match items {
@@ -965,7 +1055,7 @@ impl Visit<'_, '_> {
                     item.insert("Value".into(), value);
                     c.insert("Map".into(), json!({ "Item": item }));
                     let c = Value::Object(c);
-                    self.local(crate::template::eval(t, &env(&effective, &c)))?
+                    self.local(crate::template::eval(t, &env(effective, &c)))?
                 }
                 None => value,
             };
@@ -1005,12 +1095,7 @@ impl Visit<'_, '_> {
                     let over_count = tolerated_count.is_some_and(|c| failed as u64 > c);
                     let over_pct =
                         tolerated_pct.is_some_and(|p| (failed as f64) * 100.0 / (total as f64) > p);
-                    let over_both = match (tolerated_count, tolerated_pct) {
-                        (Some(_), Some(_)) => over_count && over_pct,
-                        _ => over_count || over_pct,
-                    };
-                    if over_both {
-                        self.x.event("MapStateFailed", name);
+                    if over_count || over_pct {
                         return Err(Failure {
                             error: Some("States.ExceedToleratedFailureThreshold".into()),
                             cause: Some(
@@ -1021,10 +1106,7 @@ impl Visit<'_, '_> {
                     }
                     results.push(f.error_output());
                 }
-                Err(f) => {
-                    self.x.event("MapStateFailed", name);
-                    return Err(f);
-                }
+                Err(f) => return Err(f),
             }
         }
         self.x.event("MapStateSucceeded", name);
@@ -1126,5 +1208,50 @@ fn value_text(v: &Value) -> String {
     match v {
         Value::String(s) => s.clone(),
         other => json_text(other),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The size bound never undercounts, and `exceeds` agrees with the serialized length at
+    /// the boundary (ASL-IO-09).
+    #[test]
+    fn payload_size_bound_and_exact_test() {
+        let values = [
+            json!(null),
+            json!(true),
+            json!(false),
+            json!(0),
+            json!(-1),
+            json!(u64::MAX),
+            json!(i64::MIN),
+            json!(1.5e300),
+            json!(-0.000001),
+            json!("plain"),
+            json!("quote\" back\\ nl\n ctl\u{1} é 😀"),
+            json!({"a": [1, 2.5, "x"], "b": {"c": null}, "": []}),
+        ];
+        for v in &values {
+            let n = serde_json::to_string(v).unwrap().len();
+            assert!(upper_len(v) >= n, "{v}: bound {} < {n}", upper_len(v));
+            assert!(!exceeds(v, n), "{v}");
+            assert!(exceeds(v, n - 1), "{v}");
+        }
+    }
+
+    /// ASL-ERR-01/02, ASL-SUB-18/19: wildcards and the unmatchable States.Runtime.
+    #[test]
+    fn error_matching() {
+        assert!(error_matches(&["States.ALL"], "Custom"));
+        assert!(error_matches(&["States.ALL"], "States.Timeout"));
+        assert!(!error_matches(&["States.ALL"], "States.Runtime"));
+        assert!(!error_matches(&["States.Runtime"], "States.Runtime"));
+        assert!(error_matches(&["States.TaskFailed"], "Lambda.Unknown"));
+        assert!(!error_matches(&["States.TaskFailed"], "States.Timeout"));
+        assert!(error_matches(&["States.Timeout"], "States.Timeout"));
+        assert!(!error_matches(&["A", "B"], "C"));
+        assert!(!error_matches(&["custom"], "Custom"));
     }
 }
