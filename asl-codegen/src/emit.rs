@@ -23,11 +23,10 @@ use crate::Compiled;
 use crate::lower;
 
 pub fn machine(c: &Compiled, vis: &Visibility, name: &Ident, attrs: &[&Attribute]) -> TokenStream {
-    // A definition with errors gets no code: its compile errors say everything.
-    let Some(m) = c.machine.as_ref().filter(|_| !c.has_errors()) else {
+    let Some(m) = &c.machine else {
         return TokenStream::new();
     };
-    Emitter::new(m).emit(c, vis, name, attrs, c.express)
+    Emitter::new(m, c.has_errors()).emit(c, vis, name, attrs, c.express)
 }
 
 /// States of all scopes in one array, depth first in source order.
@@ -41,11 +40,15 @@ struct Emitter<'m> {
     start: u32,
     /// Task states in handler order, with their method names (one method per distinct name).
     methods: Vec<(String, &'m State)>,
+    /// The definition has errors: emit the public surface only (state enum, handler trait,
+    /// machine type), so one mistake is one compile error, not forty; running it fails.
+    broken: bool,
 }
 
 impl<'m> Emitter<'m> {
-    fn new(m: &'m Machine) -> Self {
+    fn new(m: &'m Machine, broken: bool) -> Self {
         let mut e = Emitter {
+            broken,
             states: Vec::new(),
             scope_of: Vec::new(),
             scopes: Vec::new(),
@@ -169,19 +172,26 @@ impl<'m> Emitter<'m> {
             TokenStream::new()
         };
 
-        let states: Vec<TokenStream> = (0..self.states.len()).map(|i| self.state(i)).collect();
+        let states: Vec<TokenStream> = if self.broken {
+            Vec::new()
+        } else {
+            (0..self.states.len()).map(|i| self.state(i)).collect()
+        };
         let start = self.start;
         let timeout = lower::opt(m.timeout_seconds.as_ref().map(|t| &t.value), |t| quote!(#t));
-        let tasks: Vec<u32> = self
-            .methods
-            .iter()
-            .map(|(_, s)| {
-                self.states
-                    .iter()
-                    .position(|x| std::ptr::eq(*x, *s))
-                    .unwrap_or(0) as u32
-            })
-            .collect();
+        let tasks: Vec<u32> = if self.broken {
+            Vec::new()
+        } else {
+            self.methods
+                .iter()
+                .map(|(_, s)| {
+                    self.states
+                        .iter()
+                        .position(|x| std::ptr::eq(*x, *s))
+                        .unwrap_or(0) as u32
+                })
+                .collect()
+        };
         let choose = self.choose();
         let doc = format!(
             " The state machine `{name_str}`, compiled from its ASL definition at build time."
@@ -491,6 +501,9 @@ impl<'m> Emitter<'m> {
     fn choose(&self) -> TokenStream {
         let mut arms = Vec::new();
         for (i, s) in self.states.iter().enumerate() {
+            if self.broken {
+                break;
+            }
             let StateKind::Choice(ch) = &s.kind else {
                 continue;
             };

@@ -299,7 +299,11 @@ impl<'a> Exec<'a> {
 
     /// Records an event and returns its id.
     fn event(&self, kind: &'static str, state: Option<&'static str>) -> u32 {
-        let id = self.next_id.fetch_add(1, Ordering::Relaxed);
+        // One execution is polled by one task at a time (branches and iterations are
+        // futures inside it, never spawned), so a plain load and store suffice; no
+        // read-modify-write on the hot path.
+        let id = self.next_id.load(Ordering::Relaxed);
+        self.next_id.store(id + 1, Ordering::Relaxed);
         if let Some(h) = &self.history {
             let mut h = h.lock().unwrap_or_else(|p| p.into_inner());
             h.push(Event { id, kind, state });
@@ -363,8 +367,7 @@ impl<'a> Exec<'a> {
         raw: Value,
         loc: &Location,
     ) -> Result<Flow, Failure> {
-        let ty = s.kind.type_name();
-        let entered_id = self.event(entered_event(ty), Some(s.name));
+        let entered_id = self.event(entered_event(&s.kind), Some(s.name));
         let entered_at = if s.uses_context {
             self.now()
         } else {
@@ -378,7 +381,14 @@ impl<'a> Exec<'a> {
         };
         match &s.kind {
             Kind::Task(_) | Kind::Parallel(_) | Kind::Map(_) | Kind::Wait(_) => {
-                self.state_async(&v, raw, loc).await
+                let guard = AbortGuard {
+                    x: self,
+                    kind: aborted_event(&s.kind),
+                    state: Some(s.name),
+                };
+                let flow = self.state_async(&v, raw, loc).await;
+                guard.done();
+                flow
             }
             _ => self.state_sync(&v, id, raw),
         }
@@ -489,7 +499,13 @@ impl<'a> Exec<'a> {
                             p.source
                         )))
                     }
-                    Some(n) if n.is_u64() => Ok(n.as_u64().unwrap_or(0)),
+                    Some(n) if n.is_u64() => {
+                        let secs = n.as_u64().unwrap_or(0);
+                        if secs >= u64::from(i32::MAX.unsigned_abs()) {
+                            return Err(StateError::runtime("Wait state delay is too long"));
+                        }
+                        Ok(secs)
+                    }
                     _ => Err(StateError::runtime(format!(
                         "The SecondsPath parameter cannot be parsed as a long value: {} == {text}",
                         p.source
@@ -527,28 +543,63 @@ impl<'a> Exec<'a> {
     }
 }
 
-fn entered_event(ty: &str) -> &'static str {
-    match ty {
-        "Pass" => "PassStateEntered",
-        "Task" => "TaskStateEntered",
-        "Choice" => "ChoiceStateEntered",
-        "Wait" => "WaitStateEntered",
-        "Succeed" => "SucceedStateEntered",
-        "Fail" => "FailStateEntered",
-        "Parallel" => "ParallelStateEntered",
-        _ => "MapStateEntered",
+fn entered_event(kind: &Kind) -> &'static str {
+    match kind {
+        Kind::Pass(_) => "PassStateEntered",
+        Kind::Task(_) => "TaskStateEntered",
+        Kind::Choice => "ChoiceStateEntered",
+        Kind::Wait(_) => "WaitStateEntered",
+        Kind::Succeed => "SucceedStateEntered",
+        Kind::Fail(_) => "FailStateEntered",
+        Kind::Parallel(_) => "ParallelStateEntered",
+        Kind::Map(_) => "MapStateEntered",
+        Kind::Unsupported(_) => "StateEntered",
     }
 }
 
-fn exited_event(ty: &str) -> &'static str {
-    match ty {
-        "Pass" => "PassStateExited",
-        "Task" => "TaskStateExited",
-        "Choice" => "ChoiceStateExited",
-        "Wait" => "WaitStateExited",
-        "Succeed" => "SucceedStateExited",
-        "Parallel" => "ParallelStateExited",
+fn exited_event(kind: &Kind) -> &'static str {
+    match kind {
+        Kind::Pass(_) => "PassStateExited",
+        Kind::Task(_) => "TaskStateExited",
+        Kind::Choice => "ChoiceStateExited",
+        Kind::Wait(_) => "WaitStateExited",
+        Kind::Succeed => "SucceedStateExited",
+        Kind::Parallel(_) => "ParallelStateExited",
         _ => "MapStateExited",
+    }
+}
+
+/// The event recorded when a running state is stopped because a sibling branch or iteration
+/// failed (ASL-EV-07/08, ASL-SUB-26).
+fn aborted_event(kind: &Kind) -> Option<&'static str> {
+    match kind {
+        Kind::Task(_) => Some("TaskStateAborted"),
+        Kind::Wait(_) => Some("WaitStateAborted"),
+        Kind::Parallel(_) => Some("ParallelStateAborted"),
+        Kind::Map(_) => Some("MapStateAborted"),
+        _ => None,
+    }
+}
+
+/// Records an abort event if dropped before [`AbortGuard::done`]: a branch or iteration
+/// cancelled by a failing sibling is dropped mid-state.
+struct AbortGuard<'e, 'a> {
+    x: &'e Exec<'a>,
+    kind: Option<&'static str>,
+    state: Option<&'static str>,
+}
+
+impl AbortGuard<'_, '_> {
+    fn done(mut self) {
+        self.kind = None;
+    }
+}
+
+impl Drop for AbortGuard<'_, '_> {
+    fn drop(&mut self) {
+        if let Some(k) = self.kind {
+            self.x.event(k, self.state);
+        }
     }
 }
 
@@ -748,8 +799,7 @@ impl Visit<'_, '_> {
     fn exit(&self, data: Value, ctx: &Value) -> Result<Flow, Failure> {
         let out = self.output_path(data, ctx)?;
         self.size_check(&out)?;
-        self.x
-            .event(exited_event(self.s.kind.type_name()), Some(self.s.name));
+        self.x.event(exited_event(&self.s.kind), Some(self.s.name));
         Ok(match self.s.next {
             Some(n) => Flow::Next(n, out),
             None => Flow::End(out),
@@ -846,8 +896,7 @@ impl Visit<'_, '_> {
     fn caught(&self, c: &Catcher, raw: Value, f: &Failure) -> Result<Flow, Failure> {
         let out = self.result_path(&c.result_path, raw, f.error_output())?;
         self.size_check(&out)?;
-        self.x
-            .event(exited_event(self.s.kind.type_name()), Some(self.s.name));
+        self.x.event(exited_event(&self.s.kind), Some(self.s.name));
         Ok(Flow::Next(c.next, out))
     }
 
@@ -868,6 +917,18 @@ impl Visit<'_, '_> {
                     Some(p) => self.local(crate::template::eval(p, &e))?,
                     None => effective.clone().into_owned(),
                 };
+                // The task input after Parameters is under the quota too (ASL-SUB-54). AWS's
+                // cause for this case is not recorded; the wording follows the output case.
+                if exceeds(&input, MAX_PAYLOAD_BYTES) {
+                    return Err(Failure {
+                        error: Some("States.DataLimitExceeded".into()),
+                        cause: Some(format!(
+                            "The state/task '{}' was given an input with a size exceeding the maximum number of bytes service limit.",
+                            self.s.name
+                        )),
+                        terminal: true,
+                    });
+                }
                 let timeout = self.local(seconds(t.timeout.as_ref(), "TimeoutSecondsPath", &e))?;
                 let heartbeat =
                     self.local(seconds(t.heartbeat.as_ref(), "HeartbeatSecondsPath", &e))?;
@@ -1072,7 +1133,13 @@ impl Visit<'_, '_> {
         let iterations = futures_util::stream::iter(inputs.into_iter().enumerate()).map(
             |(i, input)| async move {
                 self.x.event("MapIterationStarted", name);
+                let guard = AbortGuard {
+                    x: self.x,
+                    kind: Some("MapIterationAborted"),
+                    state: name,
+                };
                 let r = self.x.run_scope(m.start, input, child(loc, i)).await;
+                guard.done();
                 self.x.event(
                     if r.is_ok() {
                         "MapIterationSucceeded"
@@ -1081,15 +1148,21 @@ impl Visit<'_, '_> {
                     },
                     name,
                 );
-                r
+                (i, r)
             },
         );
-        let mut stream = std::pin::pin!(iterations.buffered(limit));
-        let mut results = Vec::with_capacity(total);
+        // Unordered, so a free slot is refilled as soon as any iteration ends and a failure
+        // stops the Map at once (ASL-MAP-06); results go back to item order (ASL-MAP-04).
+        let mut stream = std::pin::pin!(iterations.buffer_unordered(limit));
+        let mut results: Vec<Value> = vec![Value::Null; total];
         let mut failed = 0usize;
-        while let Some(r) = stream.next().await {
+        while let Some((i, r)) = stream.next().await {
+            let slot = match results.get_mut(i) {
+                Some(slot) => slot,
+                None => continue,
+            };
             match r {
-                Ok(v) => results.push(v),
+                Ok(v) => *slot = v,
                 Err(f) if tolerant && !f.terminal => {
                     failed += 1;
                     let over_count = tolerated_count.is_some_and(|c| failed as u64 > c);
@@ -1104,7 +1177,7 @@ impl Visit<'_, '_> {
                             terminal: false,
                         });
                     }
-                    results.push(f.error_output());
+                    *slot = f.error_output();
                 }
                 Err(f) => return Err(f),
             }
