@@ -135,8 +135,18 @@ pub async fn run(
     options: &Options,
 ) -> Execution {
     let exec = Exec::new(machine, handler, &input, options);
+    // AWS refuses to start an execution whose input is over the quota (ASL-Q); states then
+    // need not re-check values they pass through unchanged.
+    if exceeds(&input, MAX_PAYLOAD_BYTES) {
+        return exec.finish(Err(ExecutionError {
+            error: Some("States.DataLimitExceeded".into()),
+            cause: Some(
+                "The execution input exceeds the maximum number of bytes service limit.".into(),
+            ),
+        }));
+    }
     exec.event("ExecutionStarted", None);
-    let body = exec.run_scope(machine.start, input, Arc::from([]));
+    let body = exec.run_scope(machine.start, input, Location::default());
     let result = match machine.timeout_seconds {
         Some(s) => match tokio::time::timeout(std::time::Duration::from_secs(s), body).await {
             Ok(r) => r,
@@ -219,8 +229,34 @@ pub fn error_matches(error_equals: &[&str], error: &str) -> bool {
     })
 }
 
-/// Where the execution is: one index per enclosing branch or iteration.
-type Location = Arc<[u32]>;
+/// Where the execution is: one index per enclosing branch or iteration. The path is built
+/// only when something needs it (a Task call, a nested fan-out), not per iteration.
+#[derive(Clone, Debug, Default)]
+struct Location {
+    parent: Option<Arc<[u32]>>,
+    last: Option<u32>,
+}
+
+impl Location {
+    fn path(&self) -> Arc<[u32]> {
+        let parent = self.parent.clone().unwrap_or_else(|| Arc::from([]));
+        match self.last {
+            None => parent,
+            Some(i) => parent.iter().copied().chain([i]).collect(),
+        }
+    }
+
+    fn child(&self, i: usize) -> Location {
+        Location::child_of(&self.path(), i)
+    }
+
+    fn child_of(base: &Arc<[u32]>, i: usize) -> Location {
+        Location {
+            parent: Some(base.clone()),
+            last: Some(u32::try_from(i).unwrap_or(u32::MAX)),
+        }
+    }
+}
 
 enum Flow {
     Next(StateId, Value),
@@ -347,7 +383,22 @@ impl<'a> Exec<'a> {
                 let Some(state) = self.m.states.get(cur as usize) else {
                     return Err(StateError::runtime(format!("no state #{cur}")).into());
                 };
-                match self.state(state, cur, data, &loc).await? {
+                let v = self.enter(state);
+                let flow = match &state.kind {
+                    Kind::Task(_) | Kind::Parallel(_) | Kind::Map(_) | Kind::Wait(_) => {
+                        let guard = AbortGuard {
+                            x: self,
+                            kind: aborted_event(&state.kind),
+                            state: Some(state.name),
+                        };
+                        let flow = self.state_async(&v, data, &loc).await;
+                        guard.done();
+                        flow
+                    }
+                    // Pass, Choice, Succeed and Fail run without building a future.
+                    _ => self.state_sync(&v, cur, data),
+                };
+                match flow? {
                     Flow::Next(next, out) => {
                         cur = next;
                         data = out;
@@ -358,39 +409,19 @@ impl<'a> Exec<'a> {
         })
     }
 
-    /// Runs one state visit. Pass, Choice, Succeed and Fail run synchronously, without
-    /// building a future; Task, Parallel, Map and Wait go through [`Exec::state_async`].
-    async fn state(
-        &self,
-        s: &'static State,
-        id: StateId,
-        raw: Value,
-        loc: &Location,
-    ) -> Result<Flow, Failure> {
+    /// Enters a state: its `…StateEntered` event, and the visit's facts.
+    fn enter(&self, s: &'static State) -> Visit<'_, 'a> {
         let entered_id = self.event(entered_event(&s.kind), Some(s.name));
         let entered_at = if s.uses_context {
             self.now()
         } else {
             self.start
         };
-        let v = Visit {
+        Visit {
             x: self,
             s,
             entered_id,
             entered_at,
-        };
-        match &s.kind {
-            Kind::Task(_) | Kind::Parallel(_) | Kind::Map(_) | Kind::Wait(_) => {
-                let guard = AbortGuard {
-                    x: self,
-                    kind: aborted_event(&s.kind),
-                    state: Some(s.name),
-                };
-                let flow = self.state_async(&v, raw, loc).await;
-                guard.done();
-                flow
-            }
-            _ => self.state_sync(&v, id, raw),
         }
     }
 
@@ -426,7 +457,7 @@ impl<'a> Exec<'a> {
                 let next = v.local((self.m.choose)(id, &env(&effective, &ctx)))?;
                 let effective = owned_or!(effective, raw);
                 let out = v.output_path(effective, &ctx)?;
-                v.size_check(&out)?;
+                v.size_check_if_changed(&out)?;
                 self.event("ChoiceStateExited", Some(s.name));
                 Flow::Next(next, out)
             }
@@ -435,7 +466,7 @@ impl<'a> Exec<'a> {
                 let effective = v.input_path(&raw, &ctx)?;
                 let effective = owned_or!(effective, raw);
                 let out = v.output_path(effective, &ctx)?;
-                v.size_check(&out)?;
+                v.size_check_if_changed(&out)?;
                 self.event("SucceedStateExited", Some(s.name));
                 Flow::End(out)
             }
@@ -642,15 +673,12 @@ fn exceeds(v: &Value, limit: usize) -> bool {
     upper_len(v) > limit && exact_len_exceeds(v, limit)
 }
 
-/// An upper bound of the serialized length: exact except that each escaped character counts
-/// 6 bytes and each float 24.
+/// An upper bound of the serialized length, in one walk without looking inside strings: a
+/// string of n bytes serializes to at most 6n + 2 (every byte escaped as `\u00XX`), an
+/// integer to its digits, a float to at most 24 bytes.
 fn upper_len(v: &Value) -> usize {
     fn string(s: &str) -> usize {
-        let escapes = s
-            .bytes()
-            .filter(|&b| b < 0x20 || b == b'"' || b == b'\\')
-            .count();
-        s.len() + 2 + escapes * 5
+        s.len().saturating_mul(6).saturating_add(2)
     }
     match v {
         Value::Null => 4,
@@ -793,6 +821,17 @@ impl Visit<'_, '_> {
             });
         }
         Ok(())
+    }
+
+    /// The quota, unless the state passes its input through unchanged (identity InputPath and
+    /// OutputPath): that value was checked when it was produced.
+    fn size_check_if_changed(&self, out: &Value) -> Result<(), Failure> {
+        if matches!(self.s.input_path, IoPath::Identity)
+            && matches!(self.s.output_path, IoPath::Identity)
+        {
+            return Ok(());
+        }
+        self.size_check(out)
     }
 
     /// OutputPath, the quota, the exit event, the transition.
@@ -950,7 +989,7 @@ impl Visit<'_, '_> {
                     .branches
                     .iter()
                     .enumerate()
-                    .map(|(i, &start)| self.x.run_scope(start, input.clone(), child(loc, i)));
+                    .map(|(i, &start)| self.x.run_scope(start, input.clone(), loc.child(i)));
                 let results = futures_util::future::try_join_all(branches).await?;
                 Ok(Value::Array(results))
             }
@@ -1010,7 +1049,7 @@ impl Visit<'_, '_> {
                 resource: t.resource,
                 resource_type: t.resource_type,
                 retry_count,
-                location: loc.clone(),
+                location: loc.path(),
                 execution_name: self.x.execution_name.clone(),
                 credentials,
             },
@@ -1130,36 +1169,58 @@ impl Visit<'_, '_> {
         };
         let tolerant = tolerated_count.is_some() || tolerated_pct.is_some();
         let name = Some(self.s.name);
-        let iterations = futures_util::stream::iter(inputs.into_iter().enumerate()).map(
-            |(i, input)| async move {
-                self.x.event("MapIterationStarted", name);
-                let guard = AbortGuard {
-                    x: self.x,
-                    kind: Some("MapIterationAborted"),
-                    state: name,
-                };
-                let r = self.x.run_scope(m.start, input, child(loc, i)).await;
-                guard.done();
-                self.x.event(
-                    if r.is_ok() {
-                        "MapIterationSucceeded"
-                    } else {
-                        "MapIterationFailed"
-                    },
-                    name,
-                );
-                (i, r)
-            },
-        );
-        // Unordered, so a free slot is refilled as soon as any iteration ends and a failure
-        // stops the Map at once (ASL-MAP-06); results go back to item order (ASL-MAP-04).
-        let mut stream = std::pin::pin!(iterations.buffer_unordered(limit));
+        // Iterations run concurrently up to `limit` in flight. Each is polled once at once:
+        // one that finishes without waiting (no Task, no Wait) never enters the pool, which
+        // saves its allocation. The pool is unordered, so a free slot is refilled as soon as
+        // any iteration ends and a failure stops the Map at once (ASL-MAP-05/06); results go
+        // back to item order (ASL-MAP-04).
+        let mut pool = futures_util::stream::FuturesUnordered::new();
         let mut results: Vec<Value> = vec![Value::Null; total];
         let mut failed = 0usize;
-        while let Some((i, r)) = stream.next().await {
-            let slot = match results.get_mut(i) {
-                Some(slot) => slot,
-                None => continue,
+        let mut items = inputs.into_iter().enumerate();
+        let base = loc.path();
+        loop {
+            let mut done = None;
+            while done.is_none() && pool.len() < limit {
+                let Some((i, input)) = items.next() else {
+                    break;
+                };
+                self.x.event("MapIterationStarted", name);
+                let mut fut = self
+                    .x
+                    .run_scope(m.start, input, Location::child_of(&base, i));
+                match std::future::poll_fn(|cx| std::task::Poll::Ready(fut.as_mut().poll(cx))).await
+                {
+                    std::task::Poll::Ready(r) => done = Some((i, r)),
+                    std::task::Poll::Pending => pool.push(async move {
+                        let guard = AbortGuard {
+                            x: self.x,
+                            kind: Some("MapIterationAborted"),
+                            state: name,
+                        };
+                        let r = fut.await;
+                        guard.done();
+                        (i, r)
+                    }),
+                }
+            }
+            let (i, r) = match done {
+                Some(d) => d,
+                None => match pool.next().await {
+                    Some(d) => d,
+                    None => break,
+                },
+            };
+            self.x.event(
+                if r.is_ok() {
+                    "MapIterationSucceeded"
+                } else {
+                    "MapIterationFailed"
+                },
+                name,
+            );
+            let Some(slot) = results.get_mut(i) else {
+                continue;
             };
             match r {
                 Ok(v) => *slot = v,
@@ -1193,12 +1254,6 @@ static EMPTY_SPEC: ResultSpec = ResultSpec {
     retry: &[],
     catch: &[],
 };
-
-fn child(loc: &Location, i: usize) -> Location {
-    let mut v = loc.to_vec();
-    v.push(u32::try_from(i).unwrap_or(u32::MAX));
-    v.into()
-}
 
 fn select(path: &Path, input: &Value, ctx: &Value) -> Result<Value, StateError> {
     crate::path::select(path, &env(input, ctx)).map_err(StateError::from)

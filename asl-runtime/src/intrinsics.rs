@@ -107,11 +107,11 @@ impl Evaluator<'_, '_> {
         if f == Func::Format {
             return self.format(call);
         }
-        let args = call
-            .args
-            .iter()
-            .map(|a| self.arg(a))
-            .collect::<Result<Vec<_>, _>>()?;
+        // Arguments on the stack for the usual arities (no allocation per call).
+        let mut args = ArgValues::with_capacity(call.args.len());
+        for a in call.args.iter() {
+            args.push(self.arg(a)?);
+        }
         let a = Args {
             func: f,
             values: args,
@@ -120,7 +120,7 @@ impl Evaluator<'_, '_> {
             Func::Format => unreachable!("handled above"),
             Func::StringToJson => string_to_json(f, a.string(0)?)?,
             Func::JsonToString => Value::String(json_text(a.get(0))),
-            Func::Array => Value::Array(a.values),
+            Func::Array => Value::Array(a.values.into_vec()),
             Func::ArrayPartition => {
                 let arr = a.array(0)?;
                 let n = a.int(1)?;
@@ -512,9 +512,11 @@ impl JavaRandom {
 }
 
 /// The evaluated arguments of one call, with typed accessors that fail as AWS does.
+type ArgValues = smallvec::SmallVec<[Value; 4]>;
+
 struct Args {
     func: Func,
-    values: Vec<Value>,
+    values: ArgValues,
 }
 
 const NULL: Value = Value::Null;
