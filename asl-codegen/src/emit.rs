@@ -193,6 +193,7 @@ impl<'m> Emitter<'m> {
                 .collect()
         };
         let choose = self.choose();
+        let machine_uses_context = self.states.iter().any(|s| uses_context(s));
         let doc = format!(
             " The state machine `{name_str}`, compiled from its ASL definition at build time."
         );
@@ -315,6 +316,7 @@ impl<'m> Emitter<'m> {
                     start: #start,
                     timeout_seconds: #timeout,
                     express: #express,
+                    uses_context: #machine_uses_context,
                     choose,
                     tasks: &[#(#tasks),*],
                 };

@@ -12,7 +12,7 @@
 
 use std::borrow::Cow;
 use std::sync::atomic::{AtomicU32, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, OnceLock};
 
 use asl_syntax::path::Path;
 use futures_util::StreamExt;
@@ -266,63 +266,108 @@ enum Flow {
 struct Exec<'a> {
     m: &'static Machine,
     handler: &'a dyn Dispatch,
-    execution: Value,
-    state_machine: Value,
-    execution_name: Arc<str>,
+    options: &'a Options,
+    /// The execution input, kept only when the machine reads `$$` (`$$.Execution.Input`).
+    input: Option<Value>,
     start: Timestamp,
     origin: tokio::time::Instant,
     next_id: AtomicU32,
     history: Option<Mutex<Vec<Event>>>,
-    rng: Mutex<rand::rngs::StdRng>,
+    // Built on first use: most executions never read the context object, name or RNG.
+    name: OnceLock<Arc<str>>,
+    execution: OnceLock<Value>,
+    state_machine: OnceLock<Value>,
+    rng: OnceLock<Mutex<rand::rngs::StdRng>>,
 }
 
 impl<'a> Exec<'a> {
-    fn new(m: &'static Machine, handler: &'a dyn Dispatch, input: &Value, o: &Options) -> Exec<'a> {
-        let start = o.start_time.unwrap_or_else(Timestamp::now);
-        let name = o
-            .execution_name
-            .clone()
-            .unwrap_or_else(|| uuid::Uuid::new_v4().to_string());
-        let sm_name = o
-            .state_machine_name
-            .clone()
-            .unwrap_or_else(|| m.name.to_string());
-        let sm_id = o.state_machine_id.clone().unwrap_or_else(|| {
-            format!("arn:aws:states:us-east-1:111111111111:stateMachine:{sm_name}")
-        });
-        let id = o.execution_id.clone().unwrap_or_else(|| {
-            format!("arn:aws:states:us-east-1:111111111111:execution:{sm_name}:{name}")
-        });
-        let role = o
-            .role_arn
-            .clone()
-            .unwrap_or_else(|| "arn:aws:iam::111111111111:role/asl-local".to_string());
-        let mut execution = Map::new();
-        execution.insert("Id".into(), id.into());
-        execution.insert("Input".into(), input.clone());
-        execution.insert(
-            "StartTime".into(),
-            crate::timestamp::format_context(start).into(),
-        );
-        execution.insert("Name".into(), name.clone().into());
-        execution.insert("RoleArn".into(), role.into());
-        execution.insert("RedriveCount".into(), 0.into());
-        let rng = match o.seed {
-            Some(s) => rand::rngs::StdRng::seed_from_u64(s),
-            None => rand::rngs::StdRng::from_os_rng(),
-        };
+    fn new(
+        m: &'static Machine,
+        handler: &'a dyn Dispatch,
+        input: &Value,
+        options: &'a Options,
+    ) -> Exec<'a> {
         Exec {
             m,
             handler,
-            execution: Value::Object(execution),
-            state_machine: json!({"Id": sm_id, "Name": sm_name}),
-            execution_name: name.into(),
-            start,
+            options,
+            input: m.uses_context.then(|| input.clone()),
+            start: options.start_time.unwrap_or_else(Timestamp::now),
             origin: tokio::time::Instant::now(),
             next_id: AtomicU32::new(1),
-            history: o.history.then(|| Mutex::new(Vec::new())),
-            rng: Mutex::new(rng),
+            history: options.history.then(|| Mutex::new(Vec::new())),
+            name: OnceLock::new(),
+            execution: OnceLock::new(),
+            state_machine: OnceLock::new(),
+            rng: OnceLock::new(),
         }
+    }
+
+    /// `$$.Execution.Name`: given, or a random UUID.
+    fn name(&self) -> &Arc<str> {
+        self.name.get_or_init(|| {
+            self.options
+                .execution_name
+                .clone()
+                .unwrap_or_else(|| uuid::Uuid::new_v4().to_string())
+                .into()
+        })
+    }
+
+    fn state_machine_name(&self) -> String {
+        self.options
+            .state_machine_name
+            .clone()
+            .unwrap_or_else(|| self.m.name.to_string())
+    }
+
+    /// `$$.Execution` (ASL-CTX-01..06).
+    fn execution(&self) -> &Value {
+        self.execution.get_or_init(|| {
+            let o = self.options;
+            let name = self.name().to_string();
+            let id = o.execution_id.clone().unwrap_or_else(|| {
+                format!(
+                    "arn:aws:states:us-east-1:111111111111:execution:{}:{name}",
+                    self.state_machine_name()
+                )
+            });
+            let role = o
+                .role_arn
+                .clone()
+                .unwrap_or_else(|| "arn:aws:iam::111111111111:role/asl-local".to_string());
+            let mut execution = Map::new();
+            execution.insert("Id".into(), id.into());
+            execution.insert("Input".into(), self.input.clone().unwrap_or(Value::Null));
+            execution.insert(
+                "StartTime".into(),
+                crate::timestamp::format_context(self.start).into(),
+            );
+            execution.insert("Name".into(), name.into());
+            execution.insert("RoleArn".into(), role.into());
+            execution.insert("RedriveCount".into(), 0.into());
+            Value::Object(execution)
+        })
+    }
+
+    /// `$$.StateMachine` (ASL-CTX-08).
+    fn state_machine(&self) -> &Value {
+        self.state_machine.get_or_init(|| {
+            let name = self.state_machine_name();
+            let id = self.options.state_machine_id.clone().unwrap_or_else(|| {
+                format!("arn:aws:states:us-east-1:111111111111:stateMachine:{name}")
+            });
+            json!({"Id": id, "Name": name})
+        })
+    }
+
+    fn rng(&self) -> &Mutex<rand::rngs::StdRng> {
+        self.rng.get_or_init(|| {
+            Mutex::new(match self.options.seed {
+                Some(s) => rand::rngs::StdRng::seed_from_u64(s),
+                None => rand::rngs::StdRng::from_os_rng(),
+            })
+        })
     }
 
     fn finish(self, result: Result<Value, ExecutionError>) -> Execution {
@@ -356,8 +401,8 @@ impl<'a> Exec<'a> {
     /// The context object for a state visit (ASL-CTX).
     fn context(&self, state: &State, entered: Timestamp, retry_count: u32) -> Value {
         let mut c = Map::with_capacity(3);
-        c.insert("Execution".into(), self.execution.clone());
-        c.insert("StateMachine".into(), self.state_machine.clone());
+        c.insert("Execution".into(), self.execution().clone());
+        c.insert("StateMachine".into(), self.state_machine().clone());
         c.insert(
             "State".into(),
             json!({
@@ -391,7 +436,11 @@ impl<'a> Exec<'a> {
                             kind: aborted_event(&state.kind),
                             state: Some(state.name),
                         };
-                        let flow = self.state_async(&v, data, &loc).await;
+                        // Boxed: the async states' futures are large, and keeping them out
+                        // of this loop's future keeps every scope (each Map iteration) small.
+                        // Boxed: the async states' futures are large, and keeping them out
+                        // of this loop's future keeps every scope (each Map iteration) small.
+                        let flow = Box::pin(self.state_async(&v, data, &loc)).await;
                         guard.done();
                         flow
                     }
@@ -786,12 +835,16 @@ impl Visit<'_, '_> {
         }
     }
 
-    /// OutputPath (ASL-IO-08), consuming the data when it is the identity.
-    fn output_path(&self, data: Value, ctx: &Value) -> Result<Value, Failure> {
+    /// OutputPath (ASL-IO-08). The data is consumed: a plain member/index path moves the
+    /// selected value out instead of copying it.
+    fn output_path(&self, mut data: Value, ctx: &Value) -> Result<Value, Failure> {
         match &self.s.output_path {
             IoPath::Identity => Ok(data),
             IoPath::Null => Ok(Value::Object(Map::new())),
-            IoPath::Path(path) => self.local(select(path, &data, ctx)),
+            IoPath::Path(path) => match take_simple(&mut data, path) {
+                Some(v) => Ok(v),
+                None => self.local(select(path, &data, ctx)),
+            },
         }
     }
 
@@ -924,7 +977,7 @@ impl Visit<'_, '_> {
             secs = secs.min(max as f64);
         }
         if r.full_jitter {
-            let mut rng = self.x.rng.lock().unwrap_or_else(|p| p.into_inner());
+            let mut rng = self.x.rng().lock().unwrap_or_else(|p| p.into_inner());
             secs *= rng.random::<f64>();
         }
         std::time::Duration::try_from_secs_f64(secs).unwrap_or(std::time::Duration::MAX)
@@ -1050,7 +1103,7 @@ impl Visit<'_, '_> {
                 resource_type: t.resource_type,
                 retry_count,
                 location: loc.path(),
-                execution_name: self.x.execution_name.clone(),
+                execution_name: self.x.name().clone(),
                 credentials,
             },
         };
@@ -1142,6 +1195,10 @@ impl Visit<'_, '_> {
         let mut inputs = Vec::with_capacity(items.len());
         for (i, (key, value)) in items.into_iter().enumerate() {
             let input = match &m.item_selector {
+                // Without `$$` in the selector there is no context to build.
+                Some(t) if !self.s.uses_context => {
+                    self.local(crate::template::eval(t, &env(effective, &Value::Null)))?
+                }
                 Some(t) => {
                     let mut c = match self.x.context(self.s, self.entered_at, 0) {
                         Value::Object(c) => c,
@@ -1254,6 +1311,36 @@ static EMPTY_SPEC: ResultSpec = ResultSpec {
     retry: &[],
     catch: &[],
 };
+
+/// Moves the value at a `$`-rooted path of member names and non-negative indexes out of
+/// `data` (leaving `null`); `None` when the path has another shape or matches nothing, so the
+/// caller falls back to [`select`] and its error texts.
+fn take_simple(data: &mut Value, path: &Path) -> Option<Value> {
+    use asl_syntax::path::{Root, Segment, Selector};
+    if path.root != Root::Input || path.function.is_some() {
+        return None;
+    }
+    let simple = path.segments.iter().all(|s| {
+        matches!(
+            s,
+            Segment::Child(Selector::Name(_)) | Segment::Child(Selector::Index(0..))
+        )
+    });
+    if !simple {
+        return None;
+    }
+    let mut cur = data;
+    for seg in path.segments.iter() {
+        cur = match seg {
+            Segment::Child(Selector::Name(n)) => cur.as_object_mut()?.get_mut(n.as_ref())?,
+            Segment::Child(Selector::Index(i)) => {
+                cur.as_array_mut()?.get_mut(usize::try_from(*i).ok()?)?
+            }
+            _ => return None,
+        };
+    }
+    Some(cur.take())
+}
 
 fn select(path: &Path, input: &Value, ctx: &Value) -> Result<Value, StateError> {
     crate::path::select(path, &env(input, ctx)).map_err(StateError::from)

@@ -37,6 +37,9 @@ pub struct Machine {
     /// Top-level `TimeoutSeconds` (ASL-TOP).
     pub timeout_seconds: Option<u64>,
     pub express: bool,
+    /// Whether any state reads the context object (then the execution input is kept for
+    /// `$$.Execution.Input`).
+    pub uses_context: bool,
     /// The Choice states' rules.
     pub choose: ChooseFn,
     /// Task states in handler order: `tasks[i]` is the state bound to handler method `i`.

@@ -6,6 +6,10 @@
 
 use std::path::PathBuf;
 
+#[cfg(feature = "mimalloc")]
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use asl_runtime::{Options, Value, json};
 
 include!(concat!(env!("OUT_DIR"), "/machines.rs"));

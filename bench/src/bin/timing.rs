@@ -1,0 +1,103 @@
+//! Times the compiled workloads and their baselines in one warm process, in the same shape as
+//! `interp/run.mjs` times the interpreter, so `compare.sh` can put them side by side.
+//!
+//! ```text
+//! timing [--seconds N]        one JSON line per (engine, workload)
+//! timing --once WORKLOAD      run one execution (for /usr/bin/time -v peak memory)
+//! timing --count WORKLOAD N   run N executions (for perf stat instruction counts)
+//! ```
+
+use std::time::{Duration, Instant};
+
+use asl_bench::{CHOICE_LOOP, MAP_FANOUT, PASS_CHAIN, Workload, baseline, input, run_compiled};
+
+fn workload(name: &str) -> Option<&'static Workload> {
+    [&PASS_CHAIN, &CHOICE_LOOP, &MAP_FANOUT]
+        .into_iter()
+        .find(|w| w.name == name)
+}
+
+/// Runs `f` repeatedly for `budget` after a warm-up, in five equal blocks; returns the runs
+/// and the seconds per run of the fastest block (this machine is a shared VM: the minimum is
+/// the estimate least disturbed by neighbours).
+fn time(budget: Duration, mut f: impl FnMut()) -> (u64, f64) {
+    let warm = Instant::now();
+    while warm.elapsed() < budget / 5 {
+        f();
+    }
+    let mut total = 0u64;
+    let mut best = f64::INFINITY;
+    for _ in 0..5 {
+        let start = Instant::now();
+        let mut runs = 0u64;
+        while start.elapsed() < budget / 5 {
+            f();
+            runs += 1;
+        }
+        total += runs;
+        best = best.min(start.elapsed().as_secs_f64() / runs as f64);
+    }
+    (total, best)
+}
+
+fn main() {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .build()
+        .expect("tokio runtime");
+    if let [flag, name] = args.as_slice()
+        && flag == "--once"
+    {
+        let Some(w) = workload(name) else {
+            eprintln!("unknown workload {name}");
+            std::process::exit(2);
+        };
+        let out = rt.block_on(run_compiled(w, input(w)));
+        println!("{}", serde_json::to_string(&out).map_or(0, |s| s.len()));
+        return;
+    }
+    if let [flag, name, n] = args.as_slice()
+        && flag == "--count"
+    {
+        // A fixed amount of work, for instruction counts (`perf stat`).
+        let (Some(w), Ok(n)) = (workload(name), n.parse::<u32>()) else {
+            eprintln!("usage: timing --count WORKLOAD N");
+            std::process::exit(2);
+        };
+        let data = input(w);
+        for _ in 0..n {
+            std::hint::black_box(rt.block_on(run_compiled(w, data.clone())));
+        }
+        return;
+    }
+    let seconds = match args.as_slice() {
+        [flag, n] if flag == "--seconds" => n.parse().unwrap_or(5.0),
+        _ => 5.0,
+    };
+    let budget = Duration::from_secs_f64(seconds);
+    for w in [&PASS_CHAIN, &CHOICE_LOOP, &MAP_FANOUT] {
+        let data = input(w);
+        let (runs, per) = time(budget, || {
+            let out = rt.block_on(run_compiled(w, data.clone()));
+            std::hint::black_box(out);
+        });
+        report("asl (compiled)", w, runs, per);
+        let (runs, per) = time(budget, || {
+            std::hint::black_box(baseline::run(w, data.clone()));
+        });
+        report("hand-written Rust", w, runs, per);
+    }
+}
+
+fn report(engine: &str, w: &Workload, runs: u64, per: f64) {
+    println!(
+        "{}",
+        serde_json::json!({
+            "engine": engine,
+            "workload": w.name,
+            "runs": runs,
+            "seconds_per_run": per,
+            "transitions": w.transitions,
+        })
+    );
+}
