@@ -463,7 +463,7 @@ fn math_random(f: Func, start: i64, end: i64, seed: Option<i64>) -> Result<Value
             format!("the end ({end}) must be greater than the start ({start})"),
         ));
     }
-    let Ok(bound) = i32::try_from(end - start) else {
+    let Some(Ok(bound)) = end.checked_sub(start).map(i32::try_from) else {
         return Err(fail(f, "the range between start and end is too large"));
     };
     let offset = match seed {

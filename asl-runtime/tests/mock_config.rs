@@ -56,7 +56,9 @@ const CONFIG: &str = r#"{
 #[tokio::test(start_paused = true)]
 async fn happy_path_returns_the_mocked_results() {
     let config = MockConfig::parse(CONFIG).unwrap();
-    let mocks = config.test_case("LambdaSQSIntegration", "HappyPath").unwrap();
+    let mocks = config
+        .test_case("LambdaSQSIntegration", "HappyPath")
+        .unwrap();
     let machine = LambdaSqsIntegration::with_dynamic(mocks);
     let out = machine.run(json!({"name": "x"})).await.unwrap();
     assert_eq!(out["MessageId"], "3bcb6e8e-8b51-4375-b0bc-1a59812c6e51");
@@ -66,13 +68,19 @@ async fn happy_path_returns_the_mocked_results() {
 #[tokio::test(start_paused = true)]
 async fn retry_path_consumes_responses_by_invocation() {
     let config = MockConfig::parse(CONFIG).unwrap();
-    let mocks = config.test_case("LambdaSQSIntegration", "RetryPath").unwrap();
+    let mocks = config
+        .test_case("LambdaSQSIntegration", "RetryPath")
+        .unwrap();
     let machine = LambdaSqsIntegration::with_dynamic(mocks);
     let start = tokio::time::Instant::now();
     let run = machine.execute(json!({}), &Options::default()).await;
     assert!(run.result.is_ok(), "{:?}", run.result);
     assert_eq!(start.elapsed(), std::time::Duration::from_secs(2 + 4 + 8));
-    let failed = run.history.iter().filter(|e| e.kind == "TaskFailed").count();
+    let failed = run
+        .history
+        .iter()
+        .filter(|e| e.kind == "TaskFailed")
+        .count();
     assert_eq!(failed, 3);
 }
 
@@ -81,7 +89,9 @@ async fn retry_path_consumes_responses_by_invocation() {
 #[tokio::test(start_paused = true)]
 async fn unmocked_state_fails_the_execution() {
     let config = MockConfig::parse(CONFIG).unwrap();
-    let mocks = config.test_case("LambdaSQSIntegration", "NoSqsMock").unwrap();
+    let mocks = config
+        .test_case("LambdaSQSIntegration", "NoSqsMock")
+        .unwrap();
     let machine = LambdaSqsIntegration::with_dynamic(mocks);
     let err = machine.run(json!({})).await.unwrap_err();
     assert_eq!(err.error.as_deref(), Some(asl_runtime::mock::MOCK_MISSING));
