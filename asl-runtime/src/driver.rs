@@ -1343,7 +1343,11 @@ fn take_simple(data: &mut Value, path: &Path) -> Option<Value> {
 }
 
 fn select(path: &Path, input: &Value, ctx: &Value) -> Result<Value, StateError> {
-    crate::path::select(path, &env(input, ctx)).map_err(StateError::from)
+    let e = env(input, ctx);
+    match crate::path::get(path, &e) {
+        Some(v) => Ok(v.clone()),
+        None => crate::path::select(path, &e).map_err(StateError::from),
+    }
 }
 
 /// The resource's service for messages (`lambda` in `arn:aws:states:::lambda:invoke`).

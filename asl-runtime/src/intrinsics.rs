@@ -90,7 +90,11 @@ impl Evaluator<'_, '_> {
             Arg::Int(i) => Value::from(*i),
             Arg::Float(f) => Number::from_f64(*f).map_or(Value::Null, Value::Number),
             Arg::String(raw) => Value::String(asl_syntax::intrinsic::unescape(raw).into_owned()),
-            Arg::Path(p) => (self.select)(p, self.env)?,
+            // A definite path that matches: a borrowed lookup, no evaluator machinery.
+            Arg::Path(p) => match crate::path::get(p, self.env) {
+                Some(v) => v.clone(),
+                None => (self.select)(p, self.env)?,
+            },
             Arg::Call(c) => self.call(c)?,
         })
     }
@@ -108,19 +112,18 @@ impl Evaluator<'_, '_> {
             return self.format(call);
         }
         // Arguments on the stack for the usual arities (no allocation per call).
-        let mut args = ArgValues::with_capacity(call.args.len());
-        for a in call.args.iter() {
-            args.push(self.arg(a)?);
-        }
-        let a = Args {
+        let mut a = Args {
             func: f,
-            values: args,
+            values: ArgValues::new(),
         };
+        for arg in call.args.iter() {
+            a.values.push(self.arg(arg)?);
+        }
         Ok(match f {
             Func::Format => unreachable!("handled above"),
             Func::StringToJson => string_to_json(f, a.string(0)?)?,
             Func::JsonToString => Value::String(json_text(a.get(0))),
-            Func::Array => Value::Array(a.values.into_vec()),
+            Func::Array => Value::Array(std::mem::take(&mut a.values).into_vec()),
             Func::ArrayPartition => {
                 let arr = a.array(0)?;
                 let n = a.int(1)?;
