@@ -263,6 +263,25 @@ enum Flow {
     End(Value),
 }
 
+/// How far [`Exec::run_sync`] got.
+enum SyncRun {
+    /// The scope ended (output or failure).
+    Done(Result<Value, Failure>),
+    /// Stopped before this state: it is asynchronous, or the budget ran out.
+    Paused(StateId, Value),
+}
+
+/// Synchronous states run between two yields to the scheduler.
+const SYNC_BUDGET: u32 = 4096;
+
+/// Pass, Choice, Succeed, Fail (and unsupported states, which fail at once) need no `.await`.
+fn is_sync(kind: &Kind) -> bool {
+    !matches!(
+        kind,
+        Kind::Task(_) | Kind::Parallel(_) | Kind::Map(_) | Kind::Wait(_)
+    )
+}
+
 struct Exec<'a> {
     m: &'static Machine,
     handler: &'a dyn Dispatch,
@@ -425,28 +444,33 @@ impl<'a> Exec<'a> {
             let mut cur = start;
             let mut data = input;
             loop {
+                // Pass, Choice, Succeed and Fail run synchronously, without a future.
+                match self.run_sync(cur, data) {
+                    SyncRun::Done(r) => return r,
+                    SyncRun::Paused(c, d) => {
+                        cur = c;
+                        data = d;
+                    }
+                }
                 let Some(state) = self.m.states.get(cur as usize) else {
                     return Err(StateError::runtime(format!("no state #{cur}")).into());
                 };
+                if is_sync(&state.kind) {
+                    // A long run of synchronous states: let other tasks (and the execution
+                    // timeout) in before going on.
+                    tokio::task::yield_now().await;
+                    continue;
+                }
                 let v = self.enter(state);
-                let flow = match &state.kind {
-                    Kind::Task(_) | Kind::Parallel(_) | Kind::Map(_) | Kind::Wait(_) => {
-                        let guard = AbortGuard {
-                            x: self,
-                            kind: aborted_event(&state.kind),
-                            state: Some(state.name),
-                        };
-                        // Boxed: the async states' futures are large, and keeping them out
-                        // of this loop's future keeps every scope (each Map iteration) small.
-                        // Boxed: the async states' futures are large, and keeping them out
-                        // of this loop's future keeps every scope (each Map iteration) small.
-                        let flow = Box::pin(self.state_async(&v, data, &loc)).await;
-                        guard.done();
-                        flow
-                    }
-                    // Pass, Choice, Succeed and Fail run without building a future.
-                    _ => self.state_sync(&v, cur, data),
+                let guard = AbortGuard {
+                    x: self,
+                    kind: aborted_event(&state.kind),
+                    state: Some(state.name),
                 };
+                // Boxed: the async states' futures are large, and keeping them out of this
+                // loop's future keeps every scope (each Map iteration) small.
+                let flow = Box::pin(self.state_async(&v, data, &loc)).await;
+                guard.done();
                 match flow? {
                     Flow::Next(next, out) => {
                         cur = next;
@@ -456,6 +480,29 @@ impl<'a> Exec<'a> {
                 }
             }
         })
+    }
+
+    /// Runs synchronous states from `cur` until the scope ends, an asynchronous state is next,
+    /// or [`SYNC_BUDGET`] states have run.
+    fn run_sync(&self, mut cur: StateId, mut data: Value) -> SyncRun {
+        for _ in 0..SYNC_BUDGET {
+            let Some(state) = self.m.states.get(cur as usize) else {
+                return SyncRun::Done(Err(StateError::runtime(format!("no state #{cur}")).into()));
+            };
+            if !is_sync(&state.kind) {
+                return SyncRun::Paused(cur, data);
+            }
+            let v = self.enter(state);
+            match self.state_sync(&v, cur, data) {
+                Ok(Flow::Next(next, out)) => {
+                    cur = next;
+                    data = out;
+                }
+                Ok(Flow::End(out)) => return SyncRun::Done(Ok(out)),
+                Err(f) => return SyncRun::Done(Err(f)),
+            }
+        }
+        SyncRun::Paused(cur, data)
     }
 
     /// Enters a state: its `…StateEntered` event, and the visit's facts.
@@ -1243,9 +1290,15 @@ impl Visit<'_, '_> {
                     break;
                 };
                 self.x.event("MapIterationStarted", name);
-                let mut fut = self
-                    .x
-                    .run_scope(m.start, input, Location::child_of(&base, i));
+                // An iteration of synchronous states runs to its end here: no future at all.
+                let (from, input) = match self.x.run_sync(m.start, input) {
+                    SyncRun::Done(r) => {
+                        done = Some((i, r));
+                        continue;
+                    }
+                    SyncRun::Paused(from, input) => (from, input),
+                };
+                let mut fut = self.x.run_scope(from, input, Location::child_of(&base, i));
                 match std::future::poll_fn(|cx| std::task::Poll::Ready(fut.as_mut().poll(cx))).await
                 {
                     std::task::Poll::Ready(r) => done = Some((i, r)),

@@ -3014,3 +3014,24 @@ async fn odd_inputs_give_errors_not_panics_asl_path_07_fn_02_08() {
         json!({ "a": 1, "j": [2], "g": 5 })
     );
 }
+
+asl_runtime::asl! {
+    ForeverLoop = {
+        "TimeoutSeconds": 1,
+        "StartAt": "Spin",
+        "States": {
+            "Spin": { "Type": "Pass", "Next": "Again" },
+            "Again": { "Type": "Choice", "Choices": [{ "Variable": "$.stop", "IsPresent": true, "Next": "Done" }], "Default": "Spin" },
+            "Done": { "Type": "Succeed" }
+        }
+    }
+}
+
+/// A loop of synchronous states yields to the scheduler now and then, so the execution
+/// timeout still ends it (ASL-ERR-03, ASL-TOP TimeoutSeconds). Real time: paused time only
+/// advances when the runtime is idle, which a spinning execution never is.
+#[tokio::test]
+async fn a_synchronous_loop_still_hits_the_execution_timeout() {
+    let err = ForeverLoop::new(()).run(json!({})).await.unwrap_err();
+    assert_eq!(err.error.as_deref(), Some("States.Timeout"));
+}
