@@ -33,6 +33,7 @@ pub struct Builder {
 /// What went wrong: every diagnostic of every file, rendered rustc-style.
 #[derive(Debug)]
 pub struct BuildError {
+    /// Every diagnostic, rendered rustc-style (no color), or the I/O error text.
     pub rendered: String,
 }
 
@@ -50,6 +51,8 @@ pub fn compile_dir(dir: impl AsRef<Path>) -> Result<PathBuf, BuildError> {
 }
 
 impl Builder {
+    /// A builder with no inputs, writing `$OUT_DIR/machines.rs` and printing
+    /// `cargo:rerun-if-changed` lines.
     pub fn new() -> Self {
         Builder {
             emit_cargo: true,

@@ -17,6 +17,7 @@ use syn::{Attribute, Ident, LitStr, Token, Visibility};
 /// manifest directory is the fallback).
 #[derive(Clone, Debug, Default)]
 pub struct CallSite {
+    /// The directory of the file invoking `asl!`; `None` falls back to `CARGO_MANIFEST_DIR`.
     pub source_dir: Option<PathBuf>,
 }
 

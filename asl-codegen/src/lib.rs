@@ -4,6 +4,8 @@
 //! ([`expand`]), build scripts ([`Builder`]) and the `asl` CLI. The front end lives in
 //! [`asl_syntax`]; this crate turns its checked AST into tokens.
 
+#![warn(missing_docs)]
+
 mod builder;
 mod emit;
 mod expand;
@@ -26,8 +28,11 @@ pub fn expand(input: TokenStream) -> TokenStream {
 
 /// A machine after the front end.
 pub struct Compiled {
+    /// The Rust name of the machine (`OrderFlow`).
     pub name: String,
+    /// The parsed AST, or `None` when the definition could not be parsed into one.
     pub machine: Option<Machine>,
+    /// Every diagnostic of the front end and of [`codegen_checks`], errors and warnings.
     pub diagnostics: Diagnostics,
     /// The definition as compact JSON.
     pub definition_json: String,
@@ -64,6 +69,7 @@ impl Compiled {
         Compiled::from_checked(name, checked, json, opts)
     }
 
+    /// Whether any diagnostic is an error.
     pub fn has_errors(&self) -> bool {
         self.diagnostics.has_errors()
     }

@@ -12,6 +12,8 @@ use std::iter::Peekable;
 /// The token spans behind the `Span`s of a definition written as tokens.
 #[derive(Default)]
 pub struct TokenSource {
+    /// One `proc_macro2::Span` per token read, indexed by a [`Span`]'s `lo`; index 0 is the whole
+    /// definition.
     pub spans: Vec<proc_macro2::Span>,
 }
 

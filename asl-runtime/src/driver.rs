@@ -45,7 +45,9 @@ pub const MAX_PAYLOAD_BYTES: usize = 262_144;
 /// without `Error` or `Cause`).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ExecutionError {
+    /// AWS's error name (`States.Timeout`, a task's error, a Fail state's `Error`).
     pub error: Option<String>,
+    /// The cause text.
     pub cause: Option<String>,
 }
 
@@ -101,6 +103,7 @@ impl Default for Options {
 /// concerns.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Event {
+    /// 1-based and sequential within the execution (ids are counted even when history is off).
     pub id: u32,
     /// AWS's `HistoryEvent.type` (`TaskStateEntered`, `MapIterationStarted`, …).
     pub kind: &'static str,
@@ -111,6 +114,7 @@ pub struct Event {
 /// The outcome of one execution.
 #[derive(Debug)]
 pub struct Execution {
+    /// The execution output (ASL-TOP-07), or how the execution failed.
     pub result: Result<Value, ExecutionError>,
     /// The events in order (empty when [`Options::history`] is off).
     pub history: Vec<Event>,
@@ -1440,8 +1444,10 @@ fn int_field(s: Option<&Seconds>, field: &str, e: &Env<'_>) -> Result<Option<u64
                 Some(n) if n < 0 && field == "ToleratedFailureCountPath" => Err(
                     StateError::runtime("ToleratedFailureCount cannot be negative."),
                 ),
-                Some(n) => Ok(Some(u64::try_from(n).unwrap_or(0))),
-                None => Err(StateError::runtime(format!(
+                Some(n) if n >= 0 => Ok(Some(n.unsigned_abs())),
+                // A negative MaxConcurrency is not a count; AWS's text for it is not
+                // recorded, so it gets the invalid-integer wording (ASL-MAP-05).
+                _ => Err(StateError::runtime(format!(
                     "The {field} field refers to value \"{}\" which is not a valid integer: {}",
                     value_text(&v),
                     p.source

@@ -10,11 +10,15 @@ use std::fmt;
 /// (entered at the event id #<n>). ` for `States.Runtime`, as AWS does (ASL-SUB-29).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct StateError {
+    /// AWS's error name (`States.Runtime`, `Lambda.ServiceException`, a custom name): what Retry
+    /// and Catch match.
     pub error: Cow<'static, str>,
+    /// The cause text; `None` gives `"Cause": ""` in the Error Output (ASL-CT-04).
     pub cause: Option<String>,
 }
 
 impl StateError {
+    /// An error named `error` with the cause text `cause`.
     pub fn new(error: impl Into<Cow<'static, str>>, cause: impl Into<String>) -> Self {
         StateError {
             error: error.into(),

@@ -32,6 +32,7 @@ pub struct TaskContext {
     pub state: &'static str,
     /// Its `Resource`.
     pub resource: &'static str,
+    /// What kind of resource it is (Lambda ARN, integration, `.sync`, callback, activity).
     pub resource_type: ResourceType,
     /// Retries done so far in this state visit (`$$.State.RetryCount`, ASL-RT-12).
     pub retry_count: u32,
@@ -51,18 +52,22 @@ pub struct TaskCall {
     pub handler: u32,
     /// The effective input (after InputPath and Parameters).
     pub input: Value,
+    /// What the handler learns about the call besides its input.
     pub context: TaskContext,
 }
 
 /// The object-safe interface the driver calls for every Task. Generated code implements it
 /// for the machine's typed handler trait; [`DynamicHandler`]s implement it for any machine.
 pub trait Dispatch: Send + Sync {
+    /// Runs the Task bound to handler method `call.handler` with `call.input`.
     fn call(&self, call: TaskCall) -> BoxFuture<'_, TaskResult>;
 }
 
 /// One handler for every Task state of any machine: it receives the state name, resource,
 /// input and context. Mocks and generic tools are written against this.
 pub trait DynamicHandler: Send + Sync {
+    /// Runs one Task: `input` is the effective input (after InputPath and Parameters), `context`
+    /// names the state and resource.
     fn call<'a>(&'a self, input: Value, context: &'a TaskContext) -> BoxFuture<'a, TaskResult>;
 }
 

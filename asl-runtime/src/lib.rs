@@ -2,6 +2,8 @@
 //! intrinsics), Choice helpers, retries and catchers, waits, Parallel/Map fan-out, the context
 //! object. Generated code reaches it through [`__private`].
 
+#![warn(missing_docs)]
+
 pub mod choice;
 pub mod driver;
 pub mod error;

@@ -31,11 +31,15 @@ pub struct Machine {
     pub name: &'static str,
     /// The definition as compiled, compact JSON.
     pub definition: &'static str,
+    /// Every state of every scope (machine, Parallel branches, Map processors), indexed by
+    /// [`StateId`].
     pub states: &'static [State],
     /// The top-level `StartAt`.
     pub start: StateId,
     /// Top-level `TimeoutSeconds` (ASL-TOP).
     pub timeout_seconds: Option<u64>,
+    /// Whether the machine was compiled and checked as an Express workflow (ASL-VAL-25); the
+    /// driver does not read it.
     pub express: bool,
     /// Whether any state reads the context object (then the execution input is kept for
     /// `$$.Execution.Input`).
@@ -63,33 +67,45 @@ pub enum IoPath {
     Identity,
     /// `null`: `{}` for InputPath/OutputPath; the raw input kept for ResultPath.
     Null,
+    /// A path: what InputPath/OutputPath select, where ResultPath writes (ASL-IO-07).
     Path(Path),
 }
 
 /// One state.
 pub struct State {
+    /// The state's name (its key in `States`).
     pub name: &'static str,
     /// `Next`, or `None` for `End` (and for Choice, Succeed, Fail).
     pub next: Option<StateId>,
+    /// `InputPath` (ASL-IO-02).
     pub input_path: IoPath,
+    /// `OutputPath` (ASL-IO-08).
     pub output_path: IoPath,
     /// Whether any field of the state reads the context object `$$`, so the driver builds it
     /// only for the states that need it.
     pub uses_context: bool,
+    /// The state's type and its type-specific fields.
     pub kind: Kind,
 }
 
 /// What a state does.
 #[derive(Debug)]
 pub enum Kind {
+    /// A Pass state.
     Pass(Pass),
+    /// A Task state.
     Task(Task),
     /// Rules compiled into [`Machine::choose`].
     Choice,
+    /// A Wait state.
     Wait(Wait),
+    /// A Succeed state: output is OutputPath(InputPath(input)) (ASL-IO-10).
     Succeed,
+    /// A Fail state.
     Fail(Fail),
+    /// A Parallel state.
     Parallel(Parallel),
+    /// An inline Map state (a Distributed Map is [`Kind::Unsupported`]).
     Map(Map),
     /// A state using a feature this runtime does not execute yet (JSONata, variables,
     /// Distributed Map): entering it fails the execution with `States.Runtime` and this text,
@@ -98,6 +114,7 @@ pub enum Kind {
 }
 
 impl Kind {
+    /// The state's `Type` as ASL spells it (`"Unsupported"` for [`Kind::Unsupported`]).
     pub fn type_name(&self) -> &'static str {
         match self {
             Kind::Pass(_) => "Pass",
@@ -118,7 +135,9 @@ impl Kind {
 pub struct Pass {
     /// `Result`: static JSON, never evaluated (ASL-PT-07).
     pub result: Option<Template>,
+    /// `Parameters` (ASL-IO-03): the result when there is no `Result`.
     pub parameters: Option<Template>,
+    /// `ResultPath`: merges the result into the raw input (ASL-IO-07, ASL-SUB-02).
     pub result_path: IoPath,
 }
 
@@ -140,40 +159,60 @@ pub enum ResourceType {
 /// A Task state (ASL-TK).
 #[derive(Debug)]
 pub struct Task {
+    /// The `Resource` URI as written (ASL-TK-01).
     pub resource: &'static str,
+    /// The kind of resource, which decides the task events recorded.
     pub resource_type: ResourceType,
     /// The handler method bound to this state (index into [`Machine::tasks`]).
     pub handler: u32,
+    /// `Parameters`: the task input, evaluated again for each attempt (ASL-IO-03, ASL-RT-11).
     pub parameters: Option<Template>,
+    /// `TimeoutSeconds[Path]`: expiry fails the attempt with `States.Timeout` (ASL-TK-02/04).
     pub timeout: Option<Seconds>,
+    /// `HeartbeatSeconds[Path]`: a handler cannot send heartbeats, so this is a deadline too
+    /// (ASL-TK-03, ASL-SUB-27).
     pub heartbeat: Option<Seconds>,
+    /// `Credentials`, evaluated for each attempt and passed to the handler (ASL-TK-06).
     pub credentials: Option<Template>,
+    /// `ResultSelector`, `ResultPath`, `Retry` and `Catch`.
     pub result: ResultSpec,
 }
 
 /// A number given statically or through a `…Path` twin.
 #[derive(Debug)]
 pub enum Seconds {
+    /// A literal value.
     Static(u64),
+    /// A reference path, read from the state's effective input when the state runs.
     Path(Path),
 }
 
 /// The result half of the pipeline and error handling, shared by Task, Parallel and Map.
 #[derive(Debug)]
 pub struct ResultSpec {
+    /// `ResultSelector` (ASL-IO-05), with `$` = the raw result.
     pub result_selector: Option<Template>,
+    /// `ResultPath` (ASL-IO-07), merging into the state's raw input.
     pub result_path: IoPath,
+    /// The retriers, in order: the first that matches decides (ASL-RT-09).
     pub retry: &'static [Retrier],
+    /// The catchers, in order: the first that matches wins (ASL-CT-03).
     pub catch: &'static [Catcher],
 }
 
 /// One `Retry` entry (ASL-RT).
 #[derive(Debug)]
 pub struct Retrier {
+    /// `ErrorEquals` (ASL-RT-02); `States.ALL` and `States.TaskFailed` act as wildcards
+    /// (ASL-ERR-01/02).
     pub error_equals: &'static [&'static str],
+    /// `IntervalSeconds`: the delay before this retrier's first retry (ASL-RT-03).
     pub interval_seconds: u64,
+    /// `MaxAttempts`: retries, not runs; 0 = matched but never retried (ASL-RT-04).
     pub max_attempts: u64,
+    /// `BackoffRate`: the delay's multiplier per retry (ASL-RT-05/08).
     pub backoff_rate: f64,
+    /// `MaxDelaySeconds`: the cap on each computed delay (ASL-RT-06).
     pub max_delay_seconds: Option<u64>,
     /// `JitterStrategy: FULL`.
     pub full_jitter: bool,
@@ -182,33 +221,44 @@ pub struct Retrier {
 /// One `Catch` entry (ASL-CT).
 #[derive(Debug)]
 pub struct Catcher {
+    /// `ErrorEquals`, matched as for a retrier (ASL-CT-02).
     pub error_equals: &'static [&'static str],
+    /// `Next`: the state that receives the Error Output.
     pub next: StateId,
+    /// `ResultPath` for the Error Output, merging into the raw input (ASL-CT-05, ASL-IO-14).
     pub result_path: IoPath,
 }
 
 /// A Wait state (ASL-WT).
 #[derive(Debug)]
 pub enum Wait {
+    /// `Seconds`: a literal delay (ASL-WT-02).
     Seconds(u64),
+    /// `SecondsPath`: a non-negative integer read from the effective input (ASL-WT-03).
     SecondsPath(Path),
     /// A validated literal timestamp, as Unix seconds (truncated, ASL-SUB-37).
     Timestamp(i64),
+    /// `TimestampPath`: a timestamp read from the effective input (ASL-WT-05).
     TimestampPath(Path),
 }
 
 /// A Fail state (ASL-FL).
 #[derive(Debug)]
 pub struct Fail {
+    /// `Error` or `ErrorPath` (ASL-FL-01/02).
     pub error: Option<FailField>,
+    /// `Cause` or `CausePath` (ASL-FL-01/02).
     pub cause: Option<FailField>,
 }
 
 /// `Error`/`Cause` and their `…Path` twins (ASL-FL-02).
 #[derive(Debug)]
 pub enum FailField {
+    /// A literal string.
     Literal(&'static str),
+    /// A path; a selected non-string is rendered as compact JSON.
     Path(Path),
+    /// An intrinsic call returning a string (`States.Format(…)`).
     Call(Call),
 }
 
@@ -217,7 +267,9 @@ pub enum FailField {
 pub struct Parallel {
     /// The `StartAt` of each branch, in declaration order.
     pub branches: &'static [StateId],
+    /// `Parameters`: the input every branch receives (ASL-IO-13).
     pub parameters: Option<Template>,
+    /// `ResultSelector`, `ResultPath`, `Retry` and `Catch`.
     pub result: ResultSpec,
 }
 
@@ -232,14 +284,20 @@ pub struct Map {
     pub item_selector: Option<Template>,
     /// `MaxConcurrency[Path]`; 0 or absent = unbounded (ASL-SUB-42).
     pub max_concurrency: Option<Seconds>,
+    /// `ToleratedFailureCount[Path]`: failed iterations allowed before
+    /// `States.ExceedToleratedFailureThreshold` (ASL-ERR-11).
     pub tolerated_failure_count: Option<Seconds>,
+    /// `ToleratedFailurePercentage[Path]`: the percentage of failed iterations allowed (ASL-ERR-11).
     pub tolerated_failure_percentage: Option<Percentage>,
+    /// `ResultSelector`, `ResultPath`, `Retry` and `Catch`.
     pub result: ResultSpec,
 }
 
 /// `ToleratedFailurePercentage[Path]`.
 #[derive(Debug)]
 pub enum Percentage {
+    /// A literal percentage, 0 to 100.
     Static(f64),
+    /// A reference path to a number from 0 to 100, read when the state runs.
     Path(Path),
 }

@@ -41,6 +41,7 @@ const PROVIDER_CLASS: &str = "com.jayway.jsonpath.spi.json.JacksonJsonProvider";
 pub struct PathMiss {
     /// The path as written (`$.a.b`).
     pub path: Cow<'static, str>,
+    /// Which Jayway exception, with what its message needs.
     pub kind: MissKind,
 }
 
@@ -48,23 +49,46 @@ pub struct PathMiss {
 #[derive(Clone, Debug, PartialEq)]
 pub enum MissKind {
     /// `No results for path: <normalised>`.
-    NoResults { normalized: String },
+    NoResults {
+        /// The whole path, normalised (`$['a']['b']`).
+        normalized: String,
+    },
     /// `Missing property in path <eval_path>`.
-    MissingProperty { eval_path: String },
+    MissingProperty {
+        /// The normalised path up to and including the missing member.
+        eval_path: String,
+    },
     /// A member step met a non-object.
     NotAnObject {
+        /// The member step, normalised (`['b']`).
         fragment: String,
+        /// The normalised path up to the value that is not an object.
         eval_path: String,
+        /// The Java class of that value (`java.lang.Integer`, or `null`).
         found: &'static str,
     },
     /// `The path <eval_path> is null` (index step on `null`).
-    NullArray { eval_path: String },
+    NullArray {
+        /// The normalised path up to the `null`.
+        eval_path: String,
+    },
     /// An index step met a non-array.
-    NotAnArray { fragment: String, context: String },
+    NotAnArray {
+        /// The steps from the index on, normalised (`[0]['b']`).
+        fragment: String,
+        /// The value met, as Java's `toString` renders it (`{k=v}`).
+        context: String,
+    },
     /// `$name` is not a defined variable.
-    UnknownVariable { name: String },
+    UnknownVariable {
+        /// The variable's name, without `$`.
+        name: String,
+    },
     /// A function step could not be applied.
-    Function { message: String },
+    Function {
+        /// The whole message.
+        message: String,
+    },
 }
 
 impl PathMiss {

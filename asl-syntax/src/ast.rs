@@ -10,14 +10,18 @@ use crate::path::Path;
 use crate::span::{Span, Spanned};
 use crate::template::Template;
 
+/// The query language of a machine or state (ASL-TOP-06).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
 pub enum QueryLanguage {
+    /// `"JSONPath"`, the default.
     #[default]
     JsonPath,
+    /// `"JSONata"`.
     Jsonata,
 }
 
 impl QueryLanguage {
+    /// The name as written in `QueryLanguage`.
     pub fn as_str(self) -> &'static str {
         match self {
             QueryLanguage::JsonPath => "JSONPath",
@@ -30,8 +34,10 @@ impl QueryLanguage {
 /// activities or Distributed Map (ASL-VAL-25).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
 pub enum MachineType {
+    /// A Standard workflow, the default.
     #[default]
     Standard,
+    /// An Express workflow.
     Express,
 }
 
@@ -39,16 +45,21 @@ pub enum MachineType {
 /// `InputPath`, `OutputPath`, `ResultPath`.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub enum Tri<T> {
+    /// The field is not there: its default applies.
     #[default]
     Absent,
+    /// The field is `null`, at this span.
     Null(Span),
+    /// The field's value.
     Value(Spanned<T>),
 }
 
 impl<T> Tri<T> {
+    /// Whether the field is absent.
     pub fn is_absent(&self) -> bool {
         matches!(self, Tri::Absent)
     }
+    /// The value, if the field has one (not for absent or `null`).
     pub fn value(&self) -> Option<&Spanned<T>> {
         match self {
             Tri::Value(v) => Some(v),
@@ -61,48 +72,65 @@ impl<T> Tri<T> {
 /// JSONata expression.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Dynamic<T> {
+    /// A literal number.
     Static(Spanned<T>),
+    /// The `…Path` twin: a reference path read when the state runs.
     Path(Spanned<Path>),
+    /// A JSONata `{% … %}` string: the text between the delimiters.
     Jsonata(Spanned<String>),
 }
 
 /// The whole definition.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Machine {
+    /// Top-level `Comment`.
     pub comment: Option<String>,
+    /// Top-level `Version` (ASL-TOP-04).
     pub version: Option<Spanned<String>>,
+    /// Top-level `TimeoutSeconds` (ASL-TOP-05).
     pub timeout_seconds: Option<Spanned<u64>>,
+    /// Top-level `QueryLanguage`, default JSONPath (ASL-TOP-06).
     pub query_language: QueryLanguage,
+    /// The top-level `StartAt` and `States`.
     pub scope: Scope,
 }
 
 /// One `StartAt` + `States` object: the machine itself, a Parallel branch or a Map processor.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Scope {
+    /// `StartAt` (empty when missing, with an error reported).
     pub start_at: Spanned<String>,
+    /// `States`, in source order.
     pub states: Vec<State>,
     /// Pointer of the object holding `StartAt`/`States` (`""` for the machine).
     pub pointer: String,
+    /// Where the object holding `StartAt`/`States` is written.
     pub span: Span,
+    /// The scope's `Comment` (branches and processors).
     pub comment: Option<String>,
 }
 
 impl Scope {
+    /// The state of this scope named `name` (nested scopes are not searched).
     pub fn get(&self, name: &str) -> Option<&State> {
         self.states.iter().find(|s| s.name.value == name)
     }
 }
 
+/// One state: the fields all types share, and [`StateKind`] for the rest.
 #[derive(Clone, Debug, PartialEq)]
 pub struct State {
+    /// The state's name: its key in `States`.
     pub name: Spanned<String>,
     /// `/States/<name>` (nested: `/States/P/Branches[0]/States/<name>`).
     pub pointer: String,
     /// The state object.
     pub span: Span,
+    /// The state's `Comment`.
     pub comment: Option<String>,
     /// The effective language: the state's own `QueryLanguage`, else the machine's (ASL-SUB-53).
     pub query_language: QueryLanguage,
+    /// `Next`, `End`, or neither.
     pub transition: Transition,
     /// JSONPath `InputPath` (not on Fail).
     pub input_path: Tri<Path>,
@@ -112,30 +140,44 @@ pub struct State {
     pub assign: Option<Spanned<Template>>,
     /// JSONata `Output` (not on Fail).
     pub output: Option<Spanned<Template>>,
+    /// The state's type and its type-specific fields.
     pub kind: StateKind,
 }
 
+/// How a state ends: `Next`, `End: true`, or neither.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Transition {
+    /// `Next`: the name of the following state, in the same scope.
     Next(Spanned<String>),
+    /// `End: true`.
     End,
     /// Choice, Succeed and Fail.
     None,
 }
 
+/// A state's `Type` with its type-specific fields.
 #[derive(Clone, Debug, PartialEq)]
 pub enum StateKind {
+    /// `Task`.
     Task(Box<Task>),
+    /// `Pass`.
     Pass(Pass),
+    /// `Choice`.
     Choice(Choice),
+    /// `Wait`.
     Wait(Wait),
+    /// `Succeed`.
     Succeed,
+    /// `Fail`.
     Fail(Fail),
+    /// `Parallel`.
     Parallel(Box<Parallel>),
+    /// `Map`, inline or distributed.
     Map(Box<Map>),
 }
 
 impl StateKind {
+    /// The `Type` as written in ASL.
     pub fn type_name(&self) -> &'static str {
         match self {
             StateKind::Task(_) => "Task",
@@ -153,23 +195,34 @@ impl StateKind {
 /// Fields Task, Parallel and Map share: the result half of the pipeline and error handling.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct ResultHandling {
+    /// JSONPath `ResultSelector` (ASL-IO-05).
     pub result_selector: Option<Spanned<Template>>,
+    /// JSONPath `ResultPath` (ASL-IO-07).
     pub result_path: Tri<Path>,
+    /// `Retry`, in order (ASL-RT).
     pub retry: Vec<Retrier>,
+    /// `Catch`, in order (ASL-CT).
     pub catch: Vec<Catcher>,
 }
 
+/// A Task state's own fields (ASL-TK).
 #[derive(Clone, Debug, PartialEq)]
 pub struct Task {
+    /// `Resource` (ASL-TK-01).
     pub resource: Spanned<String>,
+    /// What the `Resource` names.
     pub resource_kind: ResourceKind,
     /// JSONPath `Parameters`.
     pub parameters: Option<Spanned<Template>>,
     /// JSONata `Arguments`.
     pub arguments: Option<Spanned<Template>>,
+    /// `TimeoutSeconds` or `TimeoutSecondsPath` (ASL-TK-02/04).
     pub timeout: Option<Dynamic<u64>>,
+    /// `HeartbeatSeconds` or `HeartbeatSecondsPath` (ASL-TK-03/04).
     pub heartbeat: Option<Dynamic<u64>>,
+    /// `Credentials` (ASL-TK-06).
     pub credentials: Option<Spanned<Template>>,
+    /// `ResultSelector`, `ResultPath`, `Retry`, `Catch`.
     pub result: ResultHandling,
 }
 
@@ -180,8 +233,11 @@ pub enum ResourceKind {
     LambdaFunction,
     /// `arn:aws:states:::service:action[.sync|.sync:2|.waitForTaskToken]`, `aws-sdk:…`, `http:invoke`.
     Integration {
+        /// The service (`lambda`, `dynamodb`, or `aws-sdk:s3` for SDK integrations).
         service: String,
+        /// The action (`invoke`, `putItem`), without the pattern suffix.
         action: String,
+        /// The suffix: request-response, `.sync`, `.sync:2` or `.waitForTaskToken`.
         pattern: IntegrationPattern,
     },
     /// `arn:aws:states:region:acct:activity:name`.
@@ -190,39 +246,59 @@ pub enum ResourceKind {
     Other,
 }
 
+/// How an integration is called: the `Resource` suffix (ASL-TK-07/08/09).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum IntegrationPattern {
+    /// No suffix: call and continue on the response.
     RequestResponse,
+    /// `.sync`: wait for the job to complete.
     Sync,
+    /// `.sync:2`: as `.sync`, in the integration's version-2 form.
     Sync2,
+    /// `.waitForTaskToken`: pause until a task token is returned.
     WaitForTaskToken,
 }
 
+/// A Pass state's own fields (ASL-PS).
 #[derive(Clone, Debug, PartialEq)]
 pub struct Pass {
     /// JSONPath `Result`: static JSON, never evaluated (ASL-PT-07).
     pub result: Option<Spanned<Template>>,
+    /// JSONPath `Parameters` (ASL-IO-03).
     pub parameters: Option<Spanned<Template>>,
+    /// JSONPath `ResultPath` (ASL-IO-07).
     pub result_path: Tri<Path>,
 }
 
+/// A Choice state's own fields (ASL-CH).
 #[derive(Clone, Debug, PartialEq)]
 pub struct Choice {
+    /// `Choices`, in order: the first rule that matches wins (ASL-CH-01).
     pub choices: Vec<ChoiceRule>,
+    /// `Default`: the target when no rule matches (ASL-CH-02).
     pub default: Option<Spanned<String>>,
 }
 
+/// One entry of `Choices`: a top-level rule with its `Next`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct ChoiceRule {
+    /// `Next` (empty when missing, with an error reported).
     pub next: Spanned<String>,
+    /// The rule: JSONPath operators or a JSONata `Condition`.
     pub condition: Condition,
+    /// The rule's `Assign`, evaluated only when it is chosen (ASL-CH-15).
     pub assign: Option<Spanned<Template>>,
+    /// JSONata `Output`, used only when the rule is chosen (ASL-CH-15/16).
     pub output: Option<Spanned<Template>>,
+    /// The rule's `Comment`.
     pub comment: Option<String>,
+    /// The rule object's JSON pointer (`/States/C/Choices[0]`).
     pub pointer: String,
+    /// Where the rule object is written.
     pub span: Span,
 }
 
+/// When a Choice rule matches, in either query language.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Condition {
     /// JSONPath rules.
@@ -234,52 +310,83 @@ pub enum Condition {
 /// A JSONPath Choice rule (ASL-CHOP).
 #[derive(Clone, Debug, PartialEq)]
 pub enum Rule {
+    /// `And`: every nested rule matches (the span is the `And` key).
     And(Vec<Rule>, Span),
+    /// `Or`: some nested rule matches (the span is the `Or` key).
     Or(Vec<Rule>, Span),
+    /// `Not`: the nested rule does not match (the span is the `Not` key).
     Not(Box<Rule>, Span),
+    /// A data-test: `Variable` and one comparison operator.
     Test(Test),
 }
 
+/// A data-test rule: `Variable`, one operator and its operand (ASL-CH-05).
 #[derive(Clone, Debug, PartialEq)]
 pub struct Test {
+    /// `Variable`: the path whose value is tested.
     pub variable: Spanned<Path>,
+    /// The operator.
     pub op: Op,
     /// The operator's key (`NumericLessThan`), for messages.
     pub op_span: Span,
+    /// The operand, typed by the operator.
     pub operand: Operand,
+    /// Where the operand is written.
     pub operand_span: Span,
+    /// The rule object's JSON pointer.
     pub pointer: String,
 }
 
 /// The 39 data-test operators, factored: a type, a comparison, and literal-vs-path.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Op {
+    /// `String…` comparisons (ASL-CHOP-01..03).
     String(Cmp),
+    /// `StringMatches`: a glob with `*` (ASL-CH-07).
     StringMatches,
+    /// `Numeric…` comparisons (ASL-CHOP-05..07).
     Numeric(Cmp),
+    /// `BooleanEquals`.
     Boolean,
+    /// `Timestamp…` comparisons (ASL-CHOP-09..11).
     Timestamp(Cmp),
+    /// `IsNull`.
     IsNull,
+    /// `IsPresent`: the one operator a missing `Variable` does not fail (ASL-CH-12).
     IsPresent,
+    /// `IsNumeric`.
     IsNumeric,
+    /// `IsString`.
     IsString,
+    /// `IsBoolean`.
     IsBoolean,
+    /// `IsTimestamp`.
     IsTimestamp,
 }
 
+/// The comparison of a `String…`, `Numeric…` or `Timestamp…` operator.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Cmp {
+    /// `…Equals`.
     Eq,
+    /// `…LessThan`.
     Lt,
+    /// `…GreaterThan`.
     Gt,
+    /// `…LessThanEquals`.
     Le,
+    /// `…GreaterThanEquals`.
     Ge,
 }
 
+/// The right-hand side of a data-test, typed by its operator.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Operand {
+    /// A string literal (`String…`, `StringMatches`).
     String(String),
+    /// A number literal (`Numeric…`).
     Number(crate::template::Num),
+    /// A boolean literal (`BooleanEquals` and the `Is…` tests).
     Bool(bool),
     /// A timestamp literal, already validated.
     Timestamp(String),
@@ -335,6 +442,7 @@ impl Op {
         ("IsTimestamp", Op::IsTimestamp, false),
     ];
 
+    /// The operator named `name` and whether it is the `…Path` twin; `None` if unknown.
     pub fn lookup(name: &str) -> Option<(Op, bool)> {
         Op::ALL
             .iter()
@@ -342,6 +450,7 @@ impl Op {
             .map(|&(_, op, path)| (op, path))
     }
 
+    /// The operator's name, its `…Path` twin if `path` (`"?"` when it has none).
     pub fn name(self, path: bool) -> &'static str {
         Op::ALL
             .iter()
@@ -350,11 +459,16 @@ impl Op {
     }
 }
 
+/// A Wait state's delay: exactly one of its four fields (ASL-WT-01).
 #[derive(Clone, Debug, PartialEq)]
 pub enum Wait {
+    /// `Seconds` (ASL-WT-02).
     Seconds(Spanned<u64>),
+    /// `SecondsPath` (ASL-WT-03).
     SecondsPath(Spanned<Path>),
+    /// `Timestamp`, already validated (ASL-WT-05).
     Timestamp(Spanned<String>),
+    /// `TimestampPath`.
     TimestampPath(Spanned<Path>),
     /// JSONata `Seconds` given as an expression.
     SecondsExpr(Spanned<String>),
@@ -362,31 +476,45 @@ pub enum Wait {
     TimestampExpr(Spanned<String>),
 }
 
+/// A Fail state's own fields (ASL-FL).
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Fail {
+    /// `Error` or `ErrorPath`.
     pub error: Option<FailField>,
+    /// `Cause` or `CausePath`.
     pub cause: Option<FailField>,
 }
 
 /// `Error`/`Cause` and their `…Path` twins (ASL-FL-02).
 #[derive(Clone, Debug, PartialEq)]
 pub enum FailField {
+    /// The literal field (`Error`, `Cause`).
     Literal(Spanned<String>),
+    /// The `…Path` twin, as a path.
     Path(Spanned<Path>),
+    /// The `…Path` twin, as an intrinsic call.
     Call(Spanned<Call>),
+    /// A JSONata `{% … %}` string: the text between the delimiters.
     Jsonata(Spanned<String>),
 }
 
+/// A Parallel state's own fields (ASL-PAR).
 #[derive(Clone, Debug, PartialEq)]
 pub struct Parallel {
+    /// `Branches`, in declaration order.
     pub branches: Vec<Scope>,
+    /// JSONPath `Parameters`: the input of every branch (ASL-IO-13).
     pub parameters: Option<Spanned<Template>>,
+    /// JSONata `Arguments`.
     pub arguments: Option<Spanned<Template>>,
+    /// `ResultSelector`, `ResultPath`, `Retry`, `Catch`.
     pub result: ResultHandling,
 }
 
+/// A Map state's own fields, inline or distributed (ASL-MAP, ASL-DMAP).
 #[derive(Clone, Debug, PartialEq)]
 pub struct Map {
+    /// `ItemProcessor` (or the deprecated `Iterator`).
     pub processor: Processor,
     /// JSONPath `ItemsPath` (reference path; default `$`).
     pub items_path: Option<Spanned<Path>>,
@@ -394,74 +522,117 @@ pub struct Map {
     pub items: Option<Spanned<Template>>,
     /// `ItemSelector`, or the deprecated Map `Parameters` (same meaning, ASL-SUB-06).
     pub item_selector: Option<Spanned<Template>>,
+    /// `ItemReader` (Distributed).
     pub item_reader: Option<ItemReader>,
+    /// `ItemBatcher` (Distributed).
     pub item_batcher: Option<ItemBatcher>,
+    /// `ResultWriter` (Distributed).
     pub result_writer: Option<ResultWriter>,
+    /// `MaxConcurrency[Path]`: 0 or absent is unbounded (ASL-MAP-05, ASL-SUB-42).
     pub max_concurrency: Option<Dynamic<u64>>,
+    /// `ToleratedFailurePercentage[Path]`.
     pub tolerated_failure_percentage: Option<Dynamic<f64>>,
+    /// `ToleratedFailureCount[Path]`.
     pub tolerated_failure_count: Option<Dynamic<u64>>,
+    /// `Label` (Distributed).
     pub label: Option<Spanned<String>>,
+    /// `ResultSelector`, `ResultPath`, `Retry`, `Catch`.
     pub result: ResultHandling,
 }
 
+/// `ProcessorConfig.Mode` (ASL-MAP-01).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub enum ProcessorMode {
+    /// `INLINE`, the default.
     #[default]
     Inline,
+    /// `DISTRIBUTED`.
     Distributed,
 }
 
+/// A Map's `ItemProcessor` (or `Iterator`).
 #[derive(Clone, Debug, PartialEq)]
 pub struct Processor {
+    /// `ProcessorConfig.Mode`.
     pub mode: ProcessorMode,
     /// `ProcessorConfig.ExecutionType` (Distributed only): `STANDARD` or `EXPRESS`.
     pub execution_type: Option<Spanned<MachineType>>,
+    /// The processor's `StartAt` and `States`.
     pub scope: Scope,
     /// Written as the deprecated `Iterator`.
     pub deprecated_iterator: bool,
 }
 
+/// A Distributed Map's `ItemReader`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct ItemReader {
+    /// `Resource` (empty when missing, with an error reported).
     pub resource: Spanned<String>,
+    /// JSONPath `Parameters`.
     pub parameters: Option<Spanned<Template>>,
+    /// JSONata `Arguments`.
     pub arguments: Option<Spanned<Template>>,
+    /// `ReaderConfig`.
     pub reader_config: Option<ReaderConfig>,
+    /// Where the `ItemReader` object is written.
     pub span: Span,
 }
 
+/// An `ItemReader`'s `ReaderConfig`: the enum fields are checked against AWS's values.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct ReaderConfig {
+    /// `InputType`.
     pub input_type: Option<Spanned<String>>,
+    /// `CSVHeaderLocation`.
     pub csv_header_location: Option<Spanned<String>>,
+    /// `CSVHeaders`.
     pub csv_headers: Option<Vec<Spanned<String>>>,
+    /// `CSVDelimiter`.
     pub csv_delimiter: Option<Spanned<String>>,
+    /// `ManifestType`.
     pub manifest_type: Option<Spanned<String>>,
+    /// `Transformation`.
     pub transformation: Option<Spanned<String>>,
+    /// `ItemsPointer`.
     pub items_pointer: Option<Spanned<String>>,
+    /// `MaxItems` or `MaxItemsPath`.
     pub max_items: Option<Dynamic<u64>>,
 }
 
+/// A Distributed Map's `ItemBatcher`.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct ItemBatcher {
+    /// `MaxItemsPerBatch[Path]`.
     pub max_items_per_batch: Option<Dynamic<u64>>,
+    /// `MaxInputBytesPerBatch[Path]`.
     pub max_input_bytes_per_batch: Option<Dynamic<u64>>,
+    /// `BatchInput`.
     pub batch_input: Option<Spanned<Template>>,
+    /// Where the `ItemBatcher` object is written.
     pub span: Span,
 }
 
+/// A Distributed Map's `ResultWriter`.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct ResultWriter {
+    /// `Resource`.
     pub resource: Option<Spanned<String>>,
+    /// JSONPath `Parameters`.
     pub parameters: Option<Spanned<Template>>,
+    /// JSONata `Arguments`.
     pub arguments: Option<Spanned<Template>>,
+    /// `WriterConfig.Transformation`.
     pub writer_transformation: Option<Spanned<String>>,
+    /// `WriterConfig.OutputType`.
     pub writer_output_type: Option<Spanned<String>>,
+    /// Where the `ResultWriter` object is written.
     pub span: Span,
 }
 
+/// One `Retry` entry (ASL-RT).
 #[derive(Clone, Debug, PartialEq)]
 pub struct Retrier {
+    /// `ErrorEquals` (ASL-RT-02).
     pub error_equals: Vec<Spanned<String>>,
     /// Default 1 (ASL-RT-03).
     pub interval_seconds: u64,
@@ -469,31 +640,46 @@ pub struct Retrier {
     pub max_attempts: u64,
     /// Default 2.0 (ASL-RT-05).
     pub backoff_rate: f64,
+    /// `MaxDelaySeconds`: absent is uncapped (ASL-RT-06).
     pub max_delay_seconds: Option<u64>,
+    /// `JitterStrategy` (ASL-RT-07).
     pub jitter: Jitter,
+    /// The retrier's `Comment`.
     pub comment: Option<String>,
+    /// The retrier object's JSON pointer (`/States/T/Retry[0]`).
     pub pointer: String,
+    /// Where the retrier object is written.
     pub span: Span,
 }
 
+/// `JitterStrategy` (ASL-RT-07).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub enum Jitter {
+    /// `NONE`, the default.
     #[default]
     None,
+    /// `FULL`: each delay is a random fraction of the computed one (ASL-RT-08).
     Full,
 }
 
+/// One `Catch` entry (ASL-CT).
 #[derive(Clone, Debug, PartialEq)]
 pub struct Catcher {
+    /// `ErrorEquals` (ASL-CT-02).
     pub error_equals: Vec<Spanned<String>>,
+    /// `Next` (empty when missing, with an error reported).
     pub next: Spanned<String>,
     /// JSONPath `ResultPath` (default `$`, may be `null`).
     pub result_path: Tri<Path>,
     /// JSONata `Output`.
     pub output: Option<Spanned<Template>>,
+    /// The catcher's `Assign`.
     pub assign: Option<Spanned<Template>>,
+    /// The catcher's `Comment`.
     pub comment: Option<String>,
+    /// The catcher object's JSON pointer (`/States/T/Catch[0]`).
     pub pointer: String,
+    /// Where the catcher object is written.
     pub span: Span,
 }
 
@@ -540,6 +726,7 @@ impl State {
         }
     }
 
+    /// Whether the state ends its scope: `End: true`, Succeed or Fail.
     pub fn is_terminal(&self) -> bool {
         matches!(self.transition, Transition::End)
             || matches!(self.kind, StateKind::Succeed | StateKind::Fail(_))

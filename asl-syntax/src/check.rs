@@ -14,6 +14,8 @@ pub const MAX_STATE_NAME: usize = 80;
 /// Longest Map `Label` (ASL-DMAP-06).
 pub const MAX_LABEL: usize = 40;
 
+/// Runs the machine-wide rules listed in the module docs on a parsed machine, checked as
+/// `machine_type`, pushing every problem to `diags`.
 pub fn check_machine(m: &Machine, machine_type: MachineType, diags: &mut Diagnostics) {
     let mut cx = Checker {
         diags,

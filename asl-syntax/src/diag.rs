@@ -4,13 +4,17 @@
 use crate::span::Span;
 use std::fmt;
 
+/// How serious a diagnostic is (ASL-VAPI-02): errors block the build, warnings do not.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Severity {
+    /// `ERROR`: the definition is invalid.
     Error,
+    /// `WARNING`: legal, but probably not what was meant (ASL-VAL-28).
     Warning,
 }
 
 impl Severity {
+    /// The name AWS uses (`ERROR`, `WARNING`).
     pub fn as_str(self) -> &'static str {
         match self {
             Severity::Error => "ERROR",
@@ -23,20 +27,36 @@ impl Severity {
 /// against what AWS answers; the `Asl*` group are checks AWS does not make.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Code {
+    /// `INVALID_JSON_DESCRIPTION`: the definition is not well-formed JSON (ASL-VAL-01).
     InvalidJsonDescription,
+    /// `MISSING_DESCRIPTION`: the definition is empty.
     MissingDescription,
+    /// `SCHEMA_VALIDATION_FAILED`: a field is missing, misplaced, mistyped or out of range.
     SchemaValidationFailed,
+    /// `INVALID_RESOURCE`: a Task `Resource` is not a valid resource (ASL-VAL-12).
     InvalidResource,
+    /// `MISSING_END_STATE`: a scope has no terminal state (ASL-VAL-06).
     MissingEndState,
+    /// `DUPLICATE_STATE_NAME`: two states share a name (ASL-VAL-07).
     DuplicateStateName,
+    /// `INVALID_STATE_NAME`: a state name is empty, too long or has control characters (ASL-VAL-08).
     InvalidStateName,
+    /// `DUPLICATE_LABEL_NAME`: two Map states share a `Label` (ASL-DMAP-06).
     DuplicateLabelName,
+    /// `INVALID_LABEL_NAME`: a Map `Label` is empty, too long or has forbidden characters.
     InvalidLabelName,
+    /// `MISSING_TRANSITION_TARGET`: a transition names no state of its scope, or a state is
+    /// unreachable (ASL-VAL-03/04/05).
     MissingTransitionTarget,
+    /// `TOO_DEEPLY_NESTED`: the JSON nests too deeply (ASL-VAL-26).
     TooDeeplyNested,
     // AWS warnings (ASL-VAL-28)
+    /// `NO_DOLLAR` (warning): a payload key without `.$` whose value looks like a path or
+    /// intrinsic call (ASL-PT-04).
     NoDollar,
+    /// `NO_PATH` (warning): a literal `Error`/`Cause` that looks like a path or intrinsic call.
     NoPath,
+    /// `PASS_RESULT_IS_STATIC` (warning): a `.$` key inside a Pass `Result` (ASL-PT-07).
     PassResultIsStatic,
     // Checks of our own.
     /// A Choice comparison whose literal operand has the wrong JSON type or form.
@@ -53,6 +73,7 @@ pub enum Code {
 }
 
 impl Code {
+    /// The code as AWS writes it (`MISSING_TRANSITION_TARGET`), or `ASL_…` for our own.
     pub fn as_str(self) -> &'static str {
         match self {
             Code::InvalidJsonDescription => "INVALID_JSON_DESCRIPTION",
@@ -92,7 +113,9 @@ impl fmt::Display for Code {
 /// One problem found in a definition.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Diagnostic {
+    /// Error or warning.
     pub severity: Severity,
+    /// What kind of problem.
     pub code: Code,
     /// Lower-case, terse, no trailing period (rustc style).
     pub message: String,
@@ -108,6 +131,7 @@ pub struct Diagnostic {
 }
 
 impl Diagnostic {
+    /// An error, with no pointer, notes or help yet.
     pub fn error(code: Code, message: impl Into<String>, span: Span) -> Self {
         Diagnostic {
             severity: Severity::Error,
@@ -120,6 +144,7 @@ impl Diagnostic {
         }
     }
 
+    /// A warning, with no pointer, notes or help yet.
     pub fn warning(code: Code, message: impl Into<String>, span: Span) -> Self {
         Diagnostic {
             severity: Severity::Warning,
@@ -127,21 +152,25 @@ impl Diagnostic {
         }
     }
 
+    /// Sets the JSON pointer.
     pub fn with_pointer(mut self, pointer: impl Into<String>) -> Self {
         self.pointer = pointer.into();
         self
     }
 
+    /// Adds a secondary location.
     pub fn with_note(mut self, span: Span, note: impl Into<String>) -> Self {
         self.notes.push((span, note.into()));
         self
     }
 
+    /// Sets the `help:` text.
     pub fn with_help(mut self, help: impl Into<String>) -> Self {
         self.help = Some(help.into());
         self
     }
 
+    /// Whether this is an error (not a warning).
     pub fn is_error(&self) -> bool {
         self.severity == Severity::Error
     }
@@ -169,38 +198,46 @@ pub struct Diagnostics {
 pub const MAX_DIAGNOSTICS: usize = 500;
 
 impl Diagnostics {
+    /// Adds one diagnostic, unless [`MAX_DIAGNOSTICS`] are already held.
     pub fn push(&mut self, d: Diagnostic) {
         if self.list.len() < MAX_DIAGNOSTICS {
             self.list.push(d);
         }
     }
 
+    /// Adds all of `other`'s diagnostics, up to [`MAX_DIAGNOSTICS`].
     pub fn extend(&mut self, other: Diagnostics) {
         for d in other.list {
             self.push(d);
         }
     }
 
+    /// Whether any diagnostic is an error.
     pub fn has_errors(&self) -> bool {
         self.list.iter().any(Diagnostic::is_error)
     }
 
+    /// Whether there are no diagnostics.
     pub fn is_empty(&self) -> bool {
         self.list.is_empty()
     }
 
+    /// How many diagnostics are held.
     pub fn len(&self) -> usize {
         self.list.len()
     }
 
+    /// The diagnostics, in their current order.
     pub fn iter(&self) -> std::slice::Iter<'_, Diagnostic> {
         self.list.iter()
     }
 
+    /// The errors only.
     pub fn errors(&self) -> impl Iterator<Item = &Diagnostic> {
         self.list.iter().filter(|d| d.is_error())
     }
 
+    /// The diagnostics as a vector.
     pub fn into_vec(self) -> Vec<Diagnostic> {
         self.list
     }

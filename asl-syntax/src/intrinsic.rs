@@ -26,35 +26,60 @@ pub const MAX_NESTING: usize = 10;
 /// The 18 intrinsic functions (ASL-FN-01 … ASL-FN-18).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Func {
+    /// `States.Format` (ASL-FN-01).
     Format,
+    /// `States.StringToJson` (ASL-FN-02).
     StringToJson,
+    /// `States.JsonToString` (ASL-FN-03).
     JsonToString,
+    /// `States.Array` (ASL-FN-04).
     Array,
+    /// `States.ArrayPartition` (ASL-FN-05).
     ArrayPartition,
+    /// `States.ArrayContains` (ASL-FN-06).
     ArrayContains,
+    /// `States.ArrayRange` (ASL-FN-07).
     ArrayRange,
+    /// `States.ArrayGetItem` (ASL-FN-08).
     ArrayGetItem,
+    /// `States.ArrayLength` (ASL-FN-09).
     ArrayLength,
+    /// `States.ArrayUnique` (ASL-FN-10).
     ArrayUnique,
+    /// `States.Base64Encode` (ASL-FN-11).
     Base64Encode,
+    /// `States.Base64Decode` (ASL-FN-12).
     Base64Decode,
+    /// `States.Hash` (ASL-FN-13).
     Hash,
+    /// `States.JsonMerge` (ASL-FN-14).
     JsonMerge,
+    /// `States.MathRandom` (ASL-FN-15).
     MathRandom,
+    /// `States.MathAdd` (ASL-FN-16).
     MathAdd,
+    /// `States.StringSplit` (ASL-FN-17).
     StringSplit,
+    /// `States.UUID` (ASL-FN-18).
     Uuid,
 }
 
 /// The JSON type an argument must have, or a call returns, as far as it is known statically.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Ty {
+    /// Not known statically (a path, or a function returning various types).
     Any,
+    /// A JSON string.
     String,
+    /// A JSON number.
     Number,
+    /// A JSON boolean.
     Bool,
+    /// A JSON array.
     Array,
+    /// A JSON object.
     Object,
+    /// JSON `null`.
     Null,
 }
 
@@ -208,14 +233,18 @@ impl fmt::Display for Func {
 /// One intrinsic function call.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Call {
+    /// The function called.
     pub func: Func,
+    /// The arguments, in order.
     pub args: Cow<'static, [Arg]>,
 }
 
 /// One argument of a call.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Arg {
+    /// The `null` literal.
     Null,
+    /// `true` or `false`.
     Bool(bool),
     /// An integer literal that fits an `i64`.
     Int(i64),
@@ -228,6 +257,7 @@ pub enum Arg {
     String(Cow<'static, str>),
     /// `$…`, `$$…` or `$var…`.
     Path(Path),
+    /// A nested call.
     Call(Call),
 }
 
@@ -309,6 +339,7 @@ pub fn count_placeholders(raw: &str) -> Option<usize> {
 /// Why an intrinsic call was rejected.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct IntrinsicError {
+    /// What is wrong.
     pub message: String,
     /// Byte offset in the call text.
     pub offset: usize,

@@ -15,33 +15,47 @@ pub const MAX_DEPTH: usize = 400;
 /// A JSON value that remembers where it was written.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Value {
+    /// What the value is.
     pub kind: Kind,
+    /// Where the value is written.
     pub span: Span,
 }
 
+/// The kind of a JSON value, with its contents.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Kind {
+    /// `null`.
     Null,
+    /// `true` or `false`.
     Bool(bool),
+    /// A number, as `serde_json` holds it.
     Number(serde_json::Number),
+    /// A string, escapes decoded.
     String(String),
+    /// An array.
     Array(Vec<Value>),
+    /// An object: its members in source order (duplicate keys are reported by the readers).
     Object(Vec<Member>),
 }
 
 /// One `"key": value` pair of an object, in source order.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Member {
+    /// The key, escapes decoded.
     pub key: String,
+    /// Where the key is written.
     pub key_span: Span,
+    /// The value.
     pub value: Value,
 }
 
 impl Value {
+    /// A value of `kind` written at `span`.
     pub fn new(kind: Kind, span: Span) -> Self {
         Value { kind, span }
     }
 
+    /// The string, if the value is one.
     pub fn as_str(&self) -> Option<&str> {
         match &self.kind {
             Kind::String(s) => Some(s),
@@ -49,6 +63,7 @@ impl Value {
         }
     }
 
+    /// The boolean, if the value is one.
     pub fn as_bool(&self) -> Option<bool> {
         match self.kind {
             Kind::Bool(b) => Some(b),
@@ -56,6 +71,7 @@ impl Value {
         }
     }
 
+    /// The number, if the value is one.
     pub fn as_number(&self) -> Option<&serde_json::Number> {
         match &self.kind {
             Kind::Number(n) => Some(n),
@@ -63,6 +79,7 @@ impl Value {
         }
     }
 
+    /// The number as an `f64`, if the value is one.
     pub fn as_f64(&self) -> Option<f64> {
         self.as_number().and_then(|n| n.as_f64())
     }
@@ -78,6 +95,7 @@ impl Value {
         (f.fract() == 0.0 && f.abs() < 9.2e18).then_some(f as i64)
     }
 
+    /// The elements, if the value is an array.
     pub fn as_array(&self) -> Option<&[Value]> {
         match &self.kind {
             Kind::Array(a) => Some(a),
@@ -85,6 +103,7 @@ impl Value {
         }
     }
 
+    /// The members, if the value is an object.
     pub fn as_object(&self) -> Option<&[Member]> {
         match &self.kind {
             Kind::Object(m) => Some(m),
@@ -92,6 +111,7 @@ impl Value {
         }
     }
 
+    /// Whether the value is `null`.
     pub fn is_null(&self) -> bool {
         matches!(self.kind, Kind::Null)
     }

@@ -13,6 +13,7 @@ pub enum Split<'a> {
     Malformed(String),
 }
 
+/// Classifies a string of a JSONata-capable field ([`jsonata::split_template`]).
 pub fn split(s: &str) -> Split<'_> {
     match jsonata::split_template(s) {
         jsonata::Template::Expression(e) => Split::Expression(e),

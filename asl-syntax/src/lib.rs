@@ -9,6 +9,8 @@
 //! assert!(!checked.diagnostics.has_errors());
 //! ```
 
+#![warn(missing_docs)]
+
 pub mod ast;
 pub mod check;
 pub mod diag;
@@ -33,7 +35,9 @@ use diag::Diagnostics;
 /// diagnostic, errors and warnings, sorted by position.
 #[derive(Debug)]
 pub struct Checked {
+    /// The AST, or `None` when the definition is empty, not JSON, or not an object.
     pub machine: Option<Machine>,
+    /// Every diagnostic, errors and warnings, sorted by position.
     pub diagnostics: Diagnostics,
 }
 

@@ -29,6 +29,7 @@ use std::fmt;
 pub struct Path {
     /// The path as written, for error messages (`Invalid path '$.x' : …`).
     pub source: Cow<'static, str>,
+    /// Where the path starts: `$`, `10514` or a variable.
     pub root: Root,
     /// The steps after the root, in order.
     pub segments: Cow<'static, [Segment]>,
@@ -36,6 +37,7 @@ pub struct Path {
     pub function: Option<Function>,
 }
 
+/// The document a path starts from.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Root {
     /// `$`: the state's data.
@@ -79,8 +81,11 @@ pub enum Selector {
 /// `[start:end:step]`, every part optional.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Slice {
+    /// The first index taken; negative counts from the end.
     pub start: Option<i64>,
+    /// The index to stop before; negative counts from the end.
     pub end: Option<i64>,
+    /// The stride (default 1); negative walks backwards.
     pub step: Option<i64>,
 }
 
@@ -97,8 +102,11 @@ pub enum Filter {
     Exists(Operand),
     /// `left op right`.
     Compare {
+        /// The operator.
         op: CompareOp,
+        /// The left-hand operand.
         left: Operand,
+        /// The right-hand operand.
         right: Operand,
     },
 }
@@ -106,17 +114,24 @@ pub enum Filter {
 /// Comparison operators of filters.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum CompareOp {
+    /// `==`
     Eq,
+    /// `!=`
     Ne,
+    /// `<`
     Lt,
+    /// `<=`
     Le,
+    /// `>`
     Gt,
+    /// `>=`
     Ge,
     /// `=~ /regex/flags`.
     Matches,
 }
 
 impl CompareOp {
+    /// The operator as written.
     pub fn as_str(self) -> &'static str {
         match self {
             CompareOp::Eq => "==",
@@ -137,18 +152,25 @@ pub enum Operand {
     Current(Cow<'static, [Segment]>),
     /// `$…`: relative to the document root.
     Root(Cow<'static, [Segment]>),
+    /// A string literal.
     Str(Cow<'static, str>),
+    /// A number literal.
     Num(f64),
+    /// `true` or `false`.
     Bool(bool),
+    /// `null`.
     Null,
     /// `/pattern/flags`, kept as text; only the `i` flag is recognised.
     Regex {
+        /// The text between the slashes.
         pattern: Cow<'static, str>,
+        /// The `i` flag was given.
         case_insensitive: bool,
     },
 }
 
 impl Operand {
+    /// Whether the operand is a path (`@…` or `$…`) rather than a literal.
     pub fn is_path(&self) -> bool {
         matches!(self, Operand::Current(_) | Operand::Root(_))
     }
@@ -157,19 +179,30 @@ impl Operand {
 /// Jayway functions allowed as the final step.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Function {
+    /// `length()`: elements of an array, members of an object, or UTF-16 units of a string.
     Length,
+    /// `size()`: the same as `length()`.
     Size,
+    /// `min()` of the numbers of an array.
     Min,
+    /// `max()` of the numbers of an array.
     Max,
+    /// `avg()` of the numbers of an array.
     Avg,
+    /// `stddev()` (population) of the numbers of an array.
     Stddev,
+    /// `sum()` of the numbers of an array.
     Sum,
+    /// `keys()` of an object.
     Keys,
+    /// `first()` element of an array.
     First,
+    /// `last()` element of an array.
     Last,
 }
 
 impl Function {
+    /// The function's name, without `()`.
     pub fn name(self) -> &'static str {
         match self {
             Function::Length => "length",
@@ -202,8 +235,10 @@ impl Function {
     }
 }
 
+/// Why a path was rejected.
 #[derive(Clone, Debug, PartialEq)]
 pub struct PathError {
+    /// What is wrong.
     pub message: String,
     /// Byte offset in the path text.
     pub offset: usize,

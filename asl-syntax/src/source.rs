@@ -7,6 +7,7 @@ use crate::span::Span;
 pub struct Source {
     /// Shown in `--> name:line:col`.
     pub name: String,
+    /// The definition text.
     pub text: String,
     line_starts: Vec<usize>,
 }
@@ -14,11 +15,14 @@ pub struct Source {
 /// A 1-based line and column (column in characters, as rustc counts).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct LineCol {
+    /// The line, from 1.
     pub line: usize,
+    /// The column, from 1, in characters.
     pub col: usize,
 }
 
 impl Source {
+    /// A source named `name` (indexes its lines).
     pub fn new(name: impl Into<String>, text: impl Into<String>) -> Self {
         let text = text.into();
         let mut line_starts = vec![0];
@@ -49,7 +53,7 @@ impl Source {
     pub fn line(&self, line: usize) -> &str {
         let start = self
             .line_starts
-            .get(line - 1)
+            .get(line.wrapping_sub(1))
             .copied()
             .unwrap_or(self.text.len());
         let end = self
@@ -62,6 +66,7 @@ impl Source {
             .trim_end_matches('\r')
     }
 
+    /// The text a span covers (empty when the span is not in the text).
     pub fn snippet(&self, span: Span) -> &str {
         self.text
             .get(span.lo as usize..span.hi as usize)

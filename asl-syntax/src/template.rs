@@ -9,14 +9,21 @@ use crate::intrinsic::Call;
 use crate::path::Path;
 use std::borrow::Cow;
 
+/// A string of a template.
 pub type Str = Cow<'static, str>;
 
+/// A payload template or literal JSON value (ASL-PT): JSON with dynamic leaves.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Template {
+    /// `null`.
     Null,
+    /// `true` or `false`.
     Bool(bool),
+    /// A number, as written.
     Number(Num),
+    /// A literal string (never evaluated, even if it looks like a path, ASL-PT-04).
     String(Str),
+    /// An array, in order.
     Array(Cow<'static, [Template]>),
     /// Fields in source order; keys already stripped of their `.$` suffix.
     Object(Cow<'static, [Field]>),
@@ -28,21 +35,28 @@ pub enum Template {
     Jsonata(Str),
 }
 
+/// One field of a template object.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Field {
+    /// The key, without its `.$` suffix.
     pub key: Str,
+    /// The value.
     pub value: Template,
 }
 
 /// A JSON number as written: integers stay integers (`3` and `3.0` print differently).
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub enum Num {
+    /// A non-negative integer.
     PosInt(u64),
+    /// A negative integer.
     NegInt(i64),
+    /// Any other number (a fraction, an exponent, or an integer too large for 64 bits).
     Float(f64),
 }
 
 impl Num {
+    /// The number as written in `n`.
     pub fn from_json(n: &serde_json::Number) -> Num {
         if let Some(u) = n.as_u64() {
             Num::PosInt(u)
@@ -53,6 +67,7 @@ impl Num {
         }
     }
 
+    /// The number back as JSON.
     pub fn to_json(self) -> serde_json::Number {
         match self {
             Num::PosInt(u) => u.into(),
@@ -62,6 +77,7 @@ impl Num {
         }
     }
 
+    /// The number as an `f64` (large integers lose precision).
     pub fn as_f64(self) -> f64 {
         match self {
             Num::PosInt(u) => u as f64,

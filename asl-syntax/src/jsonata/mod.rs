@@ -75,6 +75,7 @@ pub struct Expr {
     /// Byte offset in the expression text of the token that made this node (the operator of a
     /// binary expression, the `(` of a call, the first token of a path).
     pub pos: usize,
+    /// What the node is.
     pub kind: ExprKind,
 }
 
@@ -90,7 +91,12 @@ pub enum ExprKind {
     /// `null`.
     Null,
     /// `/pattern/flags`; `flags` is a subset of `im` as written (jsonata-js adds `g`).
-    Regex { pattern: Str, flags: Str },
+    Regex {
+        /// The text between the slashes.
+        pattern: Str,
+        /// The flags after the closing slash.
+        flags: Str,
+    },
     /// `$name`. The context item `$` is `Variable("")`; the root `$$` is `Variable("$")`.
     Variable(Str),
     /// A field name (also a backquoted `` `name` ``, or a string literal used as a step). Only
@@ -107,6 +113,7 @@ pub enum ExprKind {
     Placeholder,
     /// A location path `a.b[0].$f()`.
     Path {
+        /// The steps, in order.
         steps: Cow<'static, [Step]>,
         /// Some step (or the whole path) was written with `[]`: keep singleton arrays.
         keep_singleton_array: bool,
@@ -125,21 +132,30 @@ pub enum ExprKind {
     /// Group-by `expr{key: value, …}` (jsonata-js: `group` on a node). When `expr` is a path,
     /// the grouping applies to the result of the whole path, including steps written after it.
     Group {
+        /// One element: the grouped expression.
         expr: Exprs,
+        /// The `key: value` pairs between the braces.
         pairs: Cow<'static, [Pair]>,
     },
     /// Order-by `^(<a, >b)`: always a step of a path (after the sorted steps).
-    Sort { terms: Cow<'static, [SortTerm]> },
+    Sort {
+        /// The sort keys, most significant first.
+        terms: Cow<'static, [SortTerm]>,
+    },
     /// A binary operator.
     Binary {
+        /// The operator.
         op: BinaryOp,
+        /// One element: the left operand.
         lhs: Exprs,
+        /// One element: the right operand.
         rhs: Exprs,
     },
     /// Unary minus of a non-literal.
     Negate(Exprs),
     /// Array constructor `[a, b, 1..5]` (ranges are [`BinaryOp::Range`] items).
     Array {
+        /// The items, in order.
         items: Exprs,
         /// jsonata-js `consarray`: the constructor is the first or last step of a path (or
         /// such a path is inside a block), so its result is not flattened.
@@ -149,31 +165,51 @@ pub enum ExprKind {
     Object(Cow<'static, [Pair]>),
     /// `(a; b; c)`.
     Block {
+        /// The expressions, in order; the last one gives the value.
         exprs: Exprs,
         /// jsonata-js `consarray` on blocks.
         cons_array: bool,
     },
     /// `$name := value` (`name` without `$`).
-    Bind { name: Str, value: Exprs },
+    Bind {
+        /// The variable's name, without `$`.
+        name: Str,
+        /// One element: the bound expression.
+        value: Exprs,
+    },
     /// `cond ? then : else` (`otherwise` has zero or one element).
     Condition {
+        /// One element: the condition.
         cond: Exprs,
+        /// One element: the value when the condition is truthy.
         then: Exprs,
+        /// Zero or one element: the value otherwise.
         otherwise: Exprs,
     },
     /// `lhs ?: rhs` / `lhs ?? rhs` (JSONata 2.1 only, see [`ParseOptions`]). jsonata-js
     /// represents these as conditions; they are kept apart here so `lhs` is evaluated once.
     Default {
+        /// `?:` or `??`.
         op: DefaultOp,
+        /// One element: the value tested.
         lhs: Exprs,
+        /// One element: the fallback.
         rhs: Exprs,
     },
     /// `lhs ~> rhs`.
-    Apply { lhs: Exprs, rhs: Exprs },
+    Apply {
+        /// One element: the value passed on.
+        lhs: Exprs,
+        /// One element: the function it is passed to.
+        rhs: Exprs,
+    },
     /// A function call `f(a, b)`, or a partial application `f(?, b)` when `partial`.
     Call {
+        /// One element: the function called.
         procedure: Exprs,
+        /// The arguments, in order.
         args: Exprs,
+        /// Some argument is a `?` placeholder.
         partial: bool,
     },
     /// `function($a, $b)<sig>{ body }` (also `λ`).
@@ -182,12 +218,16 @@ pub enum ExprKind {
         params: Cow<'static, [Str]>,
         /// The signature as written, `<` and `>` included (not validated).
         signature: Option<Str>,
+        /// One element: the body.
         body: Exprs,
     },
     /// `| pattern | update [, delete] |` (`delete` has zero or one element).
     Transform {
+        /// One element: selects the values to transform.
         pattern: Exprs,
+        /// One element: the object merged into each selected value.
         update: Exprs,
+        /// Zero or one element: the field names removed from each.
         delete: Exprs,
     },
 }
@@ -195,21 +235,35 @@ pub enum ExprKind {
 /// The binary operators.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum BinaryOp {
+    /// `+`
     Add,
+    /// `-`
     Sub,
+    /// `*`
     Mul,
+    /// `/`
     Div,
+    /// `%`
     Mod,
+    /// `=`
     Eq,
+    /// `!=`
     Ne,
+    /// `<`
     Lt,
+    /// `<=`
     Le,
+    /// `>`
     Gt,
+    /// `>=`
     Ge,
     /// `&`
     Concat,
+    /// `and`
     And,
+    /// `or`
     Or,
+    /// `in`
     In,
     /// `..` (only inside an array constructor)
     Range,
@@ -272,13 +326,20 @@ pub enum Stage {
     /// `[expr]`
     Filter(Expr),
     /// `#$name` after a predicate (name without `$`), with its position.
-    Index { name: Str, pos: usize },
+    Index {
+        /// The variable's name, without `$`.
+        name: Str,
+        /// Byte offset of the `#` in the expression text.
+        pos: usize,
+    },
 }
 
 /// `key: value` of an object constructor or group-by.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Pair {
+    /// The key expression.
     pub key: Expr,
+    /// The value expression.
     pub value: Expr,
 }
 
@@ -287,6 +348,7 @@ pub struct Pair {
 pub struct SortTerm {
     /// Written with `>`.
     pub descending: bool,
+    /// The sort key.
     pub expr: Expr,
 }
 
