@@ -195,11 +195,18 @@ impl Failure {
     }
 
     /// The Error Output a catcher receives: both keys always (ASL-CT-04, ASL-SUB-09).
+    ///
+    /// A failure with an error name but no cause has `"Cause": ""` (ASL-SUB-09, observed for
+    /// States.Timeout); one with neither, as a `SendTaskFailure` without fields, has both
+    /// `null` (conformance `callback/…no_error_field…CATCH`).
     fn error_output(&self) -> Value {
-        json!({
-            "Error": self.error_name(),
-            "Cause": self.cause.as_deref().unwrap_or(""),
-        })
+        match (&self.error, &self.cause) {
+            (None, None) => json!({ "Error": null, "Cause": null }),
+            (error, cause) => json!({
+                "Error": error.as_deref().unwrap_or(""),
+                "Cause": cause.as_deref().unwrap_or(""),
+            }),
+        }
     }
 }
 
@@ -840,22 +847,35 @@ impl Visit<'_, '_> {
     /// The context object, built only for states that read `$$`. Tasks that wait for a
     /// job or a callback also get `Task.Token`, a new one per attempt (ASL-CTX-09, ASL-SUB-51).
     fn ctx(&self, retry_count: u32) -> Value {
+        self.ctx_with_token(retry_count, None)
+    }
+
+    /// [`Visit::ctx`] with `Task.Token` for a Task attempt that has one.
+    fn ctx_with_token(&self, retry_count: u32, token: Option<&str>) -> Value {
         if !self.s.uses_context {
             return Value::Null;
         }
         let mut c = self.x.context(self.s, self.entered_at, retry_count);
-        if let (Kind::Task(t), Value::Object(m)) = (&self.s.kind, &mut c)
-            && matches!(
-                t.resource_type,
-                ResourceType::Sync | ResourceType::Callback | ResourceType::Activity
-            )
-        {
-            m.insert(
-                "Task".into(),
-                json!({ "Token": uuid::Uuid::new_v4().to_string() }),
-            );
+        if let (Some(token), Value::Object(m)) = (token, &mut c) {
+            m.insert("Task".into(), json!({ "Token": token }));
         }
         c
+    }
+
+    /// A new task token for this attempt, for Tasks that wait for a job, a callback or an
+    /// activity worker (ASL-CTX-09, ASL-SUB-51: a new one per attempt).
+    fn new_token(&self) -> Option<Arc<str>> {
+        match &self.s.kind {
+            Kind::Task(t)
+                if matches!(
+                    t.resource_type,
+                    ResourceType::Sync | ResourceType::Callback | ResourceType::Activity
+                ) =>
+            {
+                Some(uuid::Uuid::new_v4().to_string().into())
+            }
+            _ => None,
+        }
     }
 
     /// Turns an error raised by this state's own data flow into a failure; `States.Runtime`
@@ -971,8 +991,9 @@ impl Visit<'_, '_> {
         };
         let mut retry_count = 0u32;
         loop {
-            let ctx = self.ctx(retry_count);
-            let failure = match self.attempt(&raw, &ctx, retry_count, loc).await {
+            let token = self.new_token();
+            let ctx = self.ctx_with_token(retry_count, token.as_deref());
+            let failure = match self.attempt(&raw, &ctx, retry_count, token, loc).await {
                 Ok(result) => {
                     let e = env(&result, &ctx);
                     let selected = match &spec.result_selector {
@@ -1050,6 +1071,7 @@ impl Visit<'_, '_> {
         raw: &Value,
         ctx: &Value,
         retry_count: u32,
+        token: Option<Arc<str>>,
         loc: &Location,
     ) -> Result<Value, Failure> {
         let effective = self.input_path(raw, ctx)?;
@@ -1079,8 +1101,21 @@ impl Visit<'_, '_> {
                     Some(c) => Some(self.local(crate::template::eval(c, &e))?),
                     None => None,
                 };
-                self.task(t, input, timeout, heartbeat, credentials, retry_count, loc)
-                    .await
+                let call = TaskCall {
+                    handler: t.handler,
+                    input,
+                    context: TaskContext {
+                        state: self.s.name,
+                        resource: t.resource,
+                        resource_type: t.resource_type,
+                        retry_count,
+                        location: loc.path(),
+                        execution_name: self.x.name().clone(),
+                        credentials,
+                        task_token: token,
+                    },
+                };
+                self.task(t, call, timeout, heartbeat).await
             }
             Kind::Parallel(p) => {
                 let e = env(&effective, ctx);
@@ -1102,16 +1137,12 @@ impl Visit<'_, '_> {
         }
     }
 
-    #[allow(clippy::too_many_arguments)]
     async fn task(
         &self,
         t: &'static crate::machine::Task,
-        input: Value,
+        call: TaskCall,
         timeout: Option<u64>,
         heartbeat: Option<u64>,
-        credentials: Option<Value>,
-        retry_count: u32,
-        loc: &Location,
     ) -> Result<Value, Failure> {
         let lambda = t.resource_type == ResourceType::Lambda;
         let (scheduled, started, succeeded, failed, timed_out) = if lambda {
@@ -1145,19 +1176,6 @@ impl Visit<'_, '_> {
         if matches!(t.resource_type, ResourceType::Sync | ResourceType::Callback) {
             self.x.event("TaskSubmitted", name);
         }
-        let call = TaskCall {
-            handler: t.handler,
-            input,
-            context: TaskContext {
-                state: self.s.name,
-                resource: t.resource,
-                resource_type: t.resource_type,
-                retry_count,
-                location: loc.path(),
-                execution_name: self.x.name().clone(),
-                credentials,
-            },
-        };
         // A handler cannot send heartbeats, so a heartbeat interval is a deadline too
         // (ASL-TK-03: expiry is reported as States.Timeout, ASL-SUB-27).
         let limit = match (timeout, heartbeat) {
@@ -1199,8 +1217,10 @@ impl Visit<'_, '_> {
             }
             Err(e) => {
                 self.x.event(failed, name);
+                // An empty name is a failure reported without one (a `SendTaskFailure` with
+                // no `error`): the execution reports no error name.
                 Err(Failure {
-                    error: Some(e.error),
+                    error: (!e.error.is_empty()).then_some(e.error),
                     cause: e.cause,
                     terminal: false,
                 })

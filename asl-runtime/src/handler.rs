@@ -43,6 +43,10 @@ pub struct TaskContext {
     pub execution_name: Arc<str>,
     /// `Credentials`, evaluated (ASL-TK-06), if the state has them.
     pub credentials: Option<Value>,
+    /// The task token of this attempt (`$$.Task.Token`) for `.sync`, `.waitForTaskToken` and
+    /// activity Tasks; a new one per attempt (ASL-CTX-09, ASL-SUB-51). The handler's return
+    /// value is what the callback (`SendTaskSuccess`/`SendTaskFailure`) would deliver.
+    pub task_token: Option<Arc<str>>,
 }
 
 /// One call to a Task.

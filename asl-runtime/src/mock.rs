@@ -608,6 +608,7 @@ mod tests {
             location: Arc::from(Vec::new()),
             execution_name: Arc::from("exec"),
             credentials: None,
+            task_token: None,
         }
     }
 

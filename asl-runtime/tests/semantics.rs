@@ -3035,3 +3035,50 @@ async fn a_synchronous_loop_still_hits_the_execution_timeout() {
     let err = ForeverLoop::new(()).run(json!({})).await.unwrap_err();
     assert_eq!(err.error.as_deref(), Some("States.Timeout"));
 }
+
+asl_runtime::asl! {
+    CallbackToken = {
+        "StartAt": "Wait For Approval",
+        "States": {
+            "Wait For Approval": {
+                "Type": "Task",
+                "Resource": "arn:aws:states:::sqs:sendMessage.waitForTaskToken",
+                "Parameters": { "MessageBody": { "token.$": "$$.Task.Token" } },
+                "Retry": [{ "ErrorEquals": ["Again"], "IntervalSeconds": 1, "MaxAttempts": 1 }],
+                "End": true
+            }
+        }
+    }
+}
+
+/// ASL-CTX-09, ASL-SUB-51: a callback Task sees its token in `$$.Task.Token` and in
+/// `TaskContext::task_token`, the same one, and a new one per attempt; the handler's result is
+/// what the callback delivers.
+#[tokio::test(start_paused = true)]
+async fn callback_task_token_per_attempt_asl_ctx_09() {
+    let seen = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    let log = seen.clone();
+    let handler = asl_runtime::handler::handler_fn(move |input: Value, ctx: TaskContext| {
+        let log = log.clone();
+        async move {
+            let token = ctx.task_token.as_deref().unwrap_or("").to_string();
+            assert_eq!(input["MessageBody"]["token"], json!(token));
+            let attempt = ctx.retry_count;
+            log.lock().unwrap().push(token);
+            if attempt == 0 {
+                Err(TaskError::new("Again", "first attempt"))
+            } else {
+                Ok(json!({"approved": true}))
+            }
+        }
+    });
+    let out = CallbackToken::with_dynamic(handler)
+        .run(json!({}))
+        .await
+        .unwrap();
+    assert_eq!(out, json!({"approved": true}));
+    let tokens = seen.lock().unwrap().clone();
+    assert_eq!(tokens.len(), 2);
+    assert!(!tokens[0].is_empty());
+    assert_ne!(tokens[0], tokens[1]);
+}
