@@ -752,12 +752,11 @@ fn test_expr(t: &ast::Test) -> TokenStream {
         return quote!(c::is_present(#lookup, #b));
     }
     let v = value_expr(var);
-    let (fname, is_path) = op_fn(t.op, matches!(t.operand, Operand::Path(_)));
+    let fname = op_fn(t.op, matches!(t.operand, Operand::Path(_)));
     let f = format_ident!("{fname}");
     let operand = match &t.operand {
         Operand::Path(p) => {
             let o = value_expr(p);
-            let _ = is_path;
             quote!(&*#o)
         }
         Operand::String(s) => quote!(#s),
@@ -773,7 +772,7 @@ fn test_expr(t: &ast::Test) -> TokenStream {
 }
 
 /// The runtime function for an operator (`NumericEquals` → `numeric_equals`).
-fn op_fn(op: Op, path: bool) -> (String, bool) {
+fn op_fn(op: Op, path: bool) -> String {
     let base = match op {
         Op::String(cmp) => format!("string_{}", cmp_name(cmp)),
         Op::Numeric(cmp) => format!("numeric_{}", cmp_name(cmp)),
@@ -787,11 +786,7 @@ fn op_fn(op: Op, path: bool) -> (String, bool) {
         Op::IsBoolean => "is_boolean".into(),
         Op::IsTimestamp => "is_timestamp".into(),
     };
-    if path {
-        (format!("{base}_path"), true)
-    } else {
-        (base, false)
-    }
+    if path { format!("{base}_path") } else { base }
 }
 
 fn cmp_name(c: Cmp) -> &'static str {
