@@ -193,7 +193,7 @@ impl<'m> Emitter<'m> {
                 .collect()
         };
         let choose = self.choose();
-        let machine_uses_context = self.states.iter().any(|s| uses_context(s));
+        let keeps_input = self.states.iter().any(|s| context_input(s));
         let doc = format!(
             " The state machine `{name_str}`, compiled from its ASL definition at build time."
         );
@@ -316,7 +316,7 @@ impl<'m> Emitter<'m> {
                     start: #start,
                     timeout_seconds: #timeout,
                     express: #express,
-                    uses_context: #machine_uses_context,
+                    keeps_input: #keeps_input,
                     choose,
                     tasks: &[#(#tasks),*],
                 };
@@ -340,6 +340,7 @@ impl<'m> Emitter<'m> {
         let input_path = io_path(&s.input_path);
         let output_path = io_path(&s.output_path);
         let uses_context = uses_context(s);
+        let context_input = context_input(s);
         let unsupported = unsupported(s);
         let kind = match (&s.kind, unsupported) {
             (_, Some(why)) => quote!(m::Kind::Unsupported(#why)),
@@ -459,6 +460,7 @@ impl<'m> Emitter<'m> {
             input_path: #input_path,
             output_path: #output_path,
             uses_context: #uses_context,
+            context_input: #context_input,
             kind: #kind,
         })
     }
@@ -715,6 +717,28 @@ fn visit_paths(s: &State, f: &mut dyn FnMut(&Path)) {
         }
         _ => {}
     }
+}
+
+/// Whether a `$$` path of the state may reach `$$.Execution.Input` (conservative: anything
+/// but a member path that leaves `Execution.Input` out).
+fn context_input(s: &State) -> bool {
+    fn reaches(p: &Path) -> bool {
+        if p.root != Root::Context {
+            return false;
+        }
+        match p.segments.first() {
+            None => true,
+            Some(Segment::Child(Selector::Name(n))) if n != "Execution" => false,
+            Some(Segment::Child(Selector::Name(_))) => match p.segments.get(1) {
+                Some(Segment::Child(Selector::Name(n))) => n == "Input",
+                _ => true,
+            },
+            _ => true,
+        }
+    }
+    let mut any = false;
+    visit_paths(s, &mut |p| any |= reaches(p));
+    any
 }
 
 /// Whether the state reads `$$` anywhere.

@@ -306,6 +306,7 @@ struct Exec<'a> {
     // Built on first use: most executions never read the context object, name or RNG.
     name: OnceLock<Arc<str>>,
     execution: OnceLock<Value>,
+    execution_without_input: OnceLock<Value>,
     state_machine: OnceLock<Value>,
     rng: OnceLock<Mutex<rand::rngs::StdRng>>,
 }
@@ -321,13 +322,14 @@ impl<'a> Exec<'a> {
             m,
             handler,
             options,
-            input: m.uses_context.then(|| input.clone()),
+            input: m.keeps_input.then(|| input.clone()),
             start: options.start_time.unwrap_or_else(Timestamp::now),
             origin: tokio::time::Instant::now(),
             next_id: AtomicU32::new(1),
             history: options.history.then(|| Mutex::new(Vec::new())),
             name: OnceLock::new(),
             execution: OnceLock::new(),
+            execution_without_input: OnceLock::new(),
             state_machine: OnceLock::new(),
             rng: OnceLock::new(),
         }
@@ -351,9 +353,14 @@ impl<'a> Exec<'a> {
             .unwrap_or_else(|| self.m.name.to_string())
     }
 
-    /// `$$.Execution` (ASL-CTX-01..06).
-    fn execution(&self) -> &Value {
-        self.execution.get_or_init(|| {
+    /// `$$.Execution` (ASL-CTX-01..06), with or without `Input`.
+    fn execution(&self, with_input: bool) -> &Value {
+        let cell = if with_input {
+            &self.execution
+        } else {
+            &self.execution_without_input
+        };
+        cell.get_or_init(|| {
             let o = self.options;
             let name = self.name().to_string();
             let id = o.execution_id.clone().unwrap_or_else(|| {
@@ -368,7 +375,9 @@ impl<'a> Exec<'a> {
                 .unwrap_or_else(|| "arn:aws:iam::111111111111:role/asl-local".to_string());
             let mut execution = Map::new();
             execution.insert("Id".into(), id.into());
-            execution.insert("Input".into(), self.input.clone().unwrap_or(Value::Null));
+            if with_input {
+                execution.insert("Input".into(), self.input.clone().unwrap_or(Value::Null));
+            }
             execution.insert(
                 "StartTime".into(),
                 crate::timestamp::format_context(self.start).into(),
@@ -431,7 +440,10 @@ impl<'a> Exec<'a> {
     /// The context object for a state visit (ASL-CTX).
     fn context(&self, state: &State, entered: Timestamp, retry_count: u32) -> Value {
         let mut c = Map::with_capacity(3);
-        c.insert("Execution".into(), self.execution().clone());
+        c.insert(
+            "Execution".into(),
+            self.execution(state.context_input).clone(),
+        );
         c.insert("StateMachine".into(), self.state_machine().clone());
         c.insert(
             "State".into(),

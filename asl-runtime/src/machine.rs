@@ -41,9 +41,9 @@ pub struct Machine {
     /// Whether the machine was compiled and checked as an Express workflow (ASL-VAL-25); the
     /// driver does not read it.
     pub express: bool,
-    /// Whether any state reads the context object (then the execution input is kept for
-    /// `$$.Execution.Input`).
-    pub uses_context: bool,
+    /// Whether any state may read `$$.Execution.Input`: then the driver keeps a copy of the
+    /// execution input for the context object.
+    pub keeps_input: bool,
     /// The Choice states' rules.
     pub choose: ChooseFn,
     /// Task states in handler order: `tasks[i]` is the state bound to handler method `i`.
@@ -84,6 +84,10 @@ pub struct State {
     /// Whether any field of the state reads the context object `$$`, so the driver builds it
     /// only for the states that need it.
     pub uses_context: bool,
+    /// Whether a `$$` path of the state may reach `Execution.Input` (`$$`, `$$.Execution`,
+    /// `$$.Execution.Input…`, wildcards): only then does its context object carry the input,
+    /// so a Map's per-item context does not copy the whole execution input.
+    pub context_input: bool,
     /// The state's type and its type-specific fields.
     pub kind: Kind,
 }

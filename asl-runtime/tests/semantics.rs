@@ -3082,3 +3082,42 @@ async fn callback_task_token_per_attempt_asl_ctx_09() {
     assert!(!tokens[0].is_empty());
     assert_ne!(tokens[0], tokens[1]);
 }
+
+asl_runtime::asl! {
+    ItemContext = {
+        "StartAt": "Fan",
+        "States": {
+            "Fan": {
+                "Type": "Map",
+                "ItemsPath": "$.items",
+                "ItemSelector": {
+                    "value.$": "$$.Map.Item.Value",
+                    "original.$": "$$.Execution.Input.tag",
+                    "whole.$": "$$.Execution.Name"
+                },
+                "ItemProcessor": { "StartAt": "Echo", "States": { "Echo": { "Type": "Pass", "End": true } } },
+                "End": true
+            }
+        }
+    }
+}
+
+/// ASL-CTX-02/10: inside an ItemSelector `$$` holds both `Map.Item` and the execution's
+/// original input (the context object carries the input only where a path can reach it).
+#[tokio::test(start_paused = true)]
+async fn item_selector_sees_map_item_and_execution_input_asl_ctx_10() {
+    let options = Options {
+        execution_name: Some("exec-1".into()),
+        ..Options::default()
+    };
+    let run = ItemContext::new(())
+        .execute(json!({"items": [1, 2], "tag": "t"}), &options)
+        .await;
+    assert_eq!(
+        run.result.unwrap(),
+        json!([
+            {"value": 1, "original": "t", "whole": "exec-1"},
+            {"value": 2, "original": "t", "whole": "exec-1"}
+        ])
+    );
+}
