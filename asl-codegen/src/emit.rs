@@ -771,9 +771,7 @@ fn rule_expr(r: &Rule) -> TokenStream {
 fn test_expr(t: &ast::Test) -> TokenStream {
     let var = &t.variable.value;
     if t.op == Op::IsPresent {
-        let b = matches!(t.operand, Operand::Bool(true));
-        let lookup = lookup_expr(var);
-        return quote!(c::is_present(#lookup, #b));
+        return presence_expr(var, matches!(t.operand, Operand::Bool(true)));
     }
     let v = value_expr(var);
     let fname = op_fn(t.op, matches!(t.operand, Operand::Path(_)));
@@ -855,13 +853,13 @@ fn direct(p: &Path) -> Option<TokenStream> {
     Some(expr.unwrap_or_else(|| quote!(::core::option::Option::Some(#root))))
 }
 
-/// `Option<&Value>`: whether the Variable matched (for `IsPresent`).
-fn lookup_expr(p: &Path) -> TokenStream {
+/// `IsPresent` (ASL-CHOP-13): whether the Variable matches, compared with the operand.
+fn presence_expr(p: &Path, operand: bool) -> TokenStream {
     match direct(p) {
-        Some(d) => quote!(#d),
+        Some(d) => quote!(c::is_present(#d, #operand)),
         None => {
             let sp = lower::path(p);
-            quote!({ static P: s::path::Path = #sp; if c::present(&P, env) { Some(&::asl_runtime::Value::Null) } else { None } })
+            quote!((c::present({ static P: s::path::Path = #sp; &P }, env) == #operand))
         }
     }
 }

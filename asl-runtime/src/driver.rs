@@ -651,10 +651,7 @@ impl<'a> Exec<'a> {
                     }
                     Some(n) if n.is_u64() => {
                         let secs = n.as_u64().unwrap_or(0);
-                        if secs >= u64::from(i32::MAX.unsigned_abs()) {
-                            return Err(StateError::runtime("Wait state delay is too long"));
-                        }
-                        Ok(secs)
+                        delay_within_limit(secs)
                     }
                     _ => Err(StateError::runtime(format!(
                         "The SecondsPath parameter cannot be parsed as a long value: {} == {text}",
@@ -685,12 +682,17 @@ impl<'a> Exec<'a> {
     /// Seconds from now until `target` (Unix seconds, ASL-WT-04, ASL-SUB-37).
     fn delay_until(&self, target: i64) -> Result<u64, StateError> {
         let now = self.now().as_second();
-        let delay = target.saturating_sub(now);
-        if delay >= i64::from(i32::MAX) {
-            return Err(StateError::runtime("Wait state delay is too long"));
-        }
-        Ok(u64::try_from(delay).unwrap_or(0))
+        delay_within_limit(u64::try_from(target.saturating_sub(now)).unwrap_or(0))
     }
+}
+
+/// A Wait delay of 2^31 s or more is `States.Runtime` (ASL-WT-04, ASL-SUB-37), whichever
+/// field gave it.
+fn delay_within_limit(secs: u64) -> Result<u64, StateError> {
+    if secs >= u64::from(i32::MAX.unsigned_abs()) {
+        return Err(StateError::runtime("Wait state delay is too long"));
+    }
+    Ok(secs)
 }
 
 fn entered_event(kind: &Kind) -> &'static str {
@@ -1432,11 +1434,7 @@ fn take_simple(data: &mut Value, path: &Path) -> Option<Value> {
 }
 
 fn select(path: &Path, input: &Value, ctx: &Value) -> Result<Value, StateError> {
-    let e = env(input, ctx);
-    match crate::path::get(path, &e) {
-        Some(v) => Ok(v.clone()),
-        None => crate::path::select(path, &e).map_err(StateError::from),
-    }
+    crate::path::select(path, &env(input, ctx)).map_err(StateError::from)
 }
 
 /// The resource's service for messages (`lambda` in `arn:aws:states:::lambda:invoke`).

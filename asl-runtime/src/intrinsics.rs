@@ -90,11 +90,7 @@ impl Evaluator<'_, '_> {
             Arg::Int(i) => Value::from(*i),
             Arg::Float(f) => Number::from_f64(*f).map_or(Value::Null, Value::Number),
             Arg::String(raw) => Value::String(asl_syntax::intrinsic::unescape(raw).into_owned()),
-            // A definite path that matches: a borrowed lookup, no evaluator machinery.
-            Arg::Path(p) => match crate::path::get(p, self.env) {
-                Some(v) => v.clone(),
-                None => (self.select)(p, self.env)?,
-            },
+            Arg::Path(p) => (self.select)(p, self.env)?,
             Arg::Call(c) => self.call(c)?,
         })
     }

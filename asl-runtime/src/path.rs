@@ -205,6 +205,10 @@ fn effective_index(i: i64, len: usize) -> Option<usize> {
 /// in document order (possibly empty; never a miss). A final function step (`length()`) is
 /// applied to the definite value, or to the array of matches.
 pub fn select(path: &Path, env: &Env) -> Result<Value, PathMiss> {
+    // The common case, a definite path that matches: one borrowed walk, then one clone.
+    if let Some(v) = get(path, env) {
+        return Ok(v.clone());
+    }
     let Some(root) = root_value(path, env) else {
         let name = match &path.root {
             Root::Variable(n) => n.to_string(),

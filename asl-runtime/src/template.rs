@@ -34,14 +34,9 @@ fn eval_in(template: &Template, env: &Env<'_>, key: &str) -> Result<Value, State
                 .map(|t| eval_in(t, env, key))
                 .collect::<Result<_, _>>()?,
         ),
-        // A definite path that matches is a borrowed lookup; `select` gives the rest and the
-        // error texts.
-        Template::Path(p) => match crate::path::get(p, env) {
-            Some(v) => v.clone(),
-            None => crate::path::select(p, env).map_err(|miss| {
-                StateError::runtime(miss.field_cause(&format!("{key}.$"), env.input))
-            })?,
-        },
+        Template::Path(p) => crate::path::select(p, env).map_err(|miss| {
+            StateError::runtime(miss.field_cause(&format!("{key}.$"), env.input))
+        })?,
         Template::Call(c) => crate::intrinsics::eval(c, env)?,
         Template::Jsonata(text) => {
             return Err(StateError::runtime(format!(

@@ -78,6 +78,18 @@ fn assert_sequential_ids(e: &Execution) {
 }
 
 /// A task error without a cause.
+/// A handler that counts its calls and always answers with `result`.
+fn counted(result: TaskResult) -> (Arc<AtomicUsize>, impl asl_runtime::DynamicHandler) {
+    let calls = Arc::new(AtomicUsize::new(0));
+    let c = calls.clone();
+    let handler = handler_fn(move |_, _| {
+        c.fetch_add(1, Ordering::SeqCst);
+        let result = result.clone();
+        async move { result }
+    });
+    (calls, handler)
+}
+
 fn bare_error(name: &'static str) -> TaskError {
     StateError {
         error: name.into(),
@@ -396,12 +408,8 @@ asl_runtime::asl!(MissingParam = {
 /// ASL-SUB-29, ASL-RT-13).
 #[tokio::test(start_paused = true)]
 async fn missing_parameter_path_is_uncatchable_runtime_asl_pt_06_sub_04() {
-    let calls = Arc::new(AtomicUsize::new(0));
-    let c = calls.clone();
-    let m = MissingParam::with_dynamic(handler_fn(move |_, _| {
-        c.fetch_add(1, Ordering::SeqCst);
-        async { Ok(json!({})) }
-    }));
+    let (calls, handler) = counted(Ok(json!({})));
+    let m = MissingParam::with_dynamic(handler);
     let t0 = Instant::now();
     let run = m.execute(json!({ "a": 1 }), &opts()).await;
     let (error, cause) = failure(&run.result);
@@ -780,12 +788,8 @@ asl_runtime::asl!(MaxAttemptsZero = {
 /// MaxAttempts 0: matched, never retried, then Catch runs (ASL-RT-04, ASL-CT-01).
 #[tokio::test(start_paused = true)]
 async fn max_attempts_zero_never_retries_asl_rt_04() {
-    let calls = Arc::new(AtomicUsize::new(0));
-    let c = calls.clone();
-    let m = MaxAttemptsZero::with_dynamic(handler_fn(move |_, _| {
-        c.fetch_add(1, Ordering::SeqCst);
-        async { Err::<Value, _>(TaskError::new("E", "once")) }
-    }));
+    let (calls, handler) = counted(Err(TaskError::new("E", "once")));
+    let m = MaxAttemptsZero::with_dynamic(handler);
     let t0 = Instant::now();
     let out = m.run(json!({})).await.unwrap();
     assert_eq!(out, json!({ "Error": "E", "Cause": "once" }));
@@ -1017,12 +1021,8 @@ asl_runtime::asl!(RuntimeUncatchable = {
 /// States.ALL does not match it (ASL-SUB-19, ASL-RT-13, ASL-CT-08, ASL-ERR-01/15).
 #[tokio::test(start_paused = true)]
 async fn states_runtime_not_caught_even_when_named_asl_sub_19() {
-    let calls = Arc::new(AtomicUsize::new(0));
-    let c = calls.clone();
-    let m = RuntimeUncatchable::with_dynamic(handler_fn(move |_, _| {
-        c.fetch_add(1, Ordering::SeqCst);
-        async { Ok(json!({})) }
-    }));
+    let (calls, handler) = counted(Ok(json!({})));
+    let m = RuntimeUncatchable::with_dynamic(handler);
     let t0 = Instant::now();
     let run = m.execute(json!({ "a": 1 }), &opts()).await;
     let (error, cause) = failure(&run.result);
@@ -3119,5 +3119,47 @@ async fn item_selector_sees_map_item_and_execution_input_asl_ctx_10() {
             {"value": 1, "original": "t", "whole": "exec-1"},
             {"value": 2, "original": "t", "whole": "exec-1"}
         ])
+    );
+}
+
+asl_runtime::asl! {
+    Tolerant = {
+        "StartAt": "Fan",
+        "States": {
+            "Fan": {
+                "Type": "Map",
+                "ToleratedFailureCount": 1,
+                "ItemProcessor": {
+                    "StartAt": "Check",
+                    "States": {
+                        "Check": {
+                            "Type": "Choice",
+                            "Choices": [{ "Variable": "$.bad", "BooleanEquals": true, "Next": "Bad" }],
+                            "Default": "Good"
+                        },
+                        "Bad": { "Type": "Fail", "Error": "ItemFailed" },
+                        "Good": { "Type": "Pass", "End": true }
+                    }
+                },
+                "End": true
+            }
+        }
+    }
+}
+
+/// ASL-DMAP-05, ASL-ERR-11: failures up to ToleratedFailureCount let the Map succeed; one
+/// more fails it with States.ExceedToleratedFailureThreshold.
+#[tokio::test(start_paused = true)]
+async fn tolerated_failure_count_threshold_asl_dmap_05() {
+    let machine = Tolerant::new(());
+    let one_bad = json!([{"bad": true}, {"bad": false}, {"bad": false}]);
+    let out = machine.run(one_bad).await.unwrap();
+    assert_eq!(out.as_array().map(Vec::len), Some(3));
+    assert_eq!(out[1], json!({"bad": false}));
+    let two_bad = json!([{"bad": true}, {"bad": true}, {"bad": false}]);
+    let err = machine.run(two_bad).await.unwrap_err();
+    assert_eq!(
+        err.error.as_deref(),
+        Some("States.ExceedToleratedFailureThreshold")
     );
 }
