@@ -1,16 +1,16 @@
-//! Compiles the benchmark definitions (`../shared/bench/*.asl.json`, or
-//! `$ASL_SHARED_DIR/bench`) through `asl_codegen::Builder`, as a user's build script would.
+//! Compiles the benchmark definitions (the repository's `testdata/bench/*.asl.json`, or
+//! `$ASL_TESTDATA_DIR/bench`) through `asl_codegen::Builder`, as a user's build script would.
 
 use std::path::PathBuf;
 
 fn main() {
-    println!("cargo:rerun-if-env-changed=ASL_SHARED_DIR");
-    let shared = match std::env::var_os("ASL_SHARED_DIR") {
+    println!("cargo:rerun-if-env-changed=ASL_TESTDATA_DIR");
+    let testdata = match std::env::var_os("ASL_TESTDATA_DIR") {
         Some(d) => PathBuf::from(d),
-        None => PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../shared"),
+        None => PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../testdata"),
     };
     if let Err(e) = asl_codegen::Builder::new()
-        .dir(shared.join("bench"))
+        .dir(testdata.join("bench"))
         .compile()
     {
         panic!("{e}");

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Times the shared/bench workloads three ways in one run on one machine:
+# Times the testdata/bench workloads three ways in one run on one machine:
 #   - the aws-local-stepfunctions interpreter (npm, version pinned in interp/package.json),
 #     in one warm Node process;
 #   - the same definitions compiled by asl (bench/build.rs), in one warm process;
@@ -13,7 +13,7 @@ set -euo pipefail
 
 here="$(cd "$(dirname "$0")" && pwd)"
 root="$(cd "$here/.." && pwd)"
-bench_dir="${ASL_SHARED_DIR:-$root/../shared}/bench"
+bench_dir="${ASL_TESTDATA_DIR:-$root/testdata}/bench"
 secs="${1:-5}"
 out="$(mktemp -d)"
 

@@ -2,17 +2,17 @@
 
 use std::path::PathBuf;
 
-/// The `shared/` directory beside the project root (corpus, conformance cases, benchmarks).
-/// `ASL_SHARED_DIR` overrides it.
-pub fn shared_dir() -> PathBuf {
-    if let Some(d) = std::env::var_os("ASL_SHARED_DIR") {
-        return PathBuf::from(d);
-    }
-    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..");
-    let d = root.join("../shared");
+/// The repository's `testdata/` directory (conformance cases, corpora, benchmark definitions,
+/// the JSONata suite); `ASL_TESTDATA_DIR` overrides it. Panics, saying how to get the data,
+/// when it is missing: a test without its data must fail, not pass.
+pub fn testdata_dir() -> PathBuf {
+    let d = std::env::var_os("ASL_TESTDATA_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../testdata"));
     assert!(
-        d.is_dir(),
-        "the shared directory is missing: expected {} (set ASL_SHARED_DIR)",
+        d.join("conformance/cases").is_dir(),
+        "test data missing at {}: run the tests from a clone of the repository (it carries \
+         testdata/), or set ASL_TESTDATA_DIR to a copy",
         d.display()
     );
     d

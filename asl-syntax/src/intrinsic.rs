@@ -1176,11 +1176,6 @@ mod tests {
         }
     }
 
-    fn corpus_dir() -> Option<std::path::PathBuf> {
-        let d = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared");
-        d.is_dir().then_some(d)
-    }
-
     /// Every string under a key ending in `.$` (or ErrorPath/CausePath) that starts with `States.`.
     fn intrinsic_strings(v: &serde_json::Value, key: &str, out: &mut Vec<String>) {
         match v {
@@ -1200,28 +1195,16 @@ mod tests {
         }
     }
 
-    fn json_files(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
-        let mut v: Vec<_> = std::fs::read_dir(dir)
-            .map(|r| {
-                r.filter_map(|e| e.ok().map(|e| e.path()))
-                    .filter(|p| p.extension().is_some_and(|e| e == "json"))
-                    .collect()
-            })
-            .unwrap_or_default();
-        v.sort();
-        v
-    }
-
     /// The real-world corpus and the validator's valid fixtures must not be wrongly rejected.
     /// The only expected rejection: sfn-agent's web-search agent calls `States.Default`, which
     /// is not an AWS intrinsic function (and writes `\n` inside a literal, an illegal escape).
     #[test]
     fn corpus_intrinsics_parse() {
-        let Some(root) = corpus_dir() else { return };
-        let mut files = json_files(&root.join("corpus/real-world"));
-        files.extend(json_files(&root.join("corpus/validator/valid")));
+        use crate::testdata::json_files;
+        let mut files = json_files("corpus/real-world");
+        files.extend(json_files("corpus/validator/valid"));
         files.extend(
-            json_files(&root.join("corpus/validator/invalid"))
+            json_files("corpus/validator/invalid")
                 .into_iter()
                 .filter(|p| p.to_string_lossy().contains("statelint__states-")),
         );
@@ -1258,9 +1241,8 @@ mod tests {
 
     #[test]
     fn conformance_intrinsics() {
-        let Some(root) = corpus_dir() else { return };
         let mut n = 0;
-        for f in json_files(&root.join("conformance/cases")) {
+        for f in crate::testdata::json_files("conformance/cases") {
             let v: serde_json::Value =
                 serde_json::from_str(&std::fs::read_to_string(&f).unwrap()).unwrap();
             let mut calls = Vec::new();

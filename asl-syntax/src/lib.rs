@@ -28,6 +28,39 @@ pub mod span;
 pub mod template;
 pub mod timestamp;
 
+/// Test-only access to the repository's `testdata/`.
+#[cfg(test)]
+pub(crate) mod testdata {
+    use std::path::{Path, PathBuf};
+
+    /// `testdata/` at the repository root, or `ASL_TESTDATA_DIR`. Panics, saying how to get
+    /// the data, when it is missing: a test without its data must fail, not pass.
+    pub fn dir() -> PathBuf {
+        let d = std::env::var_os("ASL_TESTDATA_DIR")
+            .map(PathBuf::from)
+            .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../testdata"));
+        assert!(
+            d.join("conformance/cases").is_dir(),
+            "test data missing at {}: run the tests from a clone of the repository (it carries \
+             testdata/), or set ASL_TESTDATA_DIR to a copy",
+            d.display()
+        );
+        d
+    }
+
+    /// Every `*.json` file of `testdata/<sub>`, sorted; panics when the folder is missing.
+    pub fn json_files(sub: &str) -> Vec<PathBuf> {
+        let d = dir().join(sub);
+        let mut v: Vec<PathBuf> = std::fs::read_dir(&d)
+            .unwrap_or_else(|e| panic!("{}: {e}", d.display()))
+            .map(|e| e.unwrap().path())
+            .filter(|p| p.extension().is_some_and(|e| e == "json"))
+            .collect();
+        v.sort();
+        v
+    }
+}
+
 use ast::{Machine, MachineType};
 use diag::Diagnostics;
 

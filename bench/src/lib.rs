@@ -1,4 +1,4 @@
-//! The three benchmark workloads of `../shared/bench`, compiled by `build.rs` through
+//! The three benchmark workloads of `testdata/bench`, compiled by `build.rs` through
 //! `asl_codegen::Builder`, beside hand-written Rust doing the same JSON work: the baseline a
 //! compiler should approach.
 //!
@@ -34,11 +34,11 @@ pub const MAP_FANOUT: Workload = Workload {
     transitions: 30_001,
 };
 
-/// The `shared/bench` directory.
+/// The repository's `testdata/bench` directory (or `$ASL_TESTDATA_DIR/bench`).
 pub fn bench_dir() -> PathBuf {
-    match std::env::var_os("ASL_SHARED_DIR") {
+    match std::env::var_os("ASL_TESTDATA_DIR") {
         Some(d) => PathBuf::from(d).join("bench"),
-        None => PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../shared/bench"),
+        None => PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../testdata/bench"),
     }
 }
 

@@ -2,8 +2,8 @@
 //! users' build scripts take, into `$OUT_DIR/cases.rs`: one module per accepted machine and a
 //! table of all cases (rejected ones with the compiler's message).
 //!
-//! Case directories: `../shared/conformance/cases` beside the project (or
-//! `$ASL_SHARED_DIR/conformance/cases`), plus every directory in `ASL_CONFORMANCE_DIRS`
+//! Case directories: the repository's `testdata/conformance/cases` (or
+//! `$ASL_TESTDATA_DIR/conformance/cases`), plus every directory in `ASL_CONFORMANCE_DIRS`
 //! (colon-separated). Changing the variable or any case rebuilds.
 
 use std::fmt::Write as _;
@@ -11,18 +11,25 @@ use std::path::{Path, PathBuf};
 
 fn main() {
     println!("cargo:rerun-if-env-changed=ASL_CONFORMANCE_DIRS");
-    println!("cargo:rerun-if-env-changed=ASL_SHARED_DIR");
+    println!("cargo:rerun-if-env-changed=ASL_TESTDATA_DIR");
     println!("cargo:rerun-if-changed=build.rs");
     let out = PathBuf::from(std::env::var_os("OUT_DIR").expect("OUT_DIR"));
     let defs = out.join("defs");
     std::fs::create_dir_all(&defs).expect("create OUT_DIR/defs");
 
     let mut dirs = Vec::new();
-    let shared = match std::env::var_os("ASL_SHARED_DIR") {
+    let testdata = match std::env::var_os("ASL_TESTDATA_DIR") {
         Some(d) => PathBuf::from(d),
-        None => PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared"),
+        None => PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../testdata"),
     };
-    dirs.push(shared.join("conformance/cases"));
+    let cases = testdata.join("conformance/cases");
+    assert!(
+        cases.is_dir(),
+        "conformance cases missing at {}: build from a clone of the repository (it carries \
+         testdata/), or set ASL_TESTDATA_DIR to a copy",
+        cases.display()
+    );
+    dirs.push(cases);
     if let Some(extra) = std::env::var_os("ASL_CONFORMANCE_DIRS") {
         dirs.extend(std::env::split_paths(&extra).filter(|p| !p.as_os_str().is_empty()));
     }

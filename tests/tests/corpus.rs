@@ -1,10 +1,10 @@
-//! The front end judged against the shared corpora (ASL-VAL-*): validator fixtures must be
+//! The front end judged against the corpora in `testdata/corpus` (ASL-VAL-*): validator fixtures must be
 //! accepted or rejected as their source says, real-world definitions and emulator templates
 //! must be accepted. Every disagreement is listed, with the AWS rule that decides it, in
 //! `tests/corpus-disagreements.txt`.
 
 use asl_syntax::source::Source;
-use asl_tests::{json_files, shared_dir};
+use asl_tests::{json_files, testdata_dir};
 use std::collections::BTreeMap;
 
 /// `file name` → (`ASL-ID`, reason) for files whose verdict differs from the corpus label.
@@ -26,7 +26,8 @@ fn disagreements() -> BTreeMap<String, String> {
 
 /// Validator fixtures that AWS judged as Express machines (from the corpus index).
 fn express_fixtures() -> Vec<String> {
-    let index = std::fs::read_to_string(shared_dir().join("corpus/validator/index.json")).unwrap();
+    let index =
+        std::fs::read_to_string(testdata_dir().join("corpus/validator/index.json")).unwrap();
     let index: serde_json::Value = serde_json::from_str(&index).unwrap();
     index
         .as_array()
@@ -64,7 +65,7 @@ fn run(
     listed: &BTreeMap<String, String>,
 ) -> (usize, usize, Vec<String>) {
     let (mut ok, mut known, mut bad) = (0, 0, Vec::new());
-    for f in json_files(&shared_dir().join(dir)) {
+    for f in json_files(&testdata_dir().join(dir)) {
         let name = f.file_name().unwrap().to_string_lossy().into_owned();
         let errs = errors(&f);
         let agrees = errs.is_empty() == expect_valid;

@@ -1,5 +1,5 @@
 //! Snapshots of the Rust that `asl_codegen::Builder` writes for the example machine and for
-//! the benchmark definitions of `../shared/bench`. The same files are compiled: the example by
+//! the benchmark definitions of `testdata/bench`. The same files are compiled: the example by
 //! `asl!` in `examples/`, the benchmarks by `bench/build.rs`.
 //!
 //! Update with `INSTA_UPDATE=always cargo test -p asl-tests --test generated_code`, then read
@@ -33,7 +33,7 @@ fn order_processing_example() {
 
 #[test]
 fn bench_definitions() {
-    let dir = asl_tests::shared_dir().join("bench");
+    let dir = asl_tests::testdata_dir().join("bench");
     for name in ["choice-loop", "map-fanout", "pass-chain"] {
         snapshot(name, dir.join(format!("{name}.asl.json")));
     }

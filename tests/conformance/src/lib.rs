@@ -1,4 +1,4 @@
-//! The conformance cases of `../shared/conformance`, each compiled by `build.rs` through
+//! The conformance cases of `testdata/conformance`, each compiled by `build.rs` through
 //! `asl_codegen::Builder` into a machine of this crate. The runner is `tests/conformance.rs`.
 
 #![allow(clippy::all)]

@@ -1,4 +1,4 @@
-//! The conformance runner: every case of `../shared/conformance/cases` (and of the directories
+//! The conformance runner: every case of `testdata/conformance/cases` (and of the directories
 //! in `ASL_CONFORMANCE_DIRS`), compiled by `build.rs`, run in paused tokio time with its
 //! recorded mocks, compared with what AWS did (conformance/README.md, "How a runner must treat
 //! each field").
