@@ -12,6 +12,7 @@ pub mod intrinsics;
 pub mod machine;
 pub mod mock;
 pub mod path;
+pub mod store;
 pub mod template;
 pub mod timestamp;
 

@@ -1,0 +1,255 @@
+//! Where Standard executions live: their records and their full event history.
+//!
+//! The history is also the journal a crashed execution resumes from (see `driver/journal.rs`):
+//! every event carries a `key` that names the point of the execution that emitted it
+//! (scope path, state visit, attempt), so a replay after a restart recognises the events it
+//! already recorded, takes task outcomes and timestamps from them, and appends only what is
+//! new. Two implementations: [`MemoryStore`] (tests, Express) and [`SqliteStore`] (the
+//! embedded default, one file, WAL).
+
+mod memory;
+mod sqlite;
+
+pub use memory::MemoryStore;
+pub use sqlite::{Durability, SqliteStore};
+
+use jiff::Timestamp;
+use serde_json::Value;
+
+/// An execution's status, with AWS's names (`ExecutionStatus`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Status {
+    /// Started and not closed.
+    Running,
+    /// Closed with an output.
+    Succeeded,
+    /// Closed with an error.
+    Failed,
+    /// Closed by the machine's `TimeoutSeconds` (`States.Timeout`).
+    TimedOut,
+    /// Closed by `StopExecution`.
+    Aborted,
+    /// Closed, and a redrive was requested that has not started yet.
+    PendingRedrive,
+}
+
+impl Status {
+    /// AWS's name: `RUNNING`, `SUCCEEDED`, `FAILED`, `TIMED_OUT`, `ABORTED`, `PENDING_REDRIVE`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Running => "RUNNING",
+            Status::Succeeded => "SUCCEEDED",
+            Status::Failed => "FAILED",
+            Status::TimedOut => "TIMED_OUT",
+            Status::Aborted => "ABORTED",
+            Status::PendingRedrive => "PENDING_REDRIVE",
+        }
+    }
+
+    /// The status named by AWS's name.
+    pub fn parse(s: &str) -> Option<Status> {
+        Some(match s {
+            "RUNNING" => Status::Running,
+            "SUCCEEDED" => Status::Succeeded,
+            "FAILED" => Status::Failed,
+            "TIMED_OUT" => Status::TimedOut,
+            "ABORTED" => Status::Aborted,
+            "PENDING_REDRIVE" => Status::PendingRedrive,
+            _ => return None,
+        })
+    }
+}
+
+/// What is known of an execution when it starts.
+#[derive(Clone, Debug, PartialEq)]
+pub struct NewExecution {
+    /// The execution ARN, unique in the store.
+    pub arn: String,
+    /// The execution name, unique per state machine.
+    pub name: String,
+    /// The state machine's ARN.
+    pub state_machine_arn: String,
+    /// The input, as JSON text exactly as given.
+    pub input: String,
+    /// When it started.
+    pub start_date: Timestamp,
+    /// The seed every draw of the execution derives from (jitter, `States.UUID`, …), so a
+    /// resumed execution draws the same values.
+    pub seed: u64,
+}
+
+/// An execution as stored.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ExecutionRecord {
+    /// The execution ARN, unique in the store.
+    pub arn: String,
+    /// The execution name.
+    pub name: String,
+    /// The state machine's ARN.
+    pub state_machine_arn: String,
+    /// Its status.
+    pub status: Status,
+    /// The input, JSON text.
+    pub input: String,
+    /// The output, JSON text, once it succeeded.
+    pub output: Option<String>,
+    /// The error name, once it failed.
+    pub error: Option<String>,
+    /// The cause, once it failed.
+    pub cause: Option<String>,
+    /// When it started.
+    pub start_date: Timestamp,
+    /// When it closed.
+    pub stop_date: Option<Timestamp>,
+    /// The seed of its draws.
+    pub seed: u64,
+    /// How many history events it has.
+    pub events: u64,
+    /// How often it was redriven.
+    pub redrive_count: u32,
+}
+
+/// One history event as stored (AWS's `HistoryEvent`).
+#[derive(Clone, Debug, PartialEq)]
+pub struct HistoryRecord {
+    /// 1-based, contiguous within the execution.
+    pub id: u64,
+    /// The id of the event that led to it (0 for the first).
+    pub previous_id: u64,
+    /// When it happened.
+    pub timestamp: Timestamp,
+    /// AWS's event type (`TaskStateEntered`, …).
+    pub kind: String,
+    /// The point of the execution that emitted it: scope path, state visit, attempt. With
+    /// `kind` it identifies the event across a replay.
+    pub key: String,
+    /// The event's details (`…EventDetails` of AWS's shape), if it has any.
+    pub details: Option<Value>,
+}
+
+/// How an execution closed, written together with its last events.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Close {
+    /// The final status.
+    pub status: Status,
+    /// The output (JSON text) of a succeeded execution.
+    pub output: Option<String>,
+    /// The error name of a failed one.
+    pub error: Option<String>,
+    /// The cause of a failed one.
+    pub cause: Option<String>,
+    /// When it closed.
+    pub stop_date: Timestamp,
+}
+
+/// Which executions to list, and from where (AWS's `ListExecutions`).
+#[derive(Clone, Debug, Default)]
+pub struct ListQuery<'a> {
+    /// Only this state machine's executions.
+    pub state_machine_arn: Option<&'a str>,
+    /// Only executions with this status.
+    pub status: Option<Status>,
+    /// At most this many (1..=1000; 0 means 100, AWS's default).
+    pub limit: usize,
+    /// The `next_token` of the previous page.
+    pub next_token: Option<&'a str>,
+}
+
+/// A page of a listing.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Page<T> {
+    /// The items, newest execution first (or events in the order asked).
+    pub items: Vec<T>,
+    /// Where the next page starts, if there is one.
+    pub next_token: Option<String>,
+}
+
+/// What went wrong in a store.
+#[derive(Debug)]
+pub enum StoreError {
+    /// The file is not a store this version can open (not a database, a newer schema, …).
+    Incompatible(String),
+    /// Another writer appended to this execution: the ids would not be contiguous. The
+    /// caller's copy of the execution is stale and must stop.
+    Conflict {
+        /// The execution.
+        arn: String,
+        /// The id the caller wanted to write.
+        expected: u64,
+        /// The next id in the store.
+        found: u64,
+    },
+    /// No such execution.
+    NotFound(String),
+    /// The next-token given does not come from this store.
+    InvalidToken(String),
+    /// The database failed (I/O, full disk, locked for too long).
+    Backend(String),
+}
+
+impl std::fmt::Display for StoreError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            StoreError::Incompatible(m) => write!(f, "incompatible store: {m}"),
+            StoreError::Conflict {
+                arn,
+                expected,
+                found,
+            } => write!(
+                f,
+                "execution {arn} was written by another process: wanted to append event {expected}, the store is at {found}"
+            ),
+            StoreError::NotFound(arn) => write!(f, "execution does not exist: {arn}"),
+            StoreError::InvalidToken(t) => write!(f, "invalid next token: {t}"),
+            StoreError::Backend(m) => write!(f, "store: {m}"),
+        }
+    }
+}
+
+impl std::error::Error for StoreError {}
+
+/// The execution store. Every method is one atomic step: a crash leaves the store as it was
+/// before the call or after it, never between.
+pub trait Store: Send + Sync {
+    /// Inserts a new execution. If one with the same state machine and name exists, nothing
+    /// is written and it is returned (name idempotency is the caller's rule).
+    fn insert_execution(&self, e: &NewExecution) -> Result<Option<ExecutionRecord>, StoreError>;
+
+    /// One execution.
+    fn execution(&self, arn: &str) -> Result<Option<ExecutionRecord>, StoreError>;
+
+    /// A page of executions, newest first.
+    fn list_executions(&self, q: &ListQuery<'_>) -> Result<Page<ExecutionRecord>, StoreError>;
+
+    /// Appends events to a running execution, and closes it if `close` is given, in one
+    /// transaction. The first event's id must be the next one ([`StoreError::Conflict`]
+    /// otherwise); appending to a closed execution is a conflict too.
+    fn append(
+        &self,
+        arn: &str,
+        events: &[HistoryRecord],
+        close: Option<&Close>,
+    ) -> Result<(), StoreError>;
+
+    /// Events `from..` (1-based ids) in ascending order, at most `limit` (0: all).
+    fn events(&self, arn: &str, from: u64, limit: usize) -> Result<Vec<HistoryRecord>, StoreError>;
+}
+
+/// Page tokens are opaque to callers: the offset, as text.
+fn parse_token(t: Option<&str>) -> Result<usize, StoreError> {
+    match t {
+        None => Ok(0),
+        Some(t) => t
+            .strip_prefix("o")
+            .and_then(|n| n.parse().ok())
+            .ok_or_else(|| StoreError::InvalidToken(t.to_owned())),
+    }
+}
+
+fn page_limit(limit: usize) -> usize {
+    if limit == 0 { 100 } else { limit.min(1000) }
+}
+
+fn next_token(offset: usize, taken: usize, more: bool) -> Option<String> {
+    more.then(|| format!("o{}", offset + taken))
+}

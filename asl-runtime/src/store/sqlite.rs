@@ -1,0 +1,381 @@
+//! The embedded default store: one SQLite file (bundled SQLite, WAL), opened with one call.
+//!
+//! Schema versions are kept in `PRAGMA user_version` and the file is marked as ours with
+//! `PRAGMA application_id`; opening an older file migrates it in one transaction, and a file
+//! that is not a database, belongs to something else, or comes from a newer version is
+//! refused with [`StoreError::Incompatible`] before anything is written.
+
+use std::path::Path;
+use std::sync::Mutex;
+
+use jiff::Timestamp;
+use rusqlite::{Connection, OptionalExtension, Transaction, params};
+
+use super::{
+    Close, ExecutionRecord, HistoryRecord, ListQuery, NewExecution, Page, Status, Store,
+    StoreError, next_token, page_limit, parse_token,
+};
+
+/// `PRAGMA application_id` of an asl store: "ASL1".
+const APPLICATION_ID: i32 = 0x4153_4C31;
+
+/// Each entry takes the schema from version `i` to `i + 1`; the current version is the length.
+const MIGRATIONS: &[&str] = &[
+    // 0 → 1: executions and their history.
+    "CREATE TABLE executions (
+        seq INTEGER PRIMARY KEY AUTOINCREMENT,
+        arn TEXT NOT NULL UNIQUE,
+        name TEXT NOT NULL,
+        state_machine_arn TEXT NOT NULL,
+        status TEXT NOT NULL,
+        input TEXT NOT NULL,
+        output TEXT,
+        error TEXT,
+        cause TEXT,
+        start_date INTEGER NOT NULL,
+        stop_date INTEGER,
+        seed INTEGER NOT NULL,
+        events INTEGER NOT NULL DEFAULT 0,
+        redrive_count INTEGER NOT NULL DEFAULT 0,
+        UNIQUE (state_machine_arn, name)
+    );
+    CREATE INDEX executions_by_status ON executions (status, seq);
+    CREATE INDEX executions_by_machine ON executions (state_machine_arn, seq);
+    CREATE TABLE events (
+        execution INTEGER NOT NULL REFERENCES executions (seq),
+        id INTEGER NOT NULL,
+        previous_id INTEGER NOT NULL,
+        timestamp INTEGER NOT NULL,
+        kind TEXT NOT NULL,
+        key TEXT NOT NULL,
+        details TEXT,
+        PRIMARY KEY (execution, id)
+    ) WITHOUT ROWID;",
+];
+
+/// The schema version this build writes.
+pub const SCHEMA_VERSION: u32 = MIGRATIONS.len() as u32;
+
+/// What a commit waits for. Both survive a crash of the process (a SIGKILL loses nothing);
+/// they differ only when the machine itself loses power.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Durability {
+    /// WAL with `synchronous = NORMAL`: a commit is in the OS before it returns; the WAL is
+    /// synced at checkpoints. A power loss can lose the last commits, never corrupt the file.
+    #[default]
+    Process,
+    /// WAL with `synchronous = FULL`: every commit is synced to the disk before it returns.
+    PowerLoss,
+}
+
+/// A [`Store`] in one SQLite file.
+pub struct SqliteStore {
+    conn: Mutex<Connection>,
+}
+
+fn backend(e: rusqlite::Error) -> StoreError {
+    StoreError::Backend(e.to_string())
+}
+
+fn nanos(t: Timestamp) -> i64 {
+    // i64 nanoseconds reach the year 2262.
+    t.as_nanosecond() as i64
+}
+
+fn timestamp(n: i64) -> Timestamp {
+    Timestamp::from_nanosecond(n as i128).unwrap_or(Timestamp::UNIX_EPOCH)
+}
+
+impl SqliteStore {
+    /// Opens (or creates) the store at `path` with [`Durability::Process`].
+    pub fn open(path: impl AsRef<Path>) -> Result<Self, StoreError> {
+        Self::open_with(path, Durability::default())
+    }
+
+    /// Opens (or creates) the store at `path`.
+    pub fn open_with(path: impl AsRef<Path>, durability: Durability) -> Result<Self, StoreError> {
+        let path = path.as_ref();
+        let conn = Connection::open(path)
+            .map_err(|e| StoreError::Incompatible(format!("{}: {e}", path.display())))?;
+        let refuse = |why: String| StoreError::Incompatible(format!("{}: {why}", path.display()));
+        // The first read tells a database from any other file.
+        let (app, version): (i32, u32) = conn
+            .query_row(
+                "SELECT application_id, user_version FROM pragma_application_id, pragma_user_version",
+                [],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .map_err(|e| refuse(format!("not an asl store ({e})")))?;
+        let tables: u32 = conn
+            .query_row("SELECT count(*) FROM sqlite_master", [], |r| r.get(0))
+            .map_err(|e| refuse(e.to_string()))?;
+        if app != APPLICATION_ID && (app != 0 || tables != 0) {
+            return Err(refuse(format!(
+                "not an asl store (application id {app:#x}, {tables} schema objects)"
+            )));
+        }
+        if version > SCHEMA_VERSION {
+            return Err(refuse(format!(
+                "written by a newer asl (schema version {version}; this build knows up to {SCHEMA_VERSION})"
+            )));
+        }
+        conn.busy_timeout(std::time::Duration::from_secs(10))
+            .map_err(backend)?;
+        let sync = match durability {
+            Durability::Process => "NORMAL",
+            Durability::PowerLoss => "FULL",
+        };
+        conn.execute_batch(&format!(
+            "PRAGMA journal_mode = WAL; PRAGMA synchronous = {sync}; PRAGMA foreign_keys = ON;"
+        ))
+        .map_err(backend)?;
+        let mut conn = conn;
+        if version < SCHEMA_VERSION {
+            let tx = conn.transaction().map_err(backend)?;
+            for (i, m) in MIGRATIONS.iter().enumerate().skip(version as usize) {
+                tx.execute_batch(m)
+                    .map_err(|e| refuse(format!("migration to schema {} failed: {e}", i + 1)))?;
+            }
+            tx.execute_batch(&format!(
+                "PRAGMA application_id = {APPLICATION_ID}; PRAGMA user_version = {SCHEMA_VERSION};"
+            ))
+            .map_err(backend)?;
+            tx.commit().map_err(backend)?;
+        }
+        Ok(SqliteStore {
+            conn: Mutex::new(conn),
+        })
+    }
+
+    fn with<T>(
+        &self,
+        f: impl FnOnce(&mut Connection) -> Result<T, StoreError>,
+    ) -> Result<T, StoreError> {
+        // Every change is one transaction, so a panic elsewhere cannot leave half of one.
+        let mut g = self.conn.lock().unwrap_or_else(|p| p.into_inner());
+        f(&mut g)
+    }
+}
+
+const EXECUTION_COLUMNS: &str = "arn, name, state_machine_arn, status, input, output, error, \
+     cause, start_date, stop_date, seed, events, redrive_count";
+
+fn execution_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<ExecutionRecord> {
+    let status: String = r.get(3)?;
+    Ok(ExecutionRecord {
+        arn: r.get(0)?,
+        name: r.get(1)?,
+        state_machine_arn: r.get(2)?,
+        status: Status::parse(&status).ok_or_else(|| {
+            rusqlite::Error::FromSqlConversionFailure(
+                3,
+                rusqlite::types::Type::Text,
+                format!("unknown status {status}").into(),
+            )
+        })?,
+        input: r.get(4)?,
+        output: r.get(5)?,
+        error: r.get(6)?,
+        cause: r.get(7)?,
+        start_date: timestamp(r.get(8)?),
+        stop_date: r.get::<_, Option<i64>>(9)?.map(timestamp),
+        seed: r.get::<_, i64>(10)? as u64,
+        events: r.get::<_, i64>(11)? as u64,
+        redrive_count: r.get(12)?,
+    })
+}
+
+fn find(tx: &Transaction<'_>, arn: &str) -> Result<Option<(i64, String, u64)>, StoreError> {
+    tx.query_row(
+        "SELECT seq, status, events FROM executions WHERE arn = ?1",
+        [arn],
+        |r| Ok((r.get(0)?, r.get(1)?, r.get::<_, i64>(2)? as u64)),
+    )
+    .optional()
+    .map_err(backend)
+}
+
+impl Store for SqliteStore {
+    fn insert_execution(&self, e: &NewExecution) -> Result<Option<ExecutionRecord>, StoreError> {
+        self.with(|c| {
+            let tx = c.transaction().map_err(backend)?;
+            let existing = tx
+                .query_row(
+                    &format!(
+                        "SELECT {EXECUTION_COLUMNS} FROM executions
+                         WHERE arn = ?1 OR (state_machine_arn = ?2 AND name = ?3)"
+                    ),
+                    params![e.arn, e.state_machine_arn, e.name],
+                    execution_row,
+                )
+                .optional()
+                .map_err(backend)?;
+            if existing.is_some() {
+                return Ok(existing);
+            }
+            tx.execute(
+                "INSERT INTO executions (arn, name, state_machine_arn, status, input, start_date, seed)
+                 VALUES (?1, ?2, ?3, 'RUNNING', ?4, ?5, ?6)",
+                params![
+                    e.arn,
+                    e.name,
+                    e.state_machine_arn,
+                    e.input,
+                    nanos(e.start_date),
+                    e.seed as i64
+                ],
+            )
+            .map_err(backend)?;
+            tx.commit().map_err(backend)?;
+            Ok(None)
+        })
+    }
+
+    fn execution(&self, arn: &str) -> Result<Option<ExecutionRecord>, StoreError> {
+        self.with(|c| {
+            c.query_row(
+                &format!("SELECT {EXECUTION_COLUMNS} FROM executions WHERE arn = ?1"),
+                [arn],
+                execution_row,
+            )
+            .optional()
+            .map_err(backend)
+        })
+    }
+
+    fn list_executions(&self, q: &ListQuery<'_>) -> Result<Page<ExecutionRecord>, StoreError> {
+        let offset = parse_token(q.next_token)?;
+        let limit = page_limit(q.limit);
+        self.with(|c| {
+            let mut stmt = c
+                .prepare_cached(&format!(
+                    "SELECT {EXECUTION_COLUMNS} FROM executions
+                     WHERE (?1 IS NULL OR state_machine_arn = ?1) AND (?2 IS NULL OR status = ?2)
+                     ORDER BY seq DESC LIMIT ?3 OFFSET ?4"
+                ))
+                .map_err(backend)?;
+            let mut items = stmt
+                .query_map(
+                    params![
+                        q.state_machine_arn,
+                        q.status.map(Status::as_str),
+                        (limit + 1) as i64,
+                        offset as i64
+                    ],
+                    execution_row,
+                )
+                .map_err(backend)?
+                .collect::<Result<Vec<_>, _>>()
+                .map_err(backend)?;
+            let more = items.len() > limit;
+            items.truncate(limit);
+            let next_token = next_token(offset, items.len(), more);
+            Ok(Page { items, next_token })
+        })
+    }
+
+    fn append(
+        &self,
+        arn: &str,
+        events: &[HistoryRecord],
+        close: Option<&Close>,
+    ) -> Result<(), StoreError> {
+        self.with(|c| {
+            let tx = c.transaction().map_err(backend)?;
+            let (seq, status, have) =
+                find(&tx, arn)?.ok_or_else(|| StoreError::NotFound(arn.to_owned()))?;
+            let conflict = |expected| StoreError::Conflict {
+                arn: arn.to_owned(),
+                expected,
+                found: have + 1,
+            };
+            if status != Status::Running.as_str() {
+                return Err(conflict(events.first().map_or(have + 1, |e| e.id)));
+            }
+            if let Some(first) = events.first() {
+                if first.id != have + 1 {
+                    return Err(conflict(first.id));
+                }
+                let mut stmt = tx
+                    .prepare_cached(
+                        "INSERT INTO events (execution, id, previous_id, timestamp, kind, key, details)
+                         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                    )
+                    .map_err(backend)?;
+                for e in events {
+                    let details = e.details.as_ref().map(|d| d.to_string());
+                    stmt.execute(params![
+                        seq,
+                        e.id as i64,
+                        e.previous_id as i64,
+                        nanos(e.timestamp),
+                        e.kind,
+                        e.key,
+                        details
+                    ])
+                    .map_err(backend)?;
+                }
+            }
+            let total = have + events.len() as u64;
+            match close {
+                None => tx
+                    .execute(
+                        "UPDATE executions SET events = ?2 WHERE seq = ?1",
+                        params![seq, total as i64],
+                    )
+                    .map_err(backend)?,
+                Some(cl) => tx
+                    .execute(
+                        "UPDATE executions SET events = ?2, status = ?3, output = ?4, error = ?5,
+                         cause = ?6, stop_date = ?7 WHERE seq = ?1",
+                        params![
+                            seq,
+                            total as i64,
+                            cl.status.as_str(),
+                            cl.output,
+                            cl.error,
+                            cl.cause,
+                            nanos(cl.stop_date)
+                        ],
+                    )
+                    .map_err(backend)?,
+            };
+            tx.commit().map_err(backend)
+        })
+    }
+
+    fn events(&self, arn: &str, from: u64, limit: usize) -> Result<Vec<HistoryRecord>, StoreError> {
+        self.with(|c| {
+            let seq: i64 = c
+                .query_row("SELECT seq FROM executions WHERE arn = ?1", [arn], |r| {
+                    r.get(0)
+                })
+                .optional()
+                .map_err(backend)?
+                .ok_or_else(|| StoreError::NotFound(arn.to_owned()))?;
+            let mut stmt = c
+                .prepare_cached(
+                    "SELECT id, previous_id, timestamp, kind, key, details FROM events
+                     WHERE execution = ?1 AND id >= ?2 ORDER BY id LIMIT ?3",
+                )
+                .map_err(backend)?;
+            let limit = if limit == 0 { -1 } else { limit as i64 };
+            stmt.query_map(params![seq, from as i64, limit], |r| {
+                let details: Option<String> = r.get(5)?;
+                Ok(HistoryRecord {
+                    id: r.get::<_, i64>(0)? as u64,
+                    previous_id: r.get::<_, i64>(1)? as u64,
+                    timestamp: timestamp(r.get(2)?),
+                    kind: r.get(3)?,
+                    key: r.get(4)?,
+                    // Written by `append` from a `Value`, so it parses; a file edited by
+                    // hand that does not is read as no details rather than refused.
+                    details: details.and_then(|d| serde_json::from_str(&d).ok()),
+                })
+            })
+            .map_err(backend)?
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(backend)
+        })
+    }
+}
