@@ -1,4 +1,5 @@
-//! Errors raised while a state runs.
+//! Errors: raised while a state runs ([`StateError`]), and how an execution failed
+//! ([`ExecutionError`]).
 
 use std::borrow::Cow;
 use std::fmt;
@@ -43,3 +44,25 @@ impl fmt::Display for StateError {
 }
 
 impl std::error::Error for StateError {}
+
+/// How the execution failed: AWS's `error` and `cause` (either may be absent: a Fail state
+/// without `Error` or `Cause`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ExecutionError {
+    /// AWS's error name (`States.Timeout`, a task's error, a Fail state's `Error`).
+    pub error: Option<String>,
+    /// The cause text.
+    pub cause: Option<String>,
+}
+
+impl fmt::Display for ExecutionError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.error.as_deref().unwrap_or("(no error name)"))?;
+        if let Some(c) = &self.cause {
+            write!(f, ": {c}")?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for ExecutionError {}

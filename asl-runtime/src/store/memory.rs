@@ -39,11 +39,9 @@ impl MemoryStore {
 impl Store for MemoryStore {
     fn insert_execution(&self, e: &NewExecution) -> Result<Option<ExecutionRecord>, StoreError> {
         let mut g = self.lock();
-        if let Some(x) = g
-            .executions
-            .iter()
-            .find(|x| x.arn == e.arn || (x.state_machine_arn == e.state_machine_arn && x.name == e.name))
-        {
+        if let Some(x) = g.executions.iter().find(|x| {
+            x.arn == e.arn || (x.state_machine_arn == e.state_machine_arn && x.name == e.name)
+        }) {
             return Ok(Some(x.clone()));
         }
         let rec = ExecutionRecord {
@@ -81,7 +79,12 @@ impl Store for MemoryStore {
             q.state_machine_arn.is_none_or(|m| x.state_machine_arn == m)
                 && q.status.is_none_or(|s| x.status == s)
         });
-        let items: Vec<_> = matching.by_ref().skip(offset).take(limit).cloned().collect();
+        let items: Vec<_> = matching
+            .by_ref()
+            .skip(offset)
+            .take(limit)
+            .cloned()
+            .collect();
         let more = matching.next().is_some();
         let next_token = next_token(offset, items.len(), more);
         Ok(Page { items, next_token })

@@ -1,0 +1,241 @@
+//! Parallel branches and inline Map iterations (ASL-PAR, ASL-MAP). They run concurrently
+//! inside the execution's own task (no spawning), so a failure cancels the siblings by
+//! dropping them (ASL-PAR-04, ASL-MAP-06).
+
+use futures_util::StreamExt;
+use serde_json::{Map, Value, json};
+
+use super::Location;
+use super::history::AbortGuard;
+use super::retry::Failure;
+use super::scope::SyncRun;
+use super::visit::{Visit, env, json_text, select, value_text};
+use crate::machine::{Percentage, Seconds};
+use crate::{Env, StateError};
+
+impl Visit<'_, '_> {
+    /// Parallel (ASL-PAR): every branch runs on the same input, concurrently; the results come
+    /// in declaration order and the first failure drops the other branches (ASL-PAR-02/03/04).
+    pub(super) async fn parallel(
+        &self,
+        p: &'static crate::machine::Parallel,
+        effective: &Value,
+        ctx: &Value,
+        loc: &Location,
+    ) -> Result<Value, Failure> {
+        let e = env(effective, ctx);
+        let input = match &p.parameters {
+            Some(t) => self.local(crate::template::eval(t, &e))?,
+            None => effective.clone(),
+        };
+        self.x.event("ParallelStateStarted", Some(self.s.name));
+        let branches = p
+            .branches
+            .iter()
+            .enumerate()
+            .map(|(i, &start)| self.x.run_scope(start, input.clone(), loc.child(i)));
+        let results = futures_util::future::try_join_all(branches).await?;
+        Ok(Value::Array(results))
+    }
+
+    /// Inline Map (ASL-MAP, ASL-IO-12).
+    pub(super) async fn map(
+        &self,
+        m: &'static crate::machine::Map,
+        effective: &Value,
+        ctx: &Value,
+        loc: &Location,
+    ) -> Result<Value, Failure> {
+        let e = env(effective, ctx);
+        let items = match &m.items_path {
+            Some(p) => self.local(select(p, effective, ctx))?,
+            None => effective.clone(),
+        };
+        let items: Vec<(Option<String>, Value)> = match items {
+            Value::Array(a) => a.into_iter().map(|v| (None, v)).collect(),
+            Value::Object(o) => o.into_iter().map(|(k, v)| (Some(k), v)).collect(),
+            other => {
+                return Err(self.failure(StateError::runtime(format!(
+                    "Map state input must be an array but was: {}",
+                    json_text(&other)
+                ))));
+            }
+        };
+        let max = self.local(int_field(
+            m.max_concurrency.as_ref(),
+            "MaxConcurrencyPath",
+            &e,
+        ))?;
+        let tolerated_count = self.local(int_field(
+            m.tolerated_failure_count.as_ref(),
+            "ToleratedFailureCountPath",
+            &e,
+        ))?;
+        let tolerated_pct = self.local(percentage(m.tolerated_failure_percentage.as_ref(), &e))?;
+        // Each item's input: ItemSelector with `$$.Map.Item` (ASL-MAP-03, ASL-CTX-10).
+        let mut inputs = Vec::with_capacity(items.len());
+        for (i, (key, value)) in items.into_iter().enumerate() {
+            let input = match &m.item_selector {
+                // Without `$$` in the selector there is no context to build.
+                Some(t) if !self.s.uses_context => {
+                    self.local(crate::template::eval(t, &env(effective, &Value::Null)))?
+                }
+                Some(t) => {
+                    let mut c = match self.x.context(self.s, self.entered_at, 0) {
+                        Value::Object(c) => c,
+                        _ => Map::new(),
+                    };
+                    let mut item = Map::new();
+                    if let Some(k) = key {
+                        item.insert("Key".into(), k.into());
+                    }
+                    item.insert("Index".into(), i.into());
+                    item.insert("Value".into(), value);
+                    c.insert("Map".into(), json!({ "Item": item }));
+                    let c = Value::Object(c);
+                    self.local(crate::template::eval(t, &env(effective, &c)))?
+                }
+                None => value,
+            };
+            inputs.push(input);
+        }
+        let total = inputs.len();
+        self.x.event("MapStateStarted", Some(self.s.name));
+        let limit = match max {
+            Some(0) | None => total.max(1),
+            Some(n) => usize::try_from(n).unwrap_or(usize::MAX),
+        };
+        let tolerant = tolerated_count.is_some() || tolerated_pct.is_some();
+        let name = Some(self.s.name);
+        // Iterations run concurrently up to `limit` in flight. Each is polled once at once:
+        // one that finishes without waiting (no Task, no Wait) never enters the pool, which
+        // saves its allocation. The pool is unordered, so a free slot is refilled as soon as
+        // any iteration ends and a failure stops the Map at once (ASL-MAP-05/06); results go
+        // back to item order (ASL-MAP-04).
+        let mut pool = futures_util::stream::FuturesUnordered::new();
+        let mut results: Vec<Value> = vec![Value::Null; total];
+        let mut failed = 0usize;
+        let mut items = inputs.into_iter().enumerate();
+        let base = loc.path();
+        loop {
+            let mut done = None;
+            while done.is_none() && pool.len() < limit {
+                let Some((i, input)) = items.next() else {
+                    break;
+                };
+                self.x.event("MapIterationStarted", name);
+                // An iteration of synchronous states runs to its end here: no future at all.
+                let (from, input) = match self.x.run_sync(m.start, input) {
+                    SyncRun::Done(r) => {
+                        done = Some((i, r));
+                        continue;
+                    }
+                    SyncRun::Paused(from, input) => (from, input),
+                };
+                let mut fut = self.x.run_scope(from, input, Location::child_of(&base, i));
+                match std::future::poll_fn(|cx| std::task::Poll::Ready(fut.as_mut().poll(cx))).await
+                {
+                    std::task::Poll::Ready(r) => done = Some((i, r)),
+                    std::task::Poll::Pending => pool.push(async move {
+                        let guard = AbortGuard {
+                            x: self.x,
+                            kind: Some("MapIterationAborted"),
+                            state: name,
+                        };
+                        let r = fut.await;
+                        guard.done();
+                        (i, r)
+                    }),
+                }
+            }
+            let (i, r) = match done {
+                Some(d) => d,
+                None => match pool.next().await {
+                    Some(d) => d,
+                    None => break,
+                },
+            };
+            self.x.event(
+                if r.is_ok() {
+                    "MapIterationSucceeded"
+                } else {
+                    "MapIterationFailed"
+                },
+                name,
+            );
+            let Some(slot) = results.get_mut(i) else {
+                continue;
+            };
+            match r {
+                Ok(v) => *slot = v,
+                Err(f) if tolerant && !f.terminal => {
+                    failed += 1;
+                    let over_count = tolerated_count.is_some_and(|c| failed as u64 > c);
+                    let over_pct =
+                        tolerated_pct.is_some_and(|p| (failed as f64) * 100.0 / (total as f64) > p);
+                    if over_count || over_pct {
+                        return Err(Failure {
+                            error: Some("States.ExceedToleratedFailureThreshold".into()),
+                            cause: Some(
+                                "The specified tolerated failure threshold was exceeded".into(),
+                            ),
+                            terminal: false,
+                        });
+                    }
+                    *slot = f.error_output();
+                }
+                Err(f) => return Err(f),
+            }
+        }
+        self.x.event("MapStateSucceeded", name);
+        Ok(Value::Array(results))
+    }
+}
+
+/// `MaxConcurrencyPath`, `ToleratedFailureCountPath` (ASL-MAP-05, ASL-DMAP-05).
+fn int_field(s: Option<&Seconds>, field: &str, e: &Env<'_>) -> Result<Option<u64>, StateError> {
+    match s {
+        None => Ok(None),
+        Some(Seconds::Static(n)) => Ok(Some(*n)),
+        Some(Seconds::Path(p)) => {
+            let v = crate::path::select(p, e).map_err(StateError::from)?;
+            match v.as_i64() {
+                Some(n) if n < 0 && field == "ToleratedFailureCountPath" => Err(
+                    StateError::runtime("ToleratedFailureCount cannot be negative."),
+                ),
+                Some(n) if n >= 0 => Ok(Some(n.unsigned_abs())),
+                // A negative MaxConcurrency is not a count; AWS's text for it is not
+                // recorded, so it gets the invalid-integer wording (ASL-MAP-05).
+                _ => Err(StateError::runtime(format!(
+                    "The {field} field refers to value \"{}\" which is not a valid integer: {}",
+                    value_text(&v),
+                    p.source
+                ))),
+            }
+        }
+    }
+}
+
+/// `ToleratedFailurePercentage[Path]` (ASL-DMAP-05).
+fn percentage(s: Option<&Percentage>, e: &Env<'_>) -> Result<Option<f64>, StateError> {
+    let v = match s {
+        None => return Ok(None),
+        Some(Percentage::Static(n)) => *n,
+        Some(Percentage::Path(p)) => {
+            let v = crate::path::select(p, e).map_err(StateError::from)?;
+            v.as_f64().ok_or_else(|| {
+                StateError::runtime(format!(
+                    "The ToleratedFailurePercentagePath field refers to value \"{}\" which is not a valid float: {}",
+                    value_text(&v),
+                    p.source
+                ))
+            })?
+        }
+    };
+    if !(0.0..=100.0).contains(&v) {
+        return Err(StateError::runtime(
+            "ToleratedFailurePercentage must be between 0 and 100.",
+        ));
+    }
+    Ok(Some(v))
+}

@@ -1,0 +1,96 @@
+//! The event history (ASL-EV): sequential event ids (counted even when the history is not
+//! kept), AWS's event names per state type, and the guard that records `…StateAborted` when a
+//! failing sibling cancels a running state.
+
+use std::sync::atomic::Ordering;
+
+use super::Exec;
+use crate::machine::Kind;
+
+/// One history event (ASL-EV-01): its 1-based id, AWS's event type, and the state it
+/// concerns.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Event {
+    /// 1-based and sequential within the execution (ids are counted even when history is off).
+    pub id: u32,
+    /// AWS's `HistoryEvent.type` (`TaskStateEntered`, `MapIterationStarted`, …).
+    pub kind: &'static str,
+    /// The state's name, for state and task events.
+    pub state: Option<&'static str>,
+}
+
+impl Exec<'_> {
+    /// Records an event and returns its id.
+    pub(super) fn event(&self, kind: &'static str, state: Option<&'static str>) -> u32 {
+        // One execution is polled by one task at a time (branches and iterations are
+        // futures inside it, never spawned), so a plain load and store suffice; no
+        // read-modify-write on the hot path.
+        let id = self.next_id.load(Ordering::Relaxed);
+        self.next_id.store(id + 1, Ordering::Relaxed);
+        if let Some(h) = &self.history {
+            let mut h = h.lock().unwrap_or_else(|p| p.into_inner());
+            h.push(Event { id, kind, state });
+        }
+        id
+    }
+}
+
+pub(super) fn entered_event(kind: &Kind) -> &'static str {
+    match kind {
+        Kind::Pass(_) => "PassStateEntered",
+        Kind::Task(_) => "TaskStateEntered",
+        Kind::Choice => "ChoiceStateEntered",
+        Kind::Wait(_) => "WaitStateEntered",
+        Kind::Succeed => "SucceedStateEntered",
+        Kind::Fail(_) => "FailStateEntered",
+        Kind::Parallel(_) => "ParallelStateEntered",
+        Kind::Map(_) => "MapStateEntered",
+        Kind::Unsupported(_) => "StateEntered",
+    }
+}
+
+pub(super) fn exited_event(kind: &Kind) -> &'static str {
+    match kind {
+        Kind::Pass(_) => "PassStateExited",
+        Kind::Task(_) => "TaskStateExited",
+        Kind::Choice => "ChoiceStateExited",
+        Kind::Wait(_) => "WaitStateExited",
+        Kind::Succeed => "SucceedStateExited",
+        Kind::Parallel(_) => "ParallelStateExited",
+        _ => "MapStateExited",
+    }
+}
+
+/// The event recorded when a running state is stopped because a sibling branch or iteration
+/// failed (ASL-EV-07/08, ASL-SUB-26).
+pub(super) fn aborted_event(kind: &Kind) -> Option<&'static str> {
+    match kind {
+        Kind::Task(_) => Some("TaskStateAborted"),
+        Kind::Wait(_) => Some("WaitStateAborted"),
+        Kind::Parallel(_) => Some("ParallelStateAborted"),
+        Kind::Map(_) => Some("MapStateAborted"),
+        _ => None,
+    }
+}
+
+/// Records an abort event if dropped before [`AbortGuard::done`]: a branch or iteration
+/// cancelled by a failing sibling is dropped mid-state.
+pub(super) struct AbortGuard<'e, 'a> {
+    pub(super) x: &'e Exec<'a>,
+    pub(super) kind: Option<&'static str>,
+    pub(super) state: Option<&'static str>,
+}
+
+impl AbortGuard<'_, '_> {
+    pub(super) fn done(mut self) {
+        self.kind = None;
+    }
+}
+
+impl Drop for AbortGuard<'_, '_> {
+    fn drop(&mut self) {
+        if let Some(k) = self.kind {
+            self.x.event(k, self.state);
+        }
+    }
+}

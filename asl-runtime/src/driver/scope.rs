@@ -1,0 +1,225 @@
+//! Walking one scope (the machine, a branch, an iteration): runs of Pass, Choice, Succeed and
+//! Fail go through a plain loop with no future; Task, Parallel, Map and Wait are boxed and
+//! guarded so that a cancelled state records its `…StateAborted` event.
+
+use std::borrow::Cow;
+
+use serde_json::Value;
+
+use super::history::{AbortGuard, aborted_event};
+use super::retry::Failure;
+use super::visit::{Visit, env, json_text};
+use super::{Exec, Flow, Location};
+use crate::machine::{FailField, IoPath, Kind, StateId};
+use crate::{Env, StateError};
+
+/// The effective input as an owned value: when InputPath was the identity (borrowed), the raw
+/// input itself, moved rather than cloned.
+macro_rules! owned_or {
+    ($effective:expr, $raw:expr) => {
+        match $effective {
+            Cow::Owned(v) => v,
+            Cow::Borrowed(_) => $raw,
+        }
+    };
+}
+
+/// How far [`Exec::run_sync`] got.
+pub(super) enum SyncRun {
+    /// The scope ended (output or failure).
+    Done(Result<Value, Failure>),
+    /// Stopped before this state: it is asynchronous, or the budget ran out.
+    Paused(StateId, Value),
+}
+
+/// Synchronous states run between two yields to the scheduler.
+const SYNC_BUDGET: u32 = 4096;
+
+/// Pass, Choice, Succeed, Fail (and unsupported states, which fail at once) need no `.await`.
+fn is_sync(kind: &Kind) -> bool {
+    !matches!(
+        kind,
+        Kind::Task(_) | Kind::Parallel(_) | Kind::Map(_) | Kind::Wait(_)
+    )
+}
+
+impl Exec<'_> {
+    /// Runs one scope (the machine, a branch, an iteration) from `start` to its end.
+    pub(super) fn run_scope(
+        &self,
+        start: StateId,
+        input: Value,
+        loc: Location,
+    ) -> futures_util::future::BoxFuture<'_, Result<Value, Failure>> {
+        Box::pin(async move {
+            let mut cur = start;
+            let mut data = input;
+            loop {
+                // Pass, Choice, Succeed and Fail run synchronously, without a future.
+                match self.run_sync(cur, data) {
+                    SyncRun::Done(r) => return r,
+                    SyncRun::Paused(c, d) => {
+                        cur = c;
+                        data = d;
+                    }
+                }
+                let Some(state) = self.m.states.get(cur as usize) else {
+                    return Err(StateError::runtime(format!("no state #{cur}")).into());
+                };
+                if is_sync(&state.kind) {
+                    // A long run of synchronous states: let other tasks (and the execution
+                    // timeout) in before going on.
+                    tokio::task::yield_now().await;
+                    continue;
+                }
+                let v = self.enter(state);
+                let guard = AbortGuard {
+                    x: self,
+                    kind: aborted_event(&state.kind),
+                    state: Some(state.name),
+                };
+                // Boxed: the async states' futures are large, and keeping them out of this
+                // loop's future keeps every scope (each Map iteration) small.
+                let flow = Box::pin(self.state_async(&v, data, &loc)).await;
+                guard.done();
+                match flow? {
+                    Flow::Next(next, out) => {
+                        cur = next;
+                        data = out;
+                    }
+                    Flow::End(out) => return Ok(out),
+                }
+            }
+        })
+    }
+
+    /// Runs synchronous states from `cur` until the scope ends, an asynchronous state is next,
+    /// or [`SYNC_BUDGET`] states have run.
+    pub(super) fn run_sync(&self, mut cur: StateId, mut data: Value) -> SyncRun {
+        for _ in 0..SYNC_BUDGET {
+            let Some(state) = self.m.states.get(cur as usize) else {
+                return SyncRun::Done(Err(StateError::runtime(format!("no state #{cur}")).into()));
+            };
+            if !is_sync(&state.kind) {
+                return SyncRun::Paused(cur, data);
+            }
+            let v = self.enter(state);
+            match self.state_sync(&v, cur, data) {
+                Ok(Flow::Next(next, out)) => {
+                    cur = next;
+                    data = out;
+                }
+                Ok(Flow::End(out)) => return SyncRun::Done(Ok(out)),
+                Err(f) => return SyncRun::Done(Err(f)),
+            }
+        }
+        SyncRun::Paused(cur, data)
+    }
+
+    fn state_sync(&self, v: &Visit<'_, '_>, id: StateId, raw: Value) -> Result<Flow, Failure> {
+        let s = v.s;
+        Ok(match &s.kind {
+            Kind::Pass(p) => {
+                let ctx = v.ctx(0);
+                let effective = v.input_path(&raw, &ctx)?;
+                let result = match (&p.result, &p.parameters) {
+                    (Some(r), _) => Some(r.to_json()),
+                    (None, Some(t)) => {
+                        Some(v.local(crate::template::eval(t, &env(&effective, &ctx)))?)
+                    }
+                    (None, None) => match effective {
+                        Cow::Owned(e) => Some(e),
+                        // The result is the raw input itself.
+                        Cow::Borrowed(_) => None,
+                    },
+                };
+                let out = match result {
+                    Some(r) => v.result_path(&p.result_path, raw, r)?,
+                    None => match &p.result_path {
+                        IoPath::Identity | IoPath::Null => raw,
+                        rp => v.result_path(rp, raw.clone(), raw)?,
+                    },
+                };
+                v.exit(out, &ctx)?
+            }
+            Kind::Choice => {
+                let ctx = v.ctx(0);
+                let effective = v.input_path(&raw, &ctx)?;
+                let next = v.local((self.m.choose)(id, &env(&effective, &ctx)))?;
+                let effective = owned_or!(effective, raw);
+                let out = v.output_path(effective, &ctx)?;
+                v.size_check_if_changed(&out)?;
+                self.event("ChoiceStateExited", Some(s.name));
+                Flow::Next(next, out)
+            }
+            Kind::Succeed => {
+                let ctx = v.ctx(0);
+                let effective = v.input_path(&raw, &ctx)?;
+                let effective = owned_or!(effective, raw);
+                let out = v.output_path(effective, &ctx)?;
+                v.size_check_if_changed(&out)?;
+                self.event("SucceedStateExited", Some(s.name));
+                Flow::End(out)
+            }
+            Kind::Fail(f) => {
+                let ctx = v.ctx(0);
+                let e = env(&raw, &ctx);
+                let error = v.local(fail_field(f.error.as_ref(), "ErrorPath", &e))?;
+                let cause = v.local(fail_field(f.cause.as_ref(), "CausePath", &e))?;
+                return Err(Failure {
+                    error: error.map(Cow::Owned),
+                    cause,
+                    terminal: false,
+                });
+            }
+            Kind::Unsupported(why) => return Err(v.failure(StateError::runtime(*why))),
+            Kind::Task(_) | Kind::Parallel(_) | Kind::Map(_) | Kind::Wait(_) => {
+                return Err(v.failure(StateError::runtime(
+                    "internal: async state on the sync path",
+                )));
+            }
+        })
+    }
+
+    async fn state_async(
+        &self,
+        v: &Visit<'_, '_>,
+        raw: Value,
+        loc: &Location,
+    ) -> Result<Flow, Failure> {
+        match &v.s.kind {
+            Kind::Wait(w) => {
+                let ctx = v.ctx(0);
+                let effective = v.input_path(&raw, &ctx)?;
+                let delay = v.local(self.wait_delay(w, &effective, &ctx))?;
+                if delay > 0 {
+                    tokio::time::sleep(std::time::Duration::from_secs(delay)).await;
+                }
+                let effective = owned_or!(effective, raw);
+                v.exit(effective, &ctx)
+            }
+            _ => v.with_retry(raw, loc).await,
+        }
+    }
+}
+
+/// `Error`/`Cause` of a Fail state (ASL-FL-02).
+fn fail_field(
+    f: Option<&FailField>,
+    field: &str,
+    e: &Env<'_>,
+) -> Result<Option<String>, StateError> {
+    Ok(match f {
+        None => None,
+        Some(FailField::Literal(s)) => Some((*s).to_string()),
+        Some(FailField::Call(c)) => Some(crate::intrinsics::eval_string(c, e)?),
+        Some(FailField::Path(p)) => {
+            let v = crate::path::select(p, e)
+                .map_err(|m| StateError::runtime(m.field_cause(field, e.input)))?;
+            Some(match v {
+                Value::String(s) => s,
+                other => json_text(&other),
+            })
+        }
+    })
+}

@@ -1,0 +1,80 @@
+//! How long a Wait state waits (ASL-WT): `Seconds`, `SecondsPath`, `Timestamp` and
+//! `TimestampPath`, against the execution's clock.
+
+use serde_json::Value;
+
+use super::Exec;
+use super::visit::{env, json_text};
+use crate::StateError;
+use crate::machine::Wait;
+
+impl Exec<'_> {
+    pub(super) fn wait_delay(
+        &self,
+        w: &Wait,
+        input: &Value,
+        ctx: &Value,
+    ) -> Result<u64, StateError> {
+        let e = env(input, ctx);
+        match w {
+            Wait::Seconds(n) => Ok(*n),
+            Wait::SecondsPath(p) => {
+                let v = crate::path::select(p, &e).map_err(|_| {
+                    StateError::runtime(format!(
+                        "The SecondsPath parameter does not reference an input value: {}",
+                        p.source
+                    ))
+                })?;
+                let text = json_text(&v);
+                match v.as_number() {
+                    Some(n) if n.as_i64().is_some_and(|i| i < 0) => {
+                        Err(StateError::runtime(format!(
+                            "The SecondsPath parameter references a negative value: {} == {text}",
+                            p.source
+                        )))
+                    }
+                    Some(n) if n.is_u64() => {
+                        let secs = n.as_u64().unwrap_or(0);
+                        delay_within_limit(secs)
+                    }
+                    _ => Err(StateError::runtime(format!(
+                        "The SecondsPath parameter cannot be parsed as a long value: {} == {text}",
+                        p.source
+                    ))),
+                }
+            }
+            Wait::Timestamp(t) => self.delay_until(*t),
+            Wait::TimestampPath(p) => {
+                let v = crate::path::select(p, &e).map_err(|_| {
+                    StateError::runtime(format!(
+                        "The TimestampPath parameter does not reference an input value: {}",
+                        p.source
+                    ))
+                })?;
+                let ts = v.as_str().and_then(crate::timestamp::parse).ok_or_else(|| {
+                    StateError::runtime(format!(
+                        "The TimestampPath parameter does not reference a valid ISO-8601 extended offset date-time format string: {} == {}",
+                        p.source,
+                        v.as_str().map_or_else(|| json_text(&v), str::to_string)
+                    ))
+                })?;
+                self.delay_until(ts.as_second())
+            }
+        }
+    }
+
+    /// Seconds from now until `target` (Unix seconds, ASL-WT-04, ASL-SUB-37).
+    fn delay_until(&self, target: i64) -> Result<u64, StateError> {
+        let now = self.now().as_second();
+        delay_within_limit(u64::try_from(target.saturating_sub(now)).unwrap_or(0))
+    }
+}
+
+/// A Wait delay of 2^31 s or more is `States.Runtime` (ASL-WT-04, ASL-SUB-37), whichever
+/// field gave it.
+fn delay_within_limit(secs: u64) -> Result<u64, StateError> {
+    if secs >= u64::from(i32::MAX.unsigned_abs()) {
+        return Err(StateError::runtime("Wait state delay is too long"));
+    }
+    Ok(secs)
+}
