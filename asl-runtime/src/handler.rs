@@ -75,6 +75,21 @@ pub trait DynamicHandler: Send + Sync {
     fn call<'a>(&'a self, input: Value, context: &'a TaskContext) -> BoxFuture<'a, TaskResult>;
 }
 
+/// A boxed handler is a handler: a program that chooses its handlers at run time holds
+/// them as `Box<dyn DynamicHandler>`.
+impl<H: DynamicHandler + ?Sized> DynamicHandler for Box<H> {
+    fn call<'a>(&'a self, input: Value, context: &'a TaskContext) -> BoxFuture<'a, TaskResult> {
+        (**self).call(input, context)
+    }
+}
+
+/// A shared handler is a handler (`Arc<dyn DynamicHandler>`, one handler for many machines).
+impl<H: DynamicHandler + ?Sized> DynamicHandler for Arc<H> {
+    fn call<'a>(&'a self, input: Value, context: &'a TaskContext) -> BoxFuture<'a, TaskResult> {
+        (**self).call(input, context)
+    }
+}
+
 /// Adapts a [`DynamicHandler`] to the driver.
 pub struct Dynamic<'h, H: ?Sized>(pub &'h H);
 
