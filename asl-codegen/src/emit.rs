@@ -309,6 +309,15 @@ impl<'m> Emitter<'m> {
                     }
                 }
 
+                impl ::asl_runtime::engine::Compiled for #name {
+                    fn descriptor(&self) -> &'static m::Machine {
+                        &MACHINE
+                    }
+                    fn dispatcher(&self) -> ::std::sync::Arc<dyn ::asl_runtime::handler::Dispatch> {
+                        self.dispatch.clone()
+                    }
+                }
+
                 static MACHINE: m::Machine = m::Machine {
                     name: #name_str,
                     definition: #name::DEFINITION,

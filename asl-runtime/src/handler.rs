@@ -47,6 +47,11 @@ pub struct TaskContext {
     /// activity Tasks; a new one per attempt (ASL-CTX-09, ASL-SUB-51). The handler's return
     /// value is what the callback (`SendTaskSuccess`/`SendTaskFailure`) would deliver.
     pub task_token: Option<Arc<str>>,
+    /// In durable (Standard) executions, the attempt's idempotency key: the execution, the
+    /// state, its place (enclosing Map iterations and Parallel branches, the visit) and the
+    /// attempt. An attempt that was in flight when the process died is dispatched again with
+    /// the same key, so a handler can make its side effect happen once. `None` in-memory.
+    pub idempotency_key: Option<Arc<str>>,
 }
 
 /// One call to a Task.

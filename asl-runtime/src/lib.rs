@@ -6,6 +6,7 @@
 
 pub mod choice;
 pub mod driver;
+pub mod engine;
 pub mod error;
 pub mod handler;
 pub mod intrinsics;

@@ -609,6 +609,7 @@ mod tests {
             execution_name: Arc::from("exec"),
             credentials: None,
             task_token: None,
+            idempotency_key: None,
         }
     }
 

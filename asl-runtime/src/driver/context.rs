@@ -30,7 +30,7 @@ impl Exec<'_> {
     }
 
     /// `$$.Execution` (ASL-CTX-01..06), with or without `Input`.
-    fn execution(&self, with_input: bool) -> &Value {
+    pub(super) fn execution(&self, with_input: bool) -> &Value {
         let cell = if with_input {
             &self.execution
         } else {

@@ -6,7 +6,7 @@ use futures_util::StreamExt;
 use serde_json::{Map, Value, json};
 
 use super::Location;
-use super::history::AbortGuard;
+use super::history::{AbortGuard, At};
 use super::retry::Failure;
 use super::scope::SyncRun;
 use super::visit::{Visit, env, json_text, select, value_text};
@@ -22,18 +22,22 @@ impl Visit<'_, '_> {
         effective: &Value,
         ctx: &Value,
         loc: &Location,
+        attempt: u32,
     ) -> Result<Value, Failure> {
         let e = env(effective, ctx);
         let input = match &p.parameters {
             Some(t) => self.local(crate::template::eval(t, &e))?,
             None => effective.clone(),
         };
-        self.x.event("ParallelStateStarted", Some(self.s.name));
-        let branches = p
-            .branches
-            .iter()
-            .enumerate()
-            .map(|(i, &start)| self.x.run_scope(start, input.clone(), loc.child(i)));
+        self.x.event(
+            "ParallelStateStarted",
+            Some(self.s.name),
+            At::Attempt(loc, self.step, attempt),
+        );
+        let branches = p.branches.iter().enumerate().map(|(i, &start)| {
+            let child = loc.child(i, self.step, attempt);
+            self.x.run_scope(start, input.clone(), child, 0)
+        });
         let results = futures_util::future::try_join_all(branches).await?;
         Ok(Value::Array(results))
     }
@@ -45,6 +49,7 @@ impl Visit<'_, '_> {
         effective: &Value,
         ctx: &Value,
         loc: &Location,
+        attempt: u32,
     ) -> Result<Value, Failure> {
         let e = env(effective, ctx);
         let items = match &m.items_path {
@@ -100,7 +105,8 @@ impl Visit<'_, '_> {
             inputs.push(input);
         }
         let total = inputs.len();
-        self.x.event("MapStateStarted", Some(self.s.name));
+        let started = At::Attempt(loc, self.step, attempt);
+        self.x.event("MapStateStarted", Some(self.s.name), started);
         let limit = match max {
             Some(0) | None => total.max(1),
             Some(n) => usize::try_from(n).unwrap_or(usize::MAX),
@@ -123,32 +129,35 @@ impl Visit<'_, '_> {
                 let Some((i, input)) = items.next() else {
                     break;
                 };
-                self.x.event("MapIterationStarted", name);
+                let child = loc.child_of(&base, i, self.step, attempt);
+                self.x.event("MapIterationStarted", name, At::Scope(&child));
                 // An iteration of synchronous states runs to its end here: no future at all.
-                let (from, input) = match self.x.run_sync(m.start, input) {
+                let mut step = 0;
+                let (from, input) = match self.x.run_sync(m.start, input, &child, &mut step) {
                     SyncRun::Done(r) => {
-                        done = Some((i, r));
+                        done = Some((i, r, child));
                         continue;
                     }
                     SyncRun::Paused(from, input) => (from, input),
                 };
-                let mut fut = self.x.run_scope(from, input, Location::child_of(&base, i));
+                let mut fut = self.x.run_scope(from, input, child.clone(), step);
                 match std::future::poll_fn(|cx| std::task::Poll::Ready(fut.as_mut().poll(cx))).await
                 {
-                    std::task::Poll::Ready(r) => done = Some((i, r)),
+                    std::task::Poll::Ready(r) => done = Some((i, r, child)),
                     std::task::Poll::Pending => pool.push(async move {
                         let guard = AbortGuard {
                             x: self.x,
                             kind: Some("MapIterationAborted"),
                             state: name,
+                            at: At::Scope(&child),
                         };
                         let r = fut.await;
                         guard.done();
-                        (i, r)
+                        (i, r, child)
                     }),
                 }
             }
-            let (i, r) = match done {
+            let (i, r, child) = match done {
                 Some(d) => d,
                 None => match pool.next().await {
                     Some(d) => d,
@@ -162,6 +171,7 @@ impl Visit<'_, '_> {
                     "MapIterationFailed"
                 },
                 name,
+                At::Scope(&child),
             );
             let Some(slot) = results.get_mut(i) else {
                 continue;
@@ -187,7 +197,7 @@ impl Visit<'_, '_> {
                 Err(f) => return Err(f),
             }
         }
-        self.x.event("MapStateSucceeded", name);
+        self.x.event("MapStateSucceeded", name, started);
         Ok(Value::Array(results))
     }
 }

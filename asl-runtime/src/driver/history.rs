@@ -4,8 +4,37 @@
 
 use std::sync::atomic::Ordering;
 
-use super::Exec;
+use jiff::Timestamp;
+use serde_json::Value;
+
+use super::{Exec, Location};
 use crate::machine::Kind;
+
+/// Which point of the execution emits an event. In durable runs it becomes the event's key
+/// (see `journal.rs`); otherwise it is not looked at.
+#[derive(Clone, Copy)]
+pub(super) enum At<'k> {
+    /// The execution itself (`Execution…` events).
+    Execution,
+    /// A state visit: the scope and the visit's step in it.
+    State(&'k Location, u32),
+    /// One attempt (retry) of a state visit's work.
+    Attempt(&'k Location, u32, u32),
+    /// A Map iteration or Parallel branch, by its own scope.
+    Scope(&'k Location),
+}
+
+impl At<'_> {
+    pub(super) fn key(self) -> String {
+        let prefix = |l: &Location| l.key.as_deref().unwrap_or("").to_owned();
+        match self {
+            At::Execution => String::new(),
+            At::State(l, step) => format!("{}{step}", prefix(l)),
+            At::Attempt(l, step, attempt) => format!("{}{step}#{attempt}", prefix(l)),
+            At::Scope(l) => prefix(l),
+        }
+    }
+}
 
 /// One history event (ASL-EV-01): its 1-based id, AWS's event type, and the state it
 /// concerns.
@@ -21,7 +50,36 @@ pub struct Event {
 
 impl Exec<'_> {
     /// Records an event and returns its id.
-    pub(super) fn event(&self, kind: &'static str, state: Option<&'static str>) -> u32 {
+    pub(super) fn event(&self, kind: &'static str, state: Option<&'static str>, at: At<'_>) -> u32 {
+        self.event_with(kind, state, at, || Value::Null).0
+    }
+
+    /// Records an event with details (written only in durable runs) and returns its id and,
+    /// in durable runs, its time: the recorded one if the event was recorded before a restart.
+    pub(super) fn event_with(
+        &self,
+        kind: &'static str,
+        state: Option<&'static str>,
+        at: At<'_>,
+        details: impl FnOnce() -> Value,
+    ) -> (u32, Option<Timestamp>) {
+        if let Some(j) = self.journal {
+            let (id, t) = j.event(kind, at.key(), self.now(), || {
+                let mut d = details();
+                if let (Some(s), Value::Object(m)) = (state, &mut d) {
+                    m.entry("name").or_insert_with(|| s.into());
+                }
+                match d {
+                    Value::Null => state.map(|s| serde_json::json!({ "name": s })),
+                    d => Some(d),
+                }
+            });
+            return (u32::try_from(id).unwrap_or(u32::MAX), Some(t));
+        }
+        (self.next_event(kind, state), None)
+    }
+
+    fn next_event(&self, kind: &'static str, state: Option<&'static str>) -> u32 {
         // One execution is polled by one task at a time (branches and iterations are
         // futures inside it, never spawned), so a plain load and store suffice; no
         // read-modify-write on the hot path.
@@ -79,6 +137,7 @@ pub(super) struct AbortGuard<'e, 'a> {
     pub(super) x: &'e Exec<'a>,
     pub(super) kind: Option<&'static str>,
     pub(super) state: Option<&'static str>,
+    pub(super) at: At<'e>,
 }
 
 impl AbortGuard<'_, '_> {
@@ -90,7 +149,7 @@ impl AbortGuard<'_, '_> {
 impl Drop for AbortGuard<'_, '_> {
     fn drop(&mut self) {
         if let Some(k) = self.kind {
-            self.x.event(k, self.state);
+            self.x.event(k, self.state, self.at);
         }
     }
 }

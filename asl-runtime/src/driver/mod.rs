@@ -30,6 +30,7 @@ use crate::machine::{Machine, StateId};
 mod context;
 mod fanout;
 mod history;
+mod journal;
 mod quota;
 mod retry;
 mod scope;
@@ -42,7 +43,14 @@ pub use history::Event;
 pub use quota::MAX_PAYLOAD_BYTES;
 pub use retry::error_matches;
 
+use history::At;
+use journal::Journal;
 use quota::exceeds;
+
+/// Whether a value is over AWS's payload quota (256 KiB of UTF-8 JSON, ASL-IO-09).
+pub fn exceeds_quota(v: &Value) -> bool {
+    exceeds(v, MAX_PAYLOAD_BYTES)
+}
 
 /// Per-execution settings. The defaults describe a fresh execution now.
 #[derive(Clone, Debug)]
@@ -118,34 +126,135 @@ pub async fn run(
             ),
         }));
     }
-    exec.event("ExecutionStarted", None);
-    let body = exec.run_scope(machine.start, input, Location::default());
-    let result = match machine.timeout_seconds {
-        Some(s) => match tokio::time::timeout(std::time::Duration::from_secs(s), body).await {
-            Ok(r) => r,
-            Err(_) => {
-                exec.event("ExecutionTimedOut", None);
-                return exec.finish(Err(ExecutionError {
-                    error: Some("States.Timeout".into()),
-                    cause: None,
-                }));
-            }
-        },
-        None => body.await,
+    exec.event("ExecutionStarted", None, At::Execution);
+    let (kind, result) = match exec.body(input).await {
+        Some(Ok(out)) => ("ExecutionSucceeded", Ok(out)),
+        Some(Err(e)) => ("ExecutionFailed", Err(e)),
+        None => ("ExecutionTimedOut", Err(timed_out())),
     };
-    let result = result.map_err(|f| ExecutionError {
-        error: f.error.map(Cow::into_owned),
-        cause: f.cause,
-    });
-    exec.event(
-        if result.is_ok() {
-            "ExecutionSucceeded"
-        } else {
-            "ExecutionFailed"
-        },
-        None,
-    );
+    exec.event(kind, None, At::Execution);
     exec.finish(result)
+}
+
+/// The error of an execution that ran past its `TimeoutSeconds` (ASL-TOP).
+fn timed_out() -> ExecutionError {
+    ExecutionError {
+        error: Some("States.Timeout".into()),
+        cause: None,
+    }
+}
+
+/// Why a durable run stopped without closing its execution.
+#[derive(Debug)]
+pub enum Stopped {
+    /// The store failed or another process wrote to the execution; it stays RUNNING in the
+    /// store and a later resume continues it.
+    Store(crate::store::StoreError),
+    /// The recorded input is not JSON (the store was edited by hand).
+    BadInput(String),
+}
+
+impl std::fmt::Display for Stopped {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Stopped::Store(e) => e.fmt(f),
+            Stopped::BadInput(e) => write!(f, "the recorded input is not JSON: {e}"),
+        }
+    }
+}
+
+impl std::error::Error for Stopped {}
+
+/// Runs, or resumes, the durable execution `rec` of `machine`: every event is written to
+/// `store`, and what the store already holds for it is replayed, not done again (see
+/// `journal.rs`). `now` is the wall-clock time at this call (`Timestamp::now()` but in
+/// tests): timers of a resumed execution run on from it. Returns when the execution is
+/// closed in the store.
+pub async fn run_durable(
+    machine: &'static Machine,
+    handler: &dyn Dispatch,
+    store: Arc<dyn crate::store::Store>,
+    rec: crate::store::ExecutionRecord,
+    now: Timestamp,
+) -> Result<(), Stopped> {
+    let journal = Journal::load(store, &rec.arn, rec.seed).map_err(Stopped::Store)?;
+    let input: Value =
+        serde_json::from_str(&rec.input).map_err(|e| Stopped::BadInput(e.to_string()))?;
+    let state_machine_name = rec
+        .state_machine_arn
+        .rsplit(':')
+        .next()
+        .unwrap_or(machine.name)
+        .to_owned();
+    let options = Options {
+        execution_name: Some(rec.name.clone()),
+        execution_id: Some(rec.arn.clone()),
+        role_arn: None,
+        state_machine_name: Some(state_machine_name),
+        state_machine_id: Some(rec.state_machine_arn.clone()),
+        start_time: Some(rec.start_date),
+        history: false,
+        seed: Some(rec.seed),
+    };
+    let mut exec = Exec::new(machine, handler, &input, &options);
+    exec.journal = Some(&journal);
+    // Wall-clock time goes on from now, whatever happened while the process was down.
+    exec.clock = now;
+    exec.event_with(
+        "ExecutionStarted",
+        None,
+        At::Execution,
+        || serde_json::json!({ "input": rec.input, "roleArn": exec.execution(false)["RoleArn"] }),
+    );
+    let body = exec.body(input);
+    // Replay is over the first time the whole execution waits (see `journal.rs`).
+    let mut body = std::pin::pin!(body);
+    let mut released = false;
+    let result = std::future::poll_fn(|cx| {
+        let r = body.as_mut().poll(cx);
+        if r.is_pending() && !released {
+            released = true;
+            journal.release();
+            cx.waker().wake_by_ref();
+        }
+        r
+    })
+    .await;
+    if let Some(e) = journal.take_broken() {
+        return Err(Stopped::Store(e));
+    }
+    use crate::store::{Close, Status};
+    let (kind, status, result) = match result {
+        Some(Ok(out)) => ("ExecutionSucceeded", Status::Succeeded, Ok(out)),
+        Some(Err(e)) => ("ExecutionFailed", Status::Failed, Err(e)),
+        None => ("ExecutionTimedOut", Status::TimedOut, Err(timed_out())),
+    };
+    let close = match result {
+        Ok(out) => Close {
+            status,
+            output: Some(out.to_string()),
+            error: None,
+            cause: None,
+            stop_date: exec.now(),
+        },
+        Err(e) => Close {
+            status,
+            output: None,
+            error: e.error,
+            cause: e.cause,
+            stop_date: exec.now(),
+        },
+    };
+    exec.event_with(kind, None, At::Execution, || match &close.output {
+        Some(o) => serde_json::json!({ "output": o }),
+        None => serde_json::json!({ "error": close.error, "cause": close.cause }),
+    });
+    if journal.flush(Some(&close)).is_err() {
+        return Err(Stopped::Store(journal.take_broken().unwrap_or_else(|| {
+            crate::store::StoreError::Backend("write failed".into())
+        })));
+    }
+    Ok(())
 }
 
 /// Where the execution is: one index per enclosing branch or iteration. The path is built
@@ -154,6 +263,9 @@ pub async fn run(
 struct Location {
     parent: Option<Arc<[u32]>>,
     last: Option<u32>,
+    /// In durable runs, the scope's prefix of event keys: one `step.attempt.index/` segment
+    /// per enclosing branch or iteration (see `journal.rs`); `None` otherwise.
+    key: Option<Arc<str>>,
 }
 
 impl Location {
@@ -165,14 +277,28 @@ impl Location {
         }
     }
 
-    fn child(&self, i: usize) -> Location {
-        Location::child_of(&self.path(), i)
+    /// The top scope of a run; durable runs key their events.
+    fn root(durable: bool) -> Location {
+        Location {
+            key: durable.then(|| Arc::from("")),
+            ..Location::default()
+        }
     }
 
-    fn child_of(base: &Arc<[u32]>, i: usize) -> Location {
+    /// Branch or iteration `i` of the fan-out state at `step` of this scope, in `attempt`.
+    fn child(&self, i: usize, step: u32, attempt: u32) -> Location {
+        self.child_of(&self.path(), i, step, attempt)
+    }
+
+    /// [`Location::child`] with this scope's path already built.
+    fn child_of(&self, base: &Arc<[u32]>, i: usize, step: u32, attempt: u32) -> Location {
         Location {
             parent: Some(base.clone()),
             last: Some(u32::try_from(i).unwrap_or(u32::MAX)),
+            key: self
+                .key
+                .as_ref()
+                .map(|k| format!("{k}{step}.{attempt}.{i}/").into()),
         }
     }
 }
@@ -189,7 +315,12 @@ struct Exec<'a> {
     /// The execution input, kept only when the machine reads `$$` (`$$.Execution.Input`).
     input: Option<Value>,
     start: Timestamp,
+    /// Wall-clock time at `origin`: the start for a new execution, the moment of resuming for
+    /// a resumed one.
+    clock: Timestamp,
     origin: tokio::time::Instant,
+    /// The journal of a durable run.
+    journal: Option<&'a Journal>,
     next_id: AtomicU32,
     history: Option<Mutex<Vec<Event>>>,
     // Built on first use: most executions never read the context object, name or RNG.
@@ -207,13 +338,16 @@ impl<'a> Exec<'a> {
         input: &Value,
         options: &'a Options,
     ) -> Exec<'a> {
+        let start = options.start_time.unwrap_or_else(Timestamp::now);
         Exec {
             m,
             handler,
             options,
             input: m.keeps_input.then(|| input.clone()),
-            start: options.start_time.unwrap_or_else(Timestamp::now),
+            start,
+            clock: start,
             origin: tokio::time::Instant::now(),
+            journal: None,
             next_id: AtomicU32::new(1),
             history: options.history.then(|| Mutex::new(Vec::new())),
             name: OnceLock::new(),
@@ -235,6 +369,43 @@ impl<'a> Exec<'a> {
     fn now(&self) -> Timestamp {
         let elapsed = self.origin.elapsed();
         let span = jiff::SignedDuration::try_from(elapsed).unwrap_or(jiff::SignedDuration::ZERO);
-        self.start.checked_add(span).unwrap_or(self.start)
+        self.clock.checked_add(span).unwrap_or(self.clock)
+    }
+
+    /// How long until `deadline` on the execution's clock (zero if it has passed).
+    fn until(&self, deadline: Timestamp) -> std::time::Duration {
+        let d = deadline.duration_since(self.now());
+        std::time::Duration::try_from(d).unwrap_or(std::time::Duration::ZERO)
+    }
+
+    /// The execution's body under its `TimeoutSeconds` (ASL-TOP): the output or the error,
+    /// `None` if it timed out.
+    async fn body(&self, input: Value) -> Option<Result<Value, ExecutionError>> {
+        let body = self.run_scope(
+            self.m.start,
+            input,
+            Location::root(self.journal.is_some()),
+            0,
+        );
+        let result = match self.m.timeout_seconds {
+            Some(s) => {
+                let limit = std::time::Duration::from_secs(s);
+                // A resumed execution's deadline counts from its start, not from the resume.
+                let limit = match self.journal {
+                    Some(_) => self.until(
+                        self.start
+                            .checked_add(jiff::SignedDuration::from_secs(s as i64))
+                            .unwrap_or(self.start),
+                    ),
+                    None => limit,
+                };
+                tokio::time::timeout(limit, body).await.ok()?
+            }
+            None => body.await,
+        };
+        Some(result.map_err(|f| ExecutionError {
+            error: f.error.map(Cow::into_owned),
+            cause: f.cause,
+        }))
     }
 }

@@ -8,7 +8,7 @@ use std::sync::Mutex;
 use rand::{Rng, SeedableRng};
 use serde_json::{Value, json};
 
-use super::history::exited_event;
+use super::history::{At, exited_event};
 use super::visit::{Visit, env};
 use super::{Exec, Flow, Location};
 use crate::StateError;
@@ -109,7 +109,7 @@ impl Visit<'_, '_> {
         };
         let mut retry_count = 0u32;
         loop {
-            let token = self.new_token();
+            let token = self.new_token(retry_count);
             let ctx = self.ctx_with_token(retry_count, token.as_deref());
             let failure = match self.attempt(&raw, &ctx, retry_count, token, loc).await {
                 Ok(result) => {
@@ -135,8 +135,11 @@ impl Visit<'_, '_> {
                 let r = &spec.retry[i];
                 if counters[i] < r.max_attempts {
                     counters[i] += 1;
-                    let delay = self.backoff(r, counters[i]);
-                    tokio::time::sleep(delay).await;
+                    let delay = self.backoff(r, counters[i], retry_count);
+                    // The delay runs from the failure: after a restart, only what is left of
+                    // it (ASL-RT-08).
+                    let since = self.outcome_at();
+                    self.x.sleep_from(since, delay).await?;
                     retry_count += 1;
                     continue;
                 }
@@ -144,8 +147,8 @@ impl Visit<'_, '_> {
             // Retries are over: Parallel and Map record their failure once (ASL-EV-07/08;
             // recorded histories show no MapStateFailed between retried attempts).
             match self.s.kind {
-                Kind::Parallel(_) => self.x.event("ParallelStateFailed", Some(self.s.name)),
-                Kind::Map(_) => self.x.event("MapStateFailed", Some(self.s.name)),
+                Kind::Parallel(_) => self.event("ParallelStateFailed"),
+                Kind::Map(_) => self.event("MapStateFailed"),
                 _ => 0,
             };
             if let Some(c) = spec
@@ -160,15 +163,21 @@ impl Visit<'_, '_> {
     }
 
     /// The delay before the k-th retry granted by `r` (ASL-RT-08, ASL-SUB-23).
-    fn backoff(&self, r: &crate::machine::Retrier, k: u64) -> std::time::Duration {
+    fn backoff(&self, r: &crate::machine::Retrier, k: u64, attempt: u32) -> std::time::Duration {
         let exp = i32::try_from(k.saturating_sub(1)).unwrap_or(i32::MAX);
         let mut secs = r.interval_seconds as f64 * r.backoff_rate.powi(exp);
         if let Some(max) = r.max_delay_seconds {
             secs = secs.min(max as f64);
         }
         if r.full_jitter {
-            let mut rng = self.x.rng().lock().unwrap_or_else(|p| p.into_inner());
-            secs *= rng.random::<f64>();
+            secs *= match self.x.journal {
+                // Drawn for this attempt, so a replay draws the same.
+                Some(j) => j.draw(&At::Attempt(self.loc, self.step, attempt).key()),
+                None => {
+                    let mut rng = self.x.rng().lock().unwrap_or_else(|p| p.into_inner());
+                    rng.random::<f64>()
+                }
+            };
         }
         std::time::Duration::try_from_secs_f64(secs).unwrap_or(std::time::Duration::MAX)
     }
@@ -178,7 +187,7 @@ impl Visit<'_, '_> {
     fn caught(&self, c: &Catcher, raw: Value, f: &Failure) -> Result<Flow, Failure> {
         let out = self.result_path(&c.result_path, raw, f.error_output())?;
         self.size_check(&out)?;
-        self.x.event(exited_event(&self.s.kind), Some(self.s.name));
+        self.event(exited_event(&self.s.kind));
         Ok(Flow::Next(c.next, out))
     }
 }

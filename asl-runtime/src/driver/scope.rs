@@ -10,7 +10,7 @@ use super::history::{AbortGuard, aborted_event};
 use super::retry::Failure;
 use super::visit::{Visit, env, json_text};
 use super::{Exec, Flow, Location};
-use crate::machine::{FailField, IoPath, Kind, StateId};
+use crate::machine::{FailField, IoPath, Kind, StateId, Wait};
 use crate::{Env, StateError};
 
 /// The effective input as an owned value: when InputPath was the identity (borrowed), the raw
@@ -45,18 +45,22 @@ fn is_sync(kind: &Kind) -> bool {
 
 impl Exec<'_> {
     /// Runs one scope (the machine, a branch, an iteration) from `start` to its end.
+    ///
+    /// `step` is the number of states the scope has visited before `start` (each visit's
+    /// number keys its events in durable runs).
     pub(super) fn run_scope(
         &self,
         start: StateId,
         input: Value,
         loc: Location,
+        mut step: u32,
     ) -> futures_util::future::BoxFuture<'_, Result<Value, Failure>> {
         Box::pin(async move {
             let mut cur = start;
             let mut data = input;
             loop {
                 // Pass, Choice, Succeed and Fail run synchronously, without a future.
-                match self.run_sync(cur, data) {
+                match self.run_sync(cur, data, &loc, &mut step) {
                     SyncRun::Done(r) => return r,
                     SyncRun::Paused(c, d) => {
                         cur = c;
@@ -72,11 +76,13 @@ impl Exec<'_> {
                     tokio::task::yield_now().await;
                     continue;
                 }
-                let v = self.enter(state);
+                let v = self.enter(state, &loc, step);
+                step += 1;
                 let guard = AbortGuard {
                     x: self,
                     kind: aborted_event(&state.kind),
                     state: Some(state.name),
+                    at: v.at(),
                 };
                 // Boxed: the async states' futures are large, and keeping them out of this
                 // loop's future keeps every scope (each Map iteration) small.
@@ -95,7 +101,13 @@ impl Exec<'_> {
 
     /// Runs synchronous states from `cur` until the scope ends, an asynchronous state is next,
     /// or [`SYNC_BUDGET`] states have run.
-    pub(super) fn run_sync(&self, mut cur: StateId, mut data: Value) -> SyncRun {
+    pub(super) fn run_sync(
+        &self,
+        mut cur: StateId,
+        mut data: Value,
+        loc: &Location,
+        step: &mut u32,
+    ) -> SyncRun {
         for _ in 0..SYNC_BUDGET {
             let Some(state) = self.m.states.get(cur as usize) else {
                 return SyncRun::Done(Err(StateError::runtime(format!("no state #{cur}")).into()));
@@ -103,7 +115,8 @@ impl Exec<'_> {
             if !is_sync(&state.kind) {
                 return SyncRun::Paused(cur, data);
             }
-            let v = self.enter(state);
+            let v = self.enter(state, loc, *step);
+            *step += 1;
             match self.state_sync(&v, cur, data) {
                 Ok(Flow::Next(next, out)) => {
                     cur = next;
@@ -149,7 +162,7 @@ impl Exec<'_> {
                 let effective = owned_or!(effective, raw);
                 let out = v.output_path(effective, &ctx)?;
                 v.size_check_if_changed(&out)?;
-                self.event("ChoiceStateExited", Some(s.name));
+                v.event("ChoiceStateExited");
                 Flow::Next(next, out)
             }
             Kind::Succeed => {
@@ -158,7 +171,7 @@ impl Exec<'_> {
                 let effective = owned_or!(effective, raw);
                 let out = v.output_path(effective, &ctx)?;
                 v.size_check_if_changed(&out)?;
-                self.event("SucceedStateExited", Some(s.name));
+                v.event("SucceedStateExited");
                 Flow::End(out)
             }
             Kind::Fail(f) => {
@@ -192,9 +205,14 @@ impl Exec<'_> {
                 let ctx = v.ctx(0);
                 let effective = v.input_path(&raw, &ctx)?;
                 let delay = v.local(self.wait_delay(w, &effective, &ctx))?;
-                if delay > 0 {
-                    tokio::time::sleep(std::time::Duration::from_secs(delay)).await;
-                }
+                // `Seconds` count from the state's entry, `Timestamp` from now: after a
+                // restart, a durable Wait sleeps only what is left (ASL-WT).
+                let since = match w {
+                    Wait::Seconds(_) | Wait::SecondsPath(_) => Some(v.entered_at),
+                    Wait::Timestamp(_) | Wait::TimestampPath(_) => None,
+                };
+                self.sleep_from(since, std::time::Duration::from_secs(delay))
+                    .await?;
                 let effective = owned_or!(effective, raw);
                 v.exit(effective, &ctx)
             }

@@ -4,9 +4,10 @@
 
 use std::sync::Arc;
 
-use serde_json::Value;
+use serde_json::{Value, json};
 
 use super::Location;
+use super::history::At;
 use super::quota::{MAX_PAYLOAD_BYTES, exceeds};
 use super::retry::Failure;
 use super::visit::{Visit, env, value_text};
@@ -17,7 +18,10 @@ use crate::{Env, StateError};
 impl Visit<'_, '_> {
     /// A new task token for this attempt, for Tasks that wait for a job, a callback or an
     /// activity worker (ASL-CTX-09, ASL-SUB-51: a new one per attempt).
-    pub(super) fn new_token(&self) -> Option<Arc<str>> {
+    ///
+    /// In durable runs the token derives from the execution's seed and the attempt, so the
+    /// attempt dispatched again after a restart carries the token already handed out.
+    pub(super) fn new_token(&self, attempt: u32) -> Option<Arc<str>> {
         match &self.s.kind {
             Kind::Task(t)
                 if matches!(
@@ -25,10 +29,30 @@ impl Visit<'_, '_> {
                     ResourceType::Sync | ResourceType::Callback | ResourceType::Activity
                 ) =>
             {
-                Some(uuid::Uuid::new_v4().to_string().into())
+                Some(match self.x.journal {
+                    Some(j) => j
+                        .token(&At::Attempt(self.loc, self.step, attempt).key())
+                        .into(),
+                    None => uuid::Uuid::new_v4().to_string().into(),
+                })
             }
             _ => None,
         }
+    }
+
+    /// The idempotency key of an attempt in a durable run: the execution, the state, its
+    /// place (enclosing branches and iterations, the visit) and the attempt.
+    fn idempotency_key(&self, attempt: u32) -> Option<Arc<str>> {
+        let j = self.x.journal?;
+        Some(
+            format!(
+                "{}/{}/{}",
+                j.arn(),
+                self.s.name,
+                At::Attempt(self.loc, self.step, attempt).key()
+            )
+            .into(),
+        )
     }
 
     /// One attempt of the state's work: InputPath and Parameters are evaluated again for each
@@ -80,12 +104,13 @@ impl Visit<'_, '_> {
                         execution_name: self.x.name().clone(),
                         credentials,
                         task_token: token,
+                        idempotency_key: self.idempotency_key(retry_count),
                     },
                 };
                 self.task(t, call, timeout, heartbeat).await
             }
-            Kind::Parallel(p) => self.parallel(p, &effective, ctx, loc).await,
-            Kind::Map(m) => self.map(m, &effective, ctx, loc).await,
+            Kind::Parallel(p) => self.parallel(p, &effective, ctx, loc, retry_count).await,
+            Kind::Map(m) => self.map(m, &effective, ctx, loc, retry_count).await,
             _ => Ok(effective.into_owned()),
         }
     }
@@ -123,11 +148,21 @@ impl Visit<'_, '_> {
                 "TaskTimedOut",
             )
         };
+        let attempt = call.context.retry_count;
+        let at = At::Attempt(self.loc, self.step, attempt);
         let name = Some(self.s.name);
-        self.x.event(scheduled, name);
-        self.x.event(started, name);
+        let resource = t.resource;
+        let resource_type = resource_type_name(t.resource_type, resource);
+        let (_, scheduled_at) = self.x.event_with(scheduled, name, at, || {
+            json!({
+                "resourceType": resource_type,
+                "resource": resource,
+                "parameters": call.input.to_string(),
+            })
+        });
+        let (_, started_at) = self.x.event_with(started, name, at, || Value::Null);
         if matches!(t.resource_type, ResourceType::Sync | ResourceType::Callback) {
-            self.x.event("TaskSubmitted", name);
+            self.x.event("TaskSubmitted", name, at);
         }
         // A handler cannot send heartbeats, so a heartbeat interval is a deadline too
         // (ASL-TK-03: expiry is reported as States.Timeout, ASL-SUB-27).
@@ -135,50 +170,110 @@ impl Visit<'_, '_> {
             (Some(a), Some(b)) => Some(a.min(b)),
             (a, b) => a.or(b),
         };
+        let timed_out_failure = || Failure {
+            error: Some("States.Timeout".into()),
+            cause: None,
+            terminal: false,
+        };
+        let mut limit = limit.map(std::time::Duration::from_secs);
+        if let Some(j) = self.x.journal {
+            // Replay: an attempt whose outcome was recorded is answered from it.
+            for kind in [succeeded, failed, timed_out] {
+                if let Some(r) = j.recorded(kind, &at.key()) {
+                    self.set_outcome_at(r.timestamp);
+                    let d = r.details.as_ref().unwrap_or(&Value::Null);
+                    return if kind == succeeded {
+                        let text = d.get("output").and_then(Value::as_str).unwrap_or("null");
+                        Ok(serde_json::from_str(text).unwrap_or(Value::Null))
+                    } else {
+                        Err(Failure {
+                            error: d
+                                .get("error")
+                                .and_then(Value::as_str)
+                                .map(|e| e.to_owned().into()),
+                            cause: d.get("cause").and_then(Value::as_str).map(str::to_owned),
+                            terminal: false,
+                        })
+                    };
+                }
+            }
+            // An attempt in flight at a restart has only what is left of its time.
+            if let (Some(l), Some(started)) = (limit, started_at.or(scheduled_at)) {
+                let span = jiff::SignedDuration::try_from(l).unwrap_or(jiff::SignedDuration::MAX);
+                let deadline = started.checked_add(span).unwrap_or(jiff::Timestamp::MAX);
+                limit = Some(self.x.until(deadline));
+            }
+            // No new work while a resumed execution replays; then the attempt's events are
+            // written before its handler is called.
+            j.replayed().await;
+            self.x.persist()?;
+        }
         let fut = self.x.handler.call(call);
         let result = match limit {
-            Some(secs) => {
-                match tokio::time::timeout(std::time::Duration::from_secs(secs), fut).await {
-                    Ok(r) => r,
-                    Err(_) => {
-                        self.x.event(timed_out, name);
-                        return Err(Failure {
-                            error: Some("States.Timeout".into()),
-                            cause: None,
-                            terminal: false,
-                        });
-                    }
-                }
+            Some(l) if l.is_zero() => {
+                drop(fut);
+                Err(None)
             }
-            None => fut.await,
+            Some(l) => match tokio::time::timeout(l, fut).await {
+                Ok(r) => r.map_err(Some),
+                Err(_) => Err(None),
+            },
+            None => fut.await.map_err(Some),
         };
-        match result {
-            Ok(v) => {
-                if exceeds(&v, MAX_PAYLOAD_BYTES) {
-                    self.x.event(failed, name);
-                    return Err(Failure {
-                        error: Some("States.DataLimitExceeded".into()),
-                        cause: Some(format!(
-                            "The state/task '{}' returned a result with a size exceeding the maximum number of bytes service limit.",
-                            service_name(t.resource).unwrap_or(self.s.name)
-                        )),
-                        terminal: false,
-                    });
-                }
-                self.x.event(succeeded, name);
-                Ok(v)
+        let outcome = match result {
+            Err(None) => {
+                let f = timed_out_failure();
+                self.record_outcome(timed_out, at, || {
+                    json!({ "resourceType": resource_type, "resource": resource,
+                            "error": "States.Timeout", "cause": null })
+                });
+                return Err(f);
             }
-            Err(e) => {
-                self.x.event(failed, name);
-                // An empty name is a failure reported without one (a `SendTaskFailure` with
-                // no `error`): the execution reports no error name.
-                Err(Failure {
-                    error: (!e.error.is_empty()).then_some(e.error),
-                    cause: e.cause,
-                    terminal: false,
-                })
-            }
+            Ok(v) if exceeds(&v, MAX_PAYLOAD_BYTES) => Err(Failure {
+                error: Some("States.DataLimitExceeded".into()),
+                cause: Some(format!(
+                    "The state/task '{}' returned a result with a size exceeding the maximum number of bytes service limit.",
+                    service_name(t.resource).unwrap_or(self.s.name)
+                )),
+                terminal: false,
+            }),
+            Ok(v) => Ok(v),
+            // An empty name is a failure reported without one (a `SendTaskFailure` with no
+            // `error`): the execution reports no error name.
+            Err(Some(e)) => Err(Failure {
+                error: (!e.error.is_empty()).then_some(e.error),
+                cause: e.cause,
+                terminal: false,
+            }),
+        };
+        match &outcome {
+            Ok(v) => self.record_outcome(succeeded, at, || {
+                json!({ "resourceType": resource_type, "resource": resource, "output": v.to_string() })
+            }),
+            Err(f) => self.record_outcome(failed, at, || {
+                json!({ "resourceType": resource_type, "resource": resource,
+                        "error": f.error, "cause": f.cause })
+            }),
         }
+        outcome
+    }
+
+    /// Records an attempt's outcome event, and when it happened.
+    fn record_outcome(&self, kind: &'static str, at: At<'_>, details: impl FnOnce() -> Value) {
+        let (_, t) = self.x.event_with(kind, Some(self.s.name), at, details);
+        if let Some(t) = t {
+            self.set_outcome_at(t);
+        }
+    }
+}
+
+/// AWS's `resourceType` of a task event: the service of an integration (`lambda` in
+/// `arn:aws:states:::lambda:invoke`).
+fn resource_type_name(r: ResourceType, resource: &str) -> &str {
+    match r {
+        ResourceType::Lambda => "lambda",
+        ResourceType::Activity => "activity",
+        _ => service_name(resource).unwrap_or("states"),
     }
 }
 

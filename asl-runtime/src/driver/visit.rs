@@ -2,14 +2,15 @@
 //! errors raised by that data flow (with AWS's `States.Runtime` prefix), and leaving it.
 
 use std::borrow::Cow;
+use std::sync::atomic::{AtomicI64, Ordering};
 
 use asl_syntax::path::Path;
 use jiff::Timestamp;
 use serde_json::{Map, Value};
 
-use super::history::{entered_event, exited_event};
+use super::history::{At, entered_event, exited_event};
 use super::retry::Failure;
-use super::{Exec, Flow};
+use super::{Exec, Flow, Location};
 use crate::machine::{IoPath, State};
 use crate::{Env, StateError};
 
@@ -18,28 +19,112 @@ pub(super) struct Visit<'e, 'a> {
     pub(super) x: &'e Exec<'a>,
     pub(super) s: &'static State,
     pub(super) entered_id: u32,
+    /// When the state was entered: exact in durable runs and for states that read `$$`,
+    /// the execution's start otherwise (nothing reads it then).
     pub(super) entered_at: Timestamp,
+    /// The scope the state runs in.
+    pub(super) loc: &'e Location,
+    /// The visit's number in its scope: with `loc`, the key of its events.
+    pub(super) step: u32,
+    /// In durable runs, when the last attempt's outcome was recorded (Unix nanoseconds; a
+    /// retry's backoff runs from it).
+    pub(super) outcome_at: AtomicI64,
 }
 
 impl<'a> Exec<'a> {
-    /// Enters a state: its `…StateEntered` event, and the visit's facts.
-    pub(super) fn enter(&self, s: &'static State) -> Visit<'_, 'a> {
-        let entered_id = self.event(entered_event(&s.kind), Some(s.name));
-        let entered_at = if s.uses_context {
-            self.now()
-        } else {
-            self.start
+    /// Enters a state, the `step`-th visit in scope `loc`: its `…StateEntered` event, and the
+    /// visit's facts.
+    pub(super) fn enter<'e>(
+        &'e self,
+        s: &'static State,
+        loc: &'e Location,
+        step: u32,
+    ) -> Visit<'e, 'a> {
+        let (entered_id, at) = self.event_with(
+            entered_event(&s.kind),
+            Some(s.name),
+            At::State(loc, step),
+            || Value::Null,
+        );
+        let entered_at = match at {
+            Some(t) => t,
+            None if s.uses_context => self.now(),
+            None => self.start,
         };
         Visit {
             x: self,
             s,
             entered_id,
             entered_at,
+            loc,
+            step,
+            outcome_at: AtomicI64::new(i64::MIN),
         }
+    }
+
+    /// Writes what the journal holds before something that cannot be undone (a Task call, a
+    /// timer). A failed write stops the run (see `run_durable`).
+    pub(super) fn persist(&self) -> Result<(), Failure> {
+        match self.journal {
+            Some(j) if j.flush(None).is_err() => Err(Failure {
+                error: Some("States.Runtime".into()),
+                cause: Some("the execution store failed".into()),
+                terminal: true,
+            }),
+            _ => Ok(()),
+        }
+    }
+
+    /// Sleeps `delay` from `since`: in durable runs the timer is written first and, after a
+    /// restart, only what is left of it is slept; a timer whose moment passed fires at once.
+    pub(super) async fn sleep_from(
+        &self,
+        since: Option<Timestamp>,
+        delay: std::time::Duration,
+    ) -> Result<(), Failure> {
+        if self.journal.is_none() {
+            if !delay.is_zero() {
+                tokio::time::sleep(delay).await;
+            }
+            return Ok(());
+        }
+        self.persist()?;
+        let since = since.unwrap_or_else(|| self.now());
+        let span = jiff::SignedDuration::try_from(delay).unwrap_or(jiff::SignedDuration::MAX);
+        let deadline = since.checked_add(span).unwrap_or(Timestamp::MAX);
+        let left = self.until(deadline);
+        if !left.is_zero() {
+            tokio::time::sleep(left).await;
+        }
+        Ok(())
     }
 }
 
 impl Visit<'_, '_> {
+    /// When the last attempt's outcome was recorded, in durable runs.
+    pub(super) fn outcome_at(&self) -> Option<Timestamp> {
+        match self.outcome_at.load(Ordering::Relaxed) {
+            i64::MIN => None,
+            n => Timestamp::from_nanosecond(i128::from(n)).ok(),
+        }
+    }
+
+    /// Notes when the last attempt's outcome was recorded.
+    pub(super) fn set_outcome_at(&self, t: Timestamp) {
+        let n = i64::try_from(t.as_nanosecond()).unwrap_or(i64::MAX);
+        self.outcome_at.store(n, Ordering::Relaxed);
+    }
+
+    /// Where this visit's own events belong.
+    pub(super) fn at(&self) -> At<'_> {
+        At::State(self.loc, self.step)
+    }
+
+    /// Records one of this visit's events.
+    pub(super) fn event(&self, kind: &'static str) -> u32 {
+        self.x.event(kind, Some(self.s.name), self.at())
+    }
+
     /// Turns an error raised by this state's own data flow into a failure; `States.Runtime`
     /// causes get AWS's prefix (ASL-SUB-29).
     pub(super) fn local<T>(&self, r: Result<T, StateError>) -> Result<T, Failure> {
@@ -107,7 +192,7 @@ impl Visit<'_, '_> {
     pub(super) fn exit(&self, data: Value, ctx: &Value) -> Result<Flow, Failure> {
         let out = self.output_path(data, ctx)?;
         self.size_check(&out)?;
-        self.x.event(exited_event(&self.s.kind), Some(self.s.name));
+        self.event(exited_event(&self.s.kind));
         Ok(match self.s.next {
             Some(n) => Flow::Next(n, out),
             None => Flow::End(out),

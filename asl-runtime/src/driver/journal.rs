@@ -1,0 +1,224 @@
+//! Durable runs: the execution's history is its journal.
+//!
+//! A durable execution writes every history event to the [`Store`], each with a `key` naming
+//! the point of the execution that emitted it: the scope (one `step.attempt.index/` segment
+//! per enclosing Parallel branch or Map iteration), the state visit's step number in that
+//! scope, and the attempt. Events are buffered and written in one transaction before
+//! anything is done that cannot be undone or recomputed: before a Task is dispatched, before
+//! a timer is armed, when the execution closes.
+//!
+//! After a crash the execution is run again from its start against the recorded events
+//! (deterministic replay, as Temporal and Restate do). Pure states are recomputed. An event
+//! whose `(kind, key)` is recorded is not written again: its id and timestamp are reused, so
+//! `$$.State.EnteredTime`, Wait deadlines and `entered at the event id #N` come out as they
+//! did; a Task attempt whose outcome is recorded is answered from it and its handler is not
+//! called; an attempt that was in flight is dispatched again with the same idempotency key
+//! and task token. Everything drawn at run time derives from the execution's recorded seed
+//! and the point that draws it, never from the order in which concurrent branches ran.
+//!
+//! While a resumed execution replays, no new Task is dispatched: a sibling branch's recorded
+//! failure may still cancel it. The gate opens the first time the whole execution waits.
+
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+
+use jiff::Timestamp;
+use serde_json::Value;
+
+use crate::store::{Close, HistoryRecord, Store, StoreError};
+
+/// A recorded event, as replay needs it.
+pub(crate) struct Recorded {
+    pub(crate) id: u64,
+    pub(crate) timestamp: Timestamp,
+    pub(crate) details: Option<Value>,
+}
+
+/// The journal of one durable execution.
+pub(crate) struct Journal {
+    store: Arc<dyn Store>,
+    arn: Arc<str>,
+    seed: u64,
+    /// Recorded events by `kind` + NUL + `key`.
+    recorded: HashMap<String, Recorded>,
+    /// Events not yet written.
+    pending: Mutex<Vec<HistoryRecord>>,
+    /// The id of the last event emitted (recorded or pending).
+    last_id: AtomicU64,
+    /// The id of the last event written.
+    written: AtomicU64,
+    replaying: AtomicBool,
+    released: tokio::sync::Notify,
+    /// Set when a write failed: the run stops without closing the execution, which stays
+    /// RUNNING in the store to be resumed.
+    broken: Mutex<Option<StoreError>>,
+}
+
+fn index_key(kind: &str, key: &str) -> String {
+    let mut s = String::with_capacity(kind.len() + 1 + key.len());
+    s.push_str(kind);
+    s.push('\0');
+    s.push_str(key);
+    s
+}
+
+impl Journal {
+    /// The journal of `arn`, with the events already recorded for it.
+    pub(crate) fn load(store: Arc<dyn Store>, arn: &str, seed: u64) -> Result<Journal, StoreError> {
+        let events = store.events(arn, 1, 0)?;
+        let last = events.last().map_or(0, |e| e.id);
+        let replaying = !events.is_empty();
+        let recorded = events
+            .into_iter()
+            .map(|e| {
+                (
+                    index_key(&e.kind, &e.key),
+                    Recorded {
+                        id: e.id,
+                        timestamp: e.timestamp,
+                        details: e.details,
+                    },
+                )
+            })
+            .collect();
+        Ok(Journal {
+            store,
+            arn: arn.into(),
+            seed,
+            recorded,
+            pending: Mutex::new(Vec::new()),
+            last_id: AtomicU64::new(last),
+            written: AtomicU64::new(last),
+            replaying: AtomicBool::new(replaying),
+            released: tokio::sync::Notify::new(),
+            broken: Mutex::new(None),
+        })
+    }
+
+    /// The execution ARN.
+    pub(crate) fn arn(&self) -> &Arc<str> {
+        &self.arn
+    }
+
+    /// The recorded event `kind` at `key`, if any.
+    pub(crate) fn recorded(&self, kind: &str, key: &str) -> Option<&Recorded> {
+        if self.recorded.is_empty() {
+            return None;
+        }
+        self.recorded.get(&index_key(kind, key))
+    }
+
+    /// Emits an event: the recorded one's id and time if it was recorded before the restart,
+    /// else a new one, buffered until the next [`Journal::flush`].
+    pub(crate) fn event(
+        &self,
+        kind: &'static str,
+        key: String,
+        now: Timestamp,
+        details: impl FnOnce() -> Option<Value>,
+    ) -> (u64, Timestamp) {
+        if let Some(r) = self.recorded(kind, &key) {
+            return (r.id, r.timestamp);
+        }
+        let id = self.last_id.fetch_add(1, Ordering::Relaxed) + 1;
+        let mut p = self.pending.lock().unwrap_or_else(|p| p.into_inner());
+        p.push(HistoryRecord {
+            id,
+            previous_id: id - 1,
+            timestamp: now,
+            kind: kind.to_owned(),
+            key,
+            details: details(),
+        });
+        (id, now)
+    }
+
+    /// Writes the buffered events (and the close, if given) in one transaction. On failure
+    /// the journal is broken: the run must stop.
+    pub(crate) fn flush(&self, close: Option<&Close>) -> Result<(), ()> {
+        if self.is_broken() {
+            return Err(());
+        }
+        let events = std::mem::take(&mut *self.pending.lock().unwrap_or_else(|p| p.into_inner()));
+        if events.is_empty() && close.is_none() {
+            return Ok(());
+        }
+        let last = events.last().map(|e| e.id);
+        match self.store.append(&self.arn, &events, close) {
+            Ok(()) => {
+                if let Some(l) = last {
+                    self.written.store(l, Ordering::Relaxed);
+                }
+                Ok(())
+            }
+            Err(e) => {
+                *self.broken.lock().unwrap_or_else(|p| p.into_inner()) = Some(e);
+                Err(())
+            }
+        }
+    }
+
+    /// Whether a write failed: the run must stop.
+    pub(crate) fn is_broken(&self) -> bool {
+        self.broken
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .is_some()
+    }
+
+    /// Why the run had to stop, if it did.
+    pub(crate) fn take_broken(&self) -> Option<StoreError> {
+        self.broken.lock().unwrap_or_else(|p| p.into_inner()).take()
+    }
+
+    /// Waits, while the execution replays, until replay is over (see the module docs).
+    pub(crate) async fn replayed(&self) {
+        if self.replaying.load(Ordering::Acquire) {
+            let notified = self.released.notified();
+            if self.replaying.load(Ordering::Acquire) {
+                notified.await;
+            }
+        }
+    }
+
+    /// Called when the whole execution waits: replay is over.
+    pub(crate) fn release(&self) {
+        if self.replaying.swap(false, Ordering::AcqRel) {
+            self.released.notify_waiters();
+        }
+    }
+
+    /// A value in `[0, 1)` drawn for the point `key`: the same on every replay.
+    pub(crate) fn draw(&self, key: &str) -> f64 {
+        (mix(self.seed, key) >> 11) as f64 / (1u64 << 53) as f64
+    }
+
+    /// The task token of the attempt at `key`: derived from the seed (secret to the store),
+    /// so a replay hands out the same token.
+    pub(crate) fn token(&self, key: &str) -> String {
+        use sha2::Digest;
+        let mut h = sha2::Sha256::new();
+        h.update(self.seed.to_le_bytes());
+        h.update(self.arn.as_bytes());
+        h.update([0]);
+        h.update(key.as_bytes());
+        let d = h.finalize();
+        d.iter().map(|b| format!("{b:02x}")).collect()
+    }
+}
+
+/// SplitMix64 over FNV-1a of the key: a fixed function, so draws are the same in every
+/// process and every build.
+fn mix(seed: u64, key: &str) -> u64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in key.bytes() {
+        h ^= u64::from(b);
+        h = h.wrapping_mul(0x0100_0000_01b3);
+    }
+    let mut z = seed ^ h;
+    z = z.wrapping_add(0x9e37_79b9_7f4a_7c15);
+    z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+    z ^ (z >> 31)
+}
