@@ -20,11 +20,12 @@ use std::sync::{Arc, Mutex, RwLock};
 
 use jiff::Timestamp;
 
+use crate::driver::Outcome;
 use crate::handler::Dispatch;
 use crate::machine::Machine;
 use crate::store::{
     ExecutionRecord, HistoryRecord, ListQuery, NewExecution, Page, SqliteStore, Status, Store,
-    StoreError,
+    StoreError, TokenOutcome,
 };
 
 /// A compiled machine with its handlers bound: what [`Engine::register`] takes. Generated
@@ -50,8 +51,14 @@ pub enum ApiError {
     InvalidName(String),
     /// `InvalidExecutionInput`: not JSON, or over the payload quota.
     InvalidExecutionInput(String),
-    /// `InvalidToken`: a `next_token` this API did not hand out.
+    /// `InvalidToken`: a task token no task was handed, or a `next_token` this API did not
+    /// hand out.
     InvalidToken(String),
+    /// `InvalidOutput`: a task output that is not JSON, or over the payload quota.
+    InvalidOutput(String),
+    /// `TaskTimedOut`: the task of the token timed out, already has its outcome, or its
+    /// execution closed.
+    TaskTimedOut(String),
     /// The store failed; the API's `ServiceUnavailable`/internal error.
     Store(StoreError),
 }
@@ -66,6 +73,8 @@ impl ApiError {
             ApiError::InvalidName(_) => "InvalidName",
             ApiError::InvalidExecutionInput(_) => "InvalidExecutionInput",
             ApiError::InvalidToken(_) => "InvalidToken",
+            ApiError::InvalidOutput(_) => "InvalidOutput",
+            ApiError::TaskTimedOut(_) => "TaskTimedOut",
             ApiError::Store(_) => "ServiceUnavailable",
         }
     }
@@ -79,7 +88,9 @@ impl std::fmt::Display for ApiError {
             | ApiError::ExecutionAlreadyExists(m)
             | ApiError::InvalidName(m)
             | ApiError::InvalidExecutionInput(m)
-            | ApiError::InvalidToken(m) => write!(f, "{}: {m}", self.name()),
+            | ApiError::InvalidToken(m)
+            | ApiError::InvalidOutput(m)
+            | ApiError::TaskTimedOut(m) => write!(f, "{}: {m}", self.name()),
             ApiError::Store(e) => write!(f, "{}: {e}", self.name()),
         }
     }
@@ -136,9 +147,48 @@ struct Inner {
     store: Arc<dyn Store>,
     account: Account,
     machines: RwLock<HashMap<String, Arc<Registered>>>,
-    /// Executions this engine is running, with a signal for their end.
-    running: Mutex<HashMap<String, tokio::sync::watch::Receiver<bool>>>,
+    /// Executions this engine runs or has parked, with a signal for their end.
+    runs: Mutex<HashMap<String, Run>>,
+    /// Whether the task that resumes parked executions runs.
+    poller: std::sync::atomic::AtomicBool,
+    clock: Clock,
 }
+
+/// Where the engine reads the time.
+#[derive(Clone, Copy)]
+enum Clock {
+    System,
+    /// `start` plus tokio's elapsed time since `origin`: with tokio's paused time in tests.
+    Tokio {
+        start: Timestamp,
+        origin: tokio::time::Instant,
+    },
+}
+
+impl Clock {
+    fn now(self) -> Timestamp {
+        match self {
+            Clock::System => Timestamp::now(),
+            Clock::Tokio { start, origin } => {
+                let d = jiff::SignedDuration::try_from(origin.elapsed())
+                    .unwrap_or(jiff::SignedDuration::ZERO);
+                start.checked_add(d).unwrap_or(start)
+            }
+        }
+    }
+}
+
+/// An execution this engine looks after.
+struct Run {
+    /// Its future is alive; otherwise it is parked on callbacks, unloaded.
+    loaded: bool,
+    /// For a parked one: when a deadline passes.
+    until: Option<Timestamp>,
+    done: tokio::sync::watch::Sender<bool>,
+}
+
+/// How often parked executions are checked for outcomes delivered by other processes.
+const POLL: std::time::Duration = std::time::Duration::from_millis(200);
 
 /// Runs Standard executions durably over a [`Store`]. Cheap to clone; every clone is the same
 /// engine. Executions run as tasks on the tokio runtime the calls are made from.
@@ -160,9 +210,32 @@ impl Engine {
                 store,
                 account: Account::default(),
                 machines: RwLock::new(HashMap::new()),
-                running: Mutex::new(HashMap::new()),
+                runs: Mutex::new(HashMap::new()),
+                poller: std::sync::atomic::AtomicBool::new(false),
+                clock: Clock::System,
             }),
         }
+    }
+
+    /// The same engine reading time from tokio's clock, starting at `start`: for tests in
+    /// paused time, where a day of timers passes at once. Call before anything else.
+    pub fn with_tokio_clock(self, start: Timestamp) -> Engine {
+        let inner = Arc::try_unwrap(self.inner)
+            .unwrap_or_else(|_| panic!("Engine::with_tokio_clock must be called on a new engine"));
+        Engine {
+            inner: Arc::new(Inner {
+                clock: Clock::Tokio {
+                    start,
+                    origin: tokio::time::Instant::now(),
+                },
+                ..inner
+            }),
+        }
+    }
+
+    /// The engine's time.
+    pub fn now(&self) -> Timestamp {
+        self.inner.clock.now()
     }
 
     /// An engine over the SQLite store at `path` (created if missing).
@@ -274,7 +347,7 @@ impl Engine {
             name,
             state_machine_arn: state_machine_arn.to_owned(),
             input: input.to_owned(),
-            start_date: Timestamp::now(),
+            start_date: self.now(),
             seed: rand::random(),
         };
         match self.inner.store.insert_execution(&new)? {
@@ -308,37 +381,172 @@ impl Engine {
 
     /// Runs `rec` on this runtime unless this engine runs it already.
     fn spawn(&self, r: Arc<Registered>, rec: ExecutionRecord) -> bool {
-        let (tx, rx) = tokio::sync::watch::channel(false);
         {
-            let mut running = self.inner.running.lock().unwrap_or_else(|p| p.into_inner());
-            if running.contains_key(&rec.arn) {
-                return false;
+            let mut runs = self.inner.runs.lock().unwrap_or_else(|p| p.into_inner());
+            match runs.get_mut(&rec.arn) {
+                Some(run) if run.loaded => return false,
+                Some(run) => run.loaded = true,
+                None => {
+                    runs.insert(
+                        rec.arn.clone(),
+                        Run {
+                            loaded: true,
+                            until: None,
+                            done: tokio::sync::watch::channel(false).0,
+                        },
+                    );
+                }
             }
-            running.insert(rec.arn.clone(), rx);
         }
-        let inner = self.inner.clone();
+        let engine = self.clone();
         tokio::spawn(async move {
             let arn = rec.arn.clone();
             let outcome = crate::driver::run_durable(
                 r.machine,
                 &*r.dispatch,
-                inner.store.clone(),
+                engine.inner.store.clone(),
                 rec,
-                Timestamp::now(),
+                engine.now(),
             )
             .await;
-            if let Err(e) = outcome {
-                // The execution stays RUNNING in the store; a later resume continues it.
-                eprintln!("asl: execution {arn} stopped: {e}");
+            let mut runs = engine.inner.runs.lock().unwrap_or_else(|p| p.into_inner());
+            match outcome {
+                Ok(Outcome::Parked { until }) => {
+                    if let Some(run) = runs.get_mut(&arn) {
+                        run.loaded = false;
+                        run.until = until;
+                    }
+                    drop(runs);
+                    engine.start_poller();
+                }
+                other => {
+                    if let Err(e) = other {
+                        // The execution stays RUNNING in the store; a later resume continues it.
+                        eprintln!("asl: execution {arn} stopped: {e}");
+                    }
+                    if let Some(run) = runs.remove(&arn) {
+                        let _ = run.done.send(true);
+                    }
+                }
             }
-            inner
-                .running
-                .lock()
-                .unwrap_or_else(|p| p.into_inner())
-                .remove(&arn);
-            let _ = tx.send(true);
         });
         true
+    }
+
+    /// Resumes `arn` if this engine has it parked.
+    fn wake(&self, arn: &str) -> Result<(), StoreError> {
+        let parked = self
+            .inner
+            .runs
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .get(arn)
+            .is_some_and(|r| !r.loaded);
+        if parked
+            && let Some(rec) = self.inner.store.execution(arn)?
+            && let Some(r) = self.registered(&rec.state_machine_arn)
+        {
+            self.spawn(r, rec);
+        }
+        Ok(())
+    }
+
+    /// Starts, once, the task that resumes parked executions when an outcome for them was
+    /// delivered (by any process) or a deadline of theirs passed.
+    fn start_poller(&self) {
+        if self
+            .inner
+            .poller
+            .swap(true, std::sync::atomic::Ordering::AcqRel)
+        {
+            return;
+        }
+        let weak = Arc::downgrade(&self.inner);
+        tokio::spawn(async move {
+            loop {
+                tokio::time::sleep(POLL).await;
+                let Some(inner) = weak.upgrade() else { return };
+                let engine = Engine { inner };
+                let now = engine.now();
+                let mut due: Vec<String> = engine
+                    .inner
+                    .runs
+                    .lock()
+                    .unwrap_or_else(|p| p.into_inner())
+                    .iter()
+                    .filter(|(_, r)| !r.loaded && r.until.is_some_and(|u| u <= now))
+                    .map(|(a, _)| a.clone())
+                    .collect();
+                if let Ok(delivered) = engine.inner.store.delivered_tokens() {
+                    due.extend(delivered.into_iter().map(|(_, arn)| arn));
+                }
+                for arn in due {
+                    if let Err(e) = engine.wake(&arn) {
+                        eprintln!("asl: cannot resume {arn}: {e}");
+                    }
+                }
+            }
+        });
+    }
+
+    /// `SendTaskSuccess`: the task that handed out `token` succeeded with `output` (JSON
+    /// text). Works from any process that opens the same store.
+    pub fn send_task_success(&self, token: &str, output: &str) -> Result<(), ApiError> {
+        check_token(token)?;
+        let value: serde_json::Value = serde_json::from_str(output)
+            .map_err(|e| ApiError::InvalidOutput(format!("Invalid Output: '{e}'")))?;
+        if crate::driver::exceeds_quota(&value) {
+            return Err(ApiError::InvalidOutput(
+                "The output exceeds the maximum number of bytes service limit.".into(),
+            ));
+        }
+        self.deliver(token, &TokenOutcome::Success(output.to_owned()))
+    }
+
+    /// `SendTaskFailure`: the task that handed out `token` failed.
+    pub fn send_task_failure(
+        &self,
+        token: &str,
+        error: Option<&str>,
+        cause: Option<&str>,
+    ) -> Result<(), ApiError> {
+        check_token(token)?;
+        self.deliver(
+            token,
+            &TokenOutcome::Failure {
+                error: error.map(str::to_owned),
+                cause: cause.map(str::to_owned),
+            },
+        )
+    }
+
+    /// `SendTaskHeartbeat`: the task that handed out `token` is alive; its
+    /// `HeartbeatSeconds` count again from now.
+    pub fn send_task_heartbeat(&self, token: &str) -> Result<(), ApiError> {
+        check_token(token)?;
+        self.inner
+            .store
+            .heartbeat_token(token, self.now())
+            .map_err(|e| token_error(token, e))
+    }
+
+    fn deliver(&self, token: &str, outcome: &TokenOutcome) -> Result<(), ApiError> {
+        let t = self
+            .inner
+            .store
+            .complete_token(token, outcome)
+            .map_err(|e| token_error(token, e))?;
+        // Parked here: resume it now. Elsewhere: its engine's poller finds it.
+        self.wake(&t.execution_arn)?;
+        Ok(())
+    }
+
+    /// How many executions this engine has in memory, and how many it has parked on
+    /// callbacks (unloaded: held in the store only).
+    pub fn load(&self) -> (usize, usize) {
+        let runs = self.inner.runs.lock().unwrap_or_else(|p| p.into_inner());
+        let loaded = runs.values().filter(|r| r.loaded).count();
+        (loaded, runs.len() - loaded)
     }
 
     /// `DescribeExecution`.
@@ -411,11 +619,11 @@ impl Engine {
     pub async fn wait(&self, execution_arn: &str) -> Result<ExecutionRecord, ApiError> {
         let rx = self
             .inner
-            .running
+            .runs
             .lock()
             .unwrap_or_else(|p| p.into_inner())
             .get(execution_arn)
-            .cloned();
+            .map(|r| r.done.subscribe());
         if let Some(mut rx) = rx {
             let _ = rx.wait_for(|done| *done).await;
         }
@@ -434,6 +642,24 @@ fn check_name(n: &str) -> Result<(), ApiError> {
         return Err(ApiError::InvalidName(format!("Invalid Name: '{n}'")));
     }
     Ok(())
+}
+
+/// A task token is 1 to 1024 characters (the API's constraint).
+fn check_token(token: &str) -> Result<(), ApiError> {
+    if token.is_empty() || token.len() > 1024 {
+        return Err(ApiError::InvalidToken(format!("Invalid Token: '{token}'")));
+    }
+    Ok(())
+}
+
+fn token_error(token: &str, e: StoreError) -> ApiError {
+    match e {
+        StoreError::UnknownTaskToken(_) => {
+            ApiError::InvalidToken(format!("Invalid Token: '{token}'"))
+        }
+        StoreError::TaskClosed(_) => ApiError::TaskTimedOut(format!("Task Timed Out: '{token}'")),
+        e => ApiError::Store(e),
+    }
 }
 
 fn same_json(text: &str, v: &serde_json::Value) -> bool {

@@ -20,13 +20,13 @@
 //! failure may still cancel it. The gate opens the first time the whole execution waits.
 
 use std::collections::HashMap;
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 
 use jiff::Timestamp;
 use serde_json::Value;
 
-use crate::store::{Close, HistoryRecord, Store, StoreError};
+use crate::store::{Close, HistoryRecord, Store, StoreError, TokenRecord};
 
 /// A recorded event, as replay needs it.
 pub(crate) struct Recorded {
@@ -50,6 +50,12 @@ pub(crate) struct Journal {
     written: AtomicU64,
     replaying: AtomicBool,
     released: tokio::sync::Notify,
+    /// Branches waiting for a callback, and branches doing anything else that waits (a
+    /// handler call, a timer). When only the former remain, the execution is unloaded.
+    parked: AtomicUsize,
+    busy: AtomicUsize,
+    /// The earliest moment a parked branch must wake (a timeout or heartbeat deadline).
+    wake_at: Mutex<Option<Timestamp>>,
     /// Set when a write failed: the run stops without closing the execution, which stays
     /// RUNNING in the store to be resumed.
     broken: Mutex<Option<StoreError>>,
@@ -92,6 +98,9 @@ impl Journal {
             written: AtomicU64::new(last),
             replaying: AtomicBool::new(replaying),
             released: tokio::sync::Notify::new(),
+            parked: AtomicUsize::new(0),
+            busy: AtomicUsize::new(0),
+            wake_at: Mutex::new(None),
             broken: Mutex::new(None),
         })
     }
@@ -205,6 +214,66 @@ impl Journal {
         h.update(key.as_bytes());
         let d = h.finalize();
         d.iter().map(|b| format!("{b:02x}")).collect()
+    }
+}
+
+impl Journal {
+    /// The store.
+    pub(crate) fn store(&self) -> &dyn Store {
+        &*self.store
+    }
+
+    /// A task token of this execution.
+    pub(crate) fn task_token(&self, token: &str) -> Result<Option<TokenRecord>, ()> {
+        self.store.token(token).map_err(|e| self.fail(e))
+    }
+
+    /// Marks the journal broken by a store error.
+    pub(crate) fn fail(&self, e: StoreError) {
+        *self.broken.lock().unwrap_or_else(|p| p.into_inner()) = Some(e);
+    }
+
+    /// Counts a branch as doing something other than waiting for a callback while `f` runs.
+    pub(crate) async fn busy<T>(&self, f: impl std::future::Future<Output = T>) -> T {
+        self.busy.fetch_add(1, Ordering::Relaxed);
+        let _done = Decrement(&self.busy);
+        f.await
+    }
+
+    /// Waits for a callback until `deadline` at the latest, checking the store again every
+    /// `poll`: the outcome may come from another process.
+    pub(crate) async fn park(
+        &self,
+        left: Option<std::time::Duration>,
+        deadline: Option<Timestamp>,
+    ) {
+        const POLL: std::time::Duration = std::time::Duration::from_millis(200);
+        if let Some(d) = deadline {
+            let mut w = self.wake_at.lock().unwrap_or_else(|p| p.into_inner());
+            *w = Some(w.map_or(d, |w| w.min(d)));
+        }
+        self.parked.fetch_add(1, Ordering::Relaxed);
+        let _done = Decrement(&self.parked);
+        tokio::time::sleep(left.map_or(POLL, |l| l.min(POLL))).await;
+    }
+
+    /// Whether every branch of the execution waits for a callback: then it can be unloaded
+    /// and resumed from the store when an outcome arrives or `wake_at` passes.
+    pub(crate) fn only_parked(&self) -> bool {
+        self.parked.load(Ordering::Relaxed) > 0 && self.busy.load(Ordering::Relaxed) == 0
+    }
+
+    /// When an unloaded execution must be resumed at the latest.
+    pub(crate) fn wake_at(&self) -> Option<Timestamp> {
+        *self.wake_at.lock().unwrap_or_else(|p| p.into_inner())
+    }
+}
+
+struct Decrement<'a>(&'a AtomicUsize);
+
+impl Drop for Decrement<'_> {
+    fn drop(&mut self) {
+        self.0.fetch_sub(1, Ordering::Relaxed);
     }
 }
 

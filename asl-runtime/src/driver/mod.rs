@@ -176,7 +176,7 @@ pub async fn run_durable(
     store: Arc<dyn crate::store::Store>,
     rec: crate::store::ExecutionRecord,
     now: Timestamp,
-) -> Result<(), Stopped> {
+) -> Result<Outcome, Stopped> {
     let journal = Journal::load(store, &rec.arn, rec.seed).map_err(Stopped::Store)?;
     let input: Value =
         serde_json::from_str(&rec.input).map_err(|e| Stopped::BadInput(e.to_string()))?;
@@ -207,22 +207,33 @@ pub async fn run_durable(
         || serde_json::json!({ "input": rec.input, "roleArn": exec.execution(false)["RoleArn"] }),
     );
     let body = exec.body(input);
-    // Replay is over the first time the whole execution waits (see `journal.rs`).
+    // Replay is over the first time the whole execution waits (see `journal.rs`); when all
+    // that is left waits for callbacks, the execution is unloaded.
     let mut body = std::pin::pin!(body);
     let mut released = false;
     let result = std::future::poll_fn(|cx| {
         let r = body.as_mut().poll(cx);
-        if r.is_pending() && !released {
-            released = true;
-            journal.release();
-            cx.waker().wake_by_ref();
+        if r.is_pending() {
+            if !released {
+                released = true;
+                journal.release();
+                cx.waker().wake_by_ref();
+            } else if journal.only_parked() {
+                return std::task::Poll::Ready(None);
+            }
         }
-        r
+        r.map(Some)
     })
     .await;
     if let Some(e) = journal.take_broken() {
         return Err(Stopped::Store(e));
     }
+    let Some(result) = result else {
+        // Everything was written before parking.
+        return Ok(Outcome::Parked {
+            until: journal.wake_at(),
+        });
+    };
     use crate::store::{Close, Status};
     let (kind, status, result) = match result {
         Some(Ok(out)) => ("ExecutionSucceeded", Status::Succeeded, Ok(out)),
@@ -254,7 +265,21 @@ pub async fn run_durable(
             crate::store::StoreError::Backend("write failed".into())
         })));
     }
-    Ok(())
+    Ok(Outcome::Closed(close.status))
+}
+
+/// How a durable run ended.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Outcome {
+    /// The execution closed with this status.
+    Closed(crate::store::Status),
+    /// Everything left waits for callbacks: the execution was unloaded, its state is in the
+    /// store. Resume it when a task outcome is delivered, or at `until` (a timeout or
+    /// heartbeat deadline) at the latest.
+    Parked {
+        /// When a deadline passes.
+        until: Option<Timestamp>,
+    },
 }
 
 /// Where the execution is: one index per enclosing branch or iteration. The path is built

@@ -73,7 +73,10 @@ impl Exec<'_> {
                 if is_sync(&state.kind) {
                     // A long run of synchronous states: let other tasks (and the execution
                     // timeout) in before going on.
-                    tokio::task::yield_now().await;
+                    match self.journal {
+                        Some(j) => j.busy(tokio::task::yield_now()).await,
+                        None => tokio::task::yield_now().await,
+                    }
                     continue;
                 }
                 let v = self.enter(state, &loc, step);

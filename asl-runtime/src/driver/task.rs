@@ -13,6 +13,7 @@ use super::retry::Failure;
 use super::visit::{Visit, env, value_text};
 use crate::handler::{TaskCall, TaskContext};
 use crate::machine::{Kind, ResourceType, Seconds};
+use crate::store::TokenStatus;
 use crate::{Env, StateError};
 
 impl Visit<'_, '_> {
@@ -161,7 +162,12 @@ impl Visit<'_, '_> {
             })
         });
         let (_, started_at) = self.x.event_with(started, name, at, || Value::Null);
-        if matches!(t.resource_type, ResourceType::Sync | ResourceType::Callback) {
+        // In a durable run a callback Task is a real callback: the handler delivers the
+        // token, and the outcome comes from `SendTaskSuccess`/`SendTaskFailure` (ASL-TK-09).
+        // Otherwise the handler's result stands for the job's or the callback's.
+        let callback = self.x.journal.is_some() && t.resource_type == ResourceType::Callback;
+        let token = call.context.task_token.clone();
+        if !callback && matches!(t.resource_type, ResourceType::Sync | ResourceType::Callback) {
             self.x.event("TaskSubmitted", name, at);
         }
         // A handler cannot send heartbeats, so a heartbeat interval is a deadline too
@@ -181,6 +187,13 @@ impl Visit<'_, '_> {
             for kind in [succeeded, failed, timed_out] {
                 if let Some(r) = j.recorded(kind, &at.key()) {
                     self.set_outcome_at(r.timestamp);
+                    if let (true, Some(token)) = (callback, &token) {
+                        // Taken into the history before a restart; the token may not have
+                        // been closed yet.
+                        if let Err(e) = j.store().close_token(token) {
+                            j.fail(e);
+                        }
+                    }
                     let d = r.details.as_ref().unwrap_or(&Value::Null);
                     return if kind == succeeded {
                         let text = d.get("output").and_then(Value::as_str).unwrap_or("null");
@@ -203,12 +216,36 @@ impl Visit<'_, '_> {
                 let deadline = started.checked_add(span).unwrap_or(jiff::Timestamp::MAX);
                 limit = Some(self.x.until(deadline));
             }
+            if callback && j.recorded("TaskSubmitted", &at.key()).is_some() {
+                // The token was delivered before a restart: wait for its outcome.
+                let token = token.as_deref().unwrap_or_default();
+                let started = started_at.unwrap_or_else(|| self.x.now());
+                return self
+                    .await_callback(token, at, started, timeout, heartbeat, resource)
+                    .await;
+            }
             // No new work while a resumed execution replays; then the attempt's events are
             // written before its handler is called.
             j.replayed().await;
             self.x.persist()?;
+            if let (true, Some(token)) = (callback, &token) {
+                let key = at.key();
+                if let Err(e) =
+                    j.store()
+                        .create_token(token, j.arn(), &key, self.s.name, self.x.now())
+                {
+                    j.fail(e);
+                    return Err(super::visit::store_failure());
+                }
+            }
         }
         let fut = self.x.handler.call(call);
+        let fut = async {
+            match self.x.journal {
+                Some(j) => j.busy(fut).await,
+                None => fut.await,
+            }
+        };
         let result = match limit {
             Some(l) if l.is_zero() => {
                 drop(fut);
@@ -237,6 +274,17 @@ impl Visit<'_, '_> {
                 )),
                 terminal: false,
             }),
+            Ok(v) if callback => {
+                // Delivered: the callback's outcome is the task's (ASL-EV-03).
+                self.x.event_with("TaskSubmitted", name, at, || {
+                    json!({ "resourceType": resource_type, "resource": resource, "output": v.to_string() })
+                });
+                let token = token.as_deref().unwrap_or_default();
+                let started = started_at.unwrap_or_else(|| self.x.now());
+                return self
+                    .await_callback(token, at, started, timeout, heartbeat, resource)
+                    .await;
+            }
             Ok(v) => Ok(v),
             // An empty name is a failure reported without one (a `SendTaskFailure` with no
             // `error`): the execution reports no error name.
@@ -256,6 +304,89 @@ impl Visit<'_, '_> {
             }),
         }
         outcome
+    }
+
+    /// Waits for the outcome of a callback (`.waitForTaskToken`) in a durable run: the
+    /// execution holds no thread, and is unloaded when nothing else of it runs. `TimeoutSeconds`
+    /// count from the attempt's start, `HeartbeatSeconds` from the last heartbeat (ASL-TK-03/09);
+    /// either expiring is `States.Timeout` (ASL-SUB-27).
+    async fn await_callback(
+        &self,
+        token: &str,
+        at: At<'_>,
+        started: jiff::Timestamp,
+        timeout: Option<u64>,
+        heartbeat: Option<u64>,
+        resource: &str,
+    ) -> Result<Value, Failure> {
+        let Some(j) = self.x.journal else {
+            return Err(super::visit::store_failure());
+        };
+        let resource_type = resource_type_name(ResourceType::Callback, resource);
+        let after = |t: jiff::Timestamp, secs: u64| {
+            t.checked_add(jiff::SignedDuration::from_secs(secs as i64))
+                .unwrap_or(jiff::Timestamp::MAX)
+        };
+        // What was emitted since the last write (`TaskSubmitted`) is written before parking:
+        // the token is out.
+        self.x.persist()?;
+        loop {
+            let Ok(rec) = j.task_token(token) else {
+                return Err(super::visit::store_failure());
+            };
+            let rec = rec.ok_or_else(super::visit::store_failure)?;
+            let outcome = match rec.status {
+                TokenStatus::Succeeded => {
+                    let out = rec.output.unwrap_or_else(|| "null".into());
+                    self.record_outcome("TaskSucceeded", at, || {
+                        json!({ "resourceType": resource_type, "resource": resource, "output": out })
+                    });
+                    Ok(serde_json::from_str(&out).unwrap_or(Value::Null))
+                }
+                TokenStatus::Failed => {
+                    let (error, cause) = (rec.error, rec.cause);
+                    self.record_outcome("TaskFailed", at, || {
+                        json!({ "resourceType": resource_type, "resource": resource,
+                                "error": error, "cause": cause })
+                    });
+                    Err(Failure {
+                        // A failure sent without an error name reports none.
+                        error: error.filter(|e| !e.is_empty()).map(Into::into),
+                        cause,
+                        terminal: false,
+                    })
+                }
+                TokenStatus::Waiting | TokenStatus::Closed => {
+                    let mut deadline = timeout.map(|s| after(started, s));
+                    if let Some(h) = heartbeat {
+                        let d = after(rec.heartbeat.unwrap_or(started).max(started), h);
+                        deadline = Some(deadline.map_or(d, |x| x.min(d)));
+                    }
+                    let expired = rec.status == TokenStatus::Closed
+                        || deadline.is_some_and(|d| d <= self.x.now());
+                    if !expired {
+                        j.park(deadline.map(|d| self.x.until(d)), deadline).await;
+                        continue;
+                    }
+                    self.record_outcome("TaskTimedOut", at, || {
+                        json!({ "resourceType": resource_type, "resource": resource,
+                                "error": "States.Timeout", "cause": null })
+                    });
+                    Err(Failure {
+                        error: Some("States.Timeout".into()),
+                        cause: None,
+                        terminal: false,
+                    })
+                }
+            };
+            // The outcome is in the history before the token is closed.
+            self.x.persist()?;
+            if let Err(e) = j.store().close_token(token) {
+                j.fail(e);
+                return Err(super::visit::store_failure());
+            }
+            return outcome;
+        }
     }
 
     /// Records an attempt's outcome event, and when it happened.

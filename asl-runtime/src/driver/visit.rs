@@ -66,11 +66,7 @@ impl<'a> Exec<'a> {
     /// timer). A failed write stops the run (see `run_durable`).
     pub(super) fn persist(&self) -> Result<(), Failure> {
         match self.journal {
-            Some(j) if j.flush(None).is_err() => Err(Failure {
-                error: Some("States.Runtime".into()),
-                cause: Some("the execution store failed".into()),
-                terminal: true,
-            }),
+            Some(j) if j.flush(None).is_err() => Err(store_failure()),
             _ => Ok(()),
         }
     }
@@ -93,8 +89,10 @@ impl<'a> Exec<'a> {
         let span = jiff::SignedDuration::try_from(delay).unwrap_or(jiff::SignedDuration::MAX);
         let deadline = since.checked_add(span).unwrap_or(Timestamp::MAX);
         let left = self.until(deadline);
-        if !left.is_zero() {
-            tokio::time::sleep(left).await;
+        if !left.is_zero()
+            && let Some(j) = self.journal
+        {
+            j.busy(tokio::time::sleep(left)).await;
         }
         Ok(())
     }
@@ -252,4 +250,14 @@ fn take_simple(data: &mut Value, path: &Path) -> Option<Value> {
         };
     }
     Some(cur.take())
+}
+
+/// The failure that stops a durable run whose store failed: terminal, and never recorded
+/// (`run_durable` sees the broken journal and leaves the execution RUNNING).
+pub(super) fn store_failure() -> Failure {
+    Failure {
+        error: Some("States.Runtime".into()),
+        cause: Some("the execution store failed".into()),
+        terminal: true,
+    }
 }

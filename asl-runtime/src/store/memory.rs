@@ -4,9 +4,11 @@
 use std::collections::HashMap;
 use std::sync::Mutex;
 
+use jiff::Timestamp;
+
 use super::{
     Close, ExecutionRecord, HistoryRecord, ListQuery, NewExecution, Page, Status, Store,
-    StoreError, next_token, page_limit, parse_token,
+    StoreError, TokenOutcome, TokenRecord, TokenStatus, next_token, page_limit, parse_token,
 };
 
 /// A [`Store`] in memory: the same rules as [`super::SqliteStore`], gone with the process.
@@ -21,6 +23,7 @@ struct Inner {
     executions: Vec<ExecutionRecord>,
     index: HashMap<String, usize>,
     events: HashMap<String, Vec<HistoryRecord>>,
+    tokens: HashMap<String, TokenRecord>,
 }
 
 impl MemoryStore {
@@ -123,6 +126,11 @@ impl Store for MemoryStore {
             .get_mut(arn)
             .expect("events of an indexed execution")
             .extend_from_slice(events);
+        if close.is_some() {
+            for t in g.tokens.values_mut().filter(|t| t.execution_arn == arn) {
+                t.status = TokenStatus::Closed;
+            }
+        }
         let x = &mut g.executions[i];
         x.events += events.len() as u64;
         if let Some(c) = close {
@@ -144,5 +152,96 @@ impl Store for MemoryStore {
         let start = (from.max(1) - 1) as usize;
         let take = if limit == 0 { usize::MAX } else { limit };
         Ok(all.iter().skip(start).take(take).cloned().collect())
+    }
+
+    fn create_token(
+        &self,
+        token: &str,
+        arn: &str,
+        key: &str,
+        state: &str,
+        now: Timestamp,
+    ) -> Result<(), StoreError> {
+        let mut g = self.lock();
+        if !g.index.contains_key(arn) {
+            return Err(StoreError::NotFound(arn.to_owned()));
+        }
+        g.tokens
+            .entry(token.to_owned())
+            .or_insert_with(|| TokenRecord {
+                token: token.to_owned(),
+                execution_arn: arn.to_owned(),
+                key: key.to_owned(),
+                state: state.to_owned(),
+                status: TokenStatus::Waiting,
+                output: None,
+                error: None,
+                cause: None,
+                created: now,
+                heartbeat: None,
+            });
+        Ok(())
+    }
+
+    fn token(&self, token: &str) -> Result<Option<TokenRecord>, StoreError> {
+        Ok(self.lock().tokens.get(token).cloned())
+    }
+
+    fn complete_token(
+        &self,
+        token: &str,
+        outcome: &TokenOutcome,
+    ) -> Result<TokenRecord, StoreError> {
+        let mut g = self.lock();
+        let t = waiting(&mut g.tokens, token)?;
+        match outcome {
+            TokenOutcome::Success(o) => {
+                t.status = TokenStatus::Succeeded;
+                t.output = Some(o.clone());
+            }
+            TokenOutcome::Failure { error, cause } => {
+                t.status = TokenStatus::Failed;
+                t.error = error.clone();
+                t.cause = cause.clone();
+            }
+        }
+        Ok(t.clone())
+    }
+
+    fn heartbeat_token(&self, token: &str, now: Timestamp) -> Result<(), StoreError> {
+        let mut g = self.lock();
+        waiting(&mut g.tokens, token)?.heartbeat = Some(now);
+        Ok(())
+    }
+
+    fn close_token(&self, token: &str) -> Result<(), StoreError> {
+        if let Some(t) = self.lock().tokens.get_mut(token) {
+            t.status = TokenStatus::Closed;
+        }
+        Ok(())
+    }
+
+    fn delivered_tokens(&self) -> Result<Vec<(String, String)>, StoreError> {
+        Ok(self
+            .lock()
+            .tokens
+            .values()
+            .filter(|t| matches!(t.status, TokenStatus::Succeeded | TokenStatus::Failed))
+            .map(|t| (t.token.clone(), t.execution_arn.clone()))
+            .collect())
+    }
+}
+
+/// The token, if its task still waits for an outcome.
+fn waiting<'t>(
+    tokens: &'t mut HashMap<String, TokenRecord>,
+    token: &str,
+) -> Result<&'t mut TokenRecord, StoreError> {
+    match tokens.get_mut(token) {
+        None => Err(StoreError::UnknownTaskToken(token.to_owned())),
+        Some(t) if t.status != TokenStatus::Waiting => {
+            Err(StoreError::TaskClosed(token.to_owned()))
+        }
+        Some(t) => Ok(t),
     }
 }

@@ -164,6 +164,70 @@ pub struct Page<T> {
     pub next_token: Option<String>,
 }
 
+/// Where a task token stands.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TokenStatus {
+    /// Handed out; no outcome yet.
+    Waiting,
+    /// `SendTaskSuccess` arrived.
+    Succeeded,
+    /// `SendTaskFailure` arrived.
+    Failed,
+    /// The task timed out, or its execution closed: no outcome is taken any more.
+    Closed,
+}
+
+impl TokenStatus {
+    fn parse(s: &str) -> Option<TokenStatus> {
+        Some(match s {
+            "WAITING" => TokenStatus::Waiting,
+            "SUCCEEDED" => TokenStatus::Succeeded,
+            "FAILED" => TokenStatus::Failed,
+            "CLOSED" => TokenStatus::Closed,
+            _ => return None,
+        })
+    }
+}
+
+/// A task token handed out by a callback (`.waitForTaskToken`) or activity Task.
+#[derive(Clone, Debug, PartialEq)]
+pub struct TokenRecord {
+    /// The token.
+    pub token: String,
+    /// The execution waiting on it.
+    pub execution_arn: String,
+    /// The task attempt's event key in that execution.
+    pub key: String,
+    /// The Task state's name.
+    pub state: String,
+    /// Where it stands.
+    pub status: TokenStatus,
+    /// `SendTaskSuccess`'s output (JSON text).
+    pub output: Option<String>,
+    /// `SendTaskFailure`'s error.
+    pub error: Option<String>,
+    /// `SendTaskFailure`'s cause.
+    pub cause: Option<String>,
+    /// When it was handed out.
+    pub created: Timestamp,
+    /// The last `SendTaskHeartbeat`.
+    pub heartbeat: Option<Timestamp>,
+}
+
+/// What `SendTaskSuccess` or `SendTaskFailure` delivers.
+#[derive(Clone, Debug, PartialEq)]
+pub enum TokenOutcome {
+    /// The task's output, JSON text.
+    Success(String),
+    /// The task's error and cause.
+    Failure {
+        /// The error name.
+        error: Option<String>,
+        /// The cause.
+        cause: Option<String>,
+    },
+}
+
 /// What went wrong in a store.
 #[derive(Debug)]
 pub enum StoreError {
@@ -183,6 +247,10 @@ pub enum StoreError {
     NotFound(String),
     /// The next-token given does not come from this store.
     InvalidToken(String),
+    /// No task was handed this task token.
+    UnknownTaskToken(String),
+    /// The task of this token already has its outcome, timed out, or its execution closed.
+    TaskClosed(String),
     /// The database failed (I/O, full disk, locked for too long).
     Backend(String),
 }
@@ -201,6 +269,8 @@ impl std::fmt::Display for StoreError {
             ),
             StoreError::NotFound(arn) => write!(f, "execution does not exist: {arn}"),
             StoreError::InvalidToken(t) => write!(f, "invalid next token: {t}"),
+            StoreError::UnknownTaskToken(t) => write!(f, "no task has the token {t}"),
+            StoreError::TaskClosed(t) => write!(f, "the task of token {t} is closed"),
             StoreError::Backend(m) => write!(f, "store: {m}"),
         }
     }
@@ -233,6 +303,36 @@ pub trait Store: Send + Sync {
 
     /// Events `from..` (1-based ids) in ascending order, at most `limit` (0: all).
     fn events(&self, arn: &str, from: u64, limit: usize) -> Result<Vec<HistoryRecord>, StoreError>;
+
+    /// Records a task token handed out by the attempt `key` of `arn` (no-op if it exists).
+    fn create_token(
+        &self,
+        token: &str,
+        arn: &str,
+        key: &str,
+        state: &str,
+        now: Timestamp,
+    ) -> Result<(), StoreError>;
+
+    /// A task token.
+    fn token(&self, token: &str) -> Result<Option<TokenRecord>, StoreError>;
+
+    /// Delivers a task's outcome: [`StoreError::UnknownTaskToken`] if no task has the token,
+    /// [`StoreError::TaskClosed`] if it has its outcome already or is closed.
+    fn complete_token(
+        &self,
+        token: &str,
+        outcome: &TokenOutcome,
+    ) -> Result<TokenRecord, StoreError>;
+
+    /// Records a heartbeat for a waiting task (same errors as [`Store::complete_token`]).
+    fn heartbeat_token(&self, token: &str, now: Timestamp) -> Result<(), StoreError>;
+
+    /// Closes a token: its task timed out, or its outcome was taken into the history.
+    fn close_token(&self, token: &str) -> Result<(), StoreError>;
+
+    /// The executions with a task outcome delivered and not yet taken: `(token, execution)`.
+    fn delivered_tokens(&self) -> Result<Vec<(String, String)>, StoreError>;
 }
 
 /// Page tokens are opaque to callers: the offset, as text.

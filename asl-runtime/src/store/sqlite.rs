@@ -13,7 +13,7 @@ use rusqlite::{Connection, OptionalExtension, Transaction, params};
 
 use super::{
     Close, ExecutionRecord, HistoryRecord, ListQuery, NewExecution, Page, Status, Store,
-    StoreError, next_token, page_limit, parse_token,
+    StoreError, TokenOutcome, TokenRecord, TokenStatus, next_token, page_limit, parse_token,
 };
 
 /// `PRAGMA application_id` of an asl store: "ASL1".
@@ -51,6 +51,21 @@ const MIGRATIONS: &[&str] = &[
         details TEXT,
         PRIMARY KEY (execution, id)
     ) WITHOUT ROWID;",
+    // 1 → 2: task tokens of callback and activity Tasks.
+    "CREATE TABLE task_tokens (
+        token TEXT PRIMARY KEY,
+        execution INTEGER NOT NULL REFERENCES executions (seq),
+        key TEXT NOT NULL,
+        state TEXT NOT NULL,
+        status TEXT NOT NULL,
+        output TEXT,
+        error TEXT,
+        cause TEXT,
+        created INTEGER NOT NULL,
+        heartbeat INTEGER
+    );
+    CREATE INDEX task_tokens_by_status ON task_tokens (status);
+    CREATE INDEX task_tokens_by_execution ON task_tokens (execution);",
 ];
 
 /// The schema version this build writes.
@@ -317,6 +332,13 @@ impl Store for SqliteStore {
                 }
             }
             let total = have + events.len() as u64;
+            if close.is_some() {
+                tx.execute(
+                    "UPDATE task_tokens SET status = 'CLOSED' WHERE execution = ?1",
+                    [seq],
+                )
+                .map_err(backend)?;
+            }
             match close {
                 None => tx
                     .execute(
@@ -377,5 +399,138 @@ impl Store for SqliteStore {
             .collect::<Result<Vec<_>, _>>()
             .map_err(backend)
         })
+    }
+
+    fn create_token(
+        &self,
+        token: &str,
+        arn: &str,
+        key: &str,
+        state: &str,
+        now: Timestamp,
+    ) -> Result<(), StoreError> {
+        self.with(|c| {
+            let n = c
+                .execute(
+                    "INSERT OR IGNORE INTO task_tokens (token, execution, key, state, status, created)
+                     SELECT ?1, seq, ?3, ?4, 'WAITING', ?5 FROM executions WHERE arn = ?2",
+                    params![token, arn, key, state, nanos(now)],
+                )
+                .map_err(backend)?;
+            if n == 0 && c
+                .query_row("SELECT 1 FROM executions WHERE arn = ?1", [arn], |_| Ok(()))
+                .optional()
+                .map_err(backend)?
+                .is_none()
+            {
+                return Err(StoreError::NotFound(arn.to_owned()));
+            }
+            Ok(())
+        })
+    }
+
+    fn token(&self, token: &str) -> Result<Option<TokenRecord>, StoreError> {
+        self.with(|c| read_token(c, token))
+    }
+
+    fn complete_token(
+        &self,
+        token: &str,
+        outcome: &TokenOutcome,
+    ) -> Result<TokenRecord, StoreError> {
+        self.with(|c| {
+            let tx = c.transaction().map_err(backend)?;
+            waiting(&tx, token)?;
+            match outcome {
+                TokenOutcome::Success(o) => tx.execute(
+                    "UPDATE task_tokens SET status = 'SUCCEEDED', output = ?2 WHERE token = ?1",
+                    params![token, o],
+                ),
+                TokenOutcome::Failure { error, cause } => tx.execute(
+                    "UPDATE task_tokens SET status = 'FAILED', error = ?2, cause = ?3 WHERE token = ?1",
+                    params![token, error, cause],
+                ),
+            }
+            .map_err(backend)?;
+            let t = read_token(&tx, token)?.ok_or_else(|| StoreError::UnknownTaskToken(token.to_owned()))?;
+            tx.commit().map_err(backend)?;
+            Ok(t)
+        })
+    }
+
+    fn heartbeat_token(&self, token: &str, now: Timestamp) -> Result<(), StoreError> {
+        self.with(|c| {
+            let tx = c.transaction().map_err(backend)?;
+            waiting(&tx, token)?;
+            tx.execute(
+                "UPDATE task_tokens SET heartbeat = ?2 WHERE token = ?1",
+                params![token, nanos(now)],
+            )
+            .map_err(backend)?;
+            tx.commit().map_err(backend)
+        })
+    }
+
+    fn close_token(&self, token: &str) -> Result<(), StoreError> {
+        self.with(|c| {
+            c.execute(
+                "UPDATE task_tokens SET status = 'CLOSED' WHERE token = ?1",
+                [token],
+            )
+            .map_err(backend)?;
+            Ok(())
+        })
+    }
+
+    fn delivered_tokens(&self) -> Result<Vec<(String, String)>, StoreError> {
+        self.with(|c| {
+            let mut stmt = c
+                .prepare_cached(
+                    "SELECT t.token, e.arn FROM task_tokens t JOIN executions e ON e.seq = t.execution
+                     WHERE t.status IN ('SUCCEEDED', 'FAILED')",
+                )
+                .map_err(backend)?;
+            stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+                .map_err(backend)?
+                .collect::<Result<Vec<_>, _>>()
+                .map_err(backend)
+        })
+    }
+}
+
+fn read_token(c: &Connection, token: &str) -> Result<Option<TokenRecord>, StoreError> {
+    c.query_row(
+        "SELECT t.token, e.arn, t.key, t.state, t.status, t.output, t.error, t.cause, t.created,
+                t.heartbeat
+         FROM task_tokens t JOIN executions e ON e.seq = t.execution WHERE t.token = ?1",
+        [token],
+        |r| {
+            let status: String = r.get(4)?;
+            Ok(TokenRecord {
+                token: r.get(0)?,
+                execution_arn: r.get(1)?,
+                key: r.get(2)?,
+                state: r.get(3)?,
+                status: TokenStatus::parse(&status).unwrap_or(TokenStatus::Closed),
+                output: r.get(5)?,
+                error: r.get(6)?,
+                cause: r.get(7)?,
+                created: timestamp(r.get(8)?),
+                heartbeat: r.get::<_, Option<i64>>(9)?.map(timestamp),
+            })
+        },
+    )
+    .optional()
+    .map_err(backend)
+}
+
+/// Checks that the token's task still waits for an outcome.
+fn waiting(c: &Connection, token: &str) -> Result<(), StoreError> {
+    match read_token(c, token)? {
+        None => Err(StoreError::UnknownTaskToken(token.to_owned())),
+        Some(t) if t.status != TokenStatus::Waiting => {
+            Err(StoreError::TaskClosed(token.to_owned()))
+        }
+        Some(_) => Ok(()),
     }
 }

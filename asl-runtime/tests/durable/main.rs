@@ -3,6 +3,8 @@
 //! from its store finishes the same, without calling again a Task whose result was recorded,
 //! re-dispatching an attempt in flight with its idempotency key, and keeping its timers.
 
+mod callbacks;
+
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -83,7 +85,7 @@ fn machine(log: Arc<Mutex<Vec<Call>>>) -> Order {
     }))
 }
 
-fn t0() -> Timestamp {
+pub(crate) fn t0() -> Timestamp {
     "2025-03-01T12:00:00Z".parse().unwrap()
 }
 
@@ -113,6 +115,7 @@ async fn run(m: &Order, store: &Arc<dyn Store>, elapsed: Duration) -> Result<(),
     let now = t0() + SignedDuration::try_from(elapsed).unwrap();
     asl_runtime::driver::run_durable(m.descriptor(), &*m.dispatcher(), store.clone(), rec, now)
         .await
+        .map(|_| ())
         .map_err(|e| e.to_string())
 }
 
