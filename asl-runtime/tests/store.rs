@@ -221,3 +221,46 @@ fn a_store_from_a_newer_version_is_refused() {
         "{err}"
     );
 }
+
+/// A file written by schema 1 (executions and history, before task tokens) is migrated in
+/// place: its executions and events are kept, and tokens work.
+#[test]
+fn a_schema_1_store_is_migrated() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("v1.db");
+    let c = rusqlite::Connection::open(&path).unwrap();
+    c.execute_batch(
+        "CREATE TABLE executions (
+            seq INTEGER PRIMARY KEY AUTOINCREMENT, arn TEXT NOT NULL UNIQUE, name TEXT NOT NULL,
+            state_machine_arn TEXT NOT NULL, status TEXT NOT NULL, input TEXT NOT NULL,
+            output TEXT, error TEXT, cause TEXT, start_date INTEGER NOT NULL, stop_date INTEGER,
+            seed INTEGER NOT NULL, events INTEGER NOT NULL DEFAULT 0,
+            redrive_count INTEGER NOT NULL DEFAULT 0, UNIQUE (state_machine_arn, name));
+        CREATE INDEX executions_by_status ON executions (status, seq);
+        CREATE INDEX executions_by_machine ON executions (state_machine_arn, seq);
+        CREATE TABLE events (
+            execution INTEGER NOT NULL REFERENCES executions (seq), id INTEGER NOT NULL,
+            previous_id INTEGER NOT NULL, timestamp INTEGER NOT NULL, kind TEXT NOT NULL,
+            key TEXT NOT NULL, details TEXT, PRIMARY KEY (execution, id)) WITHOUT ROWID;
+        INSERT INTO executions (arn, name, state_machine_arn, status, input, start_date, seed, events)
+            VALUES ('arn:x', 'x', 'arn:m', 'RUNNING', '{}', 0, 5, 1);
+        INSERT INTO events VALUES (1, 1, 0, 0, 'ExecutionStarted', '', NULL);
+        PRAGMA application_id = 1095978033;
+        PRAGMA user_version = 1;",
+    )
+    .unwrap();
+    drop(c);
+    let s = SqliteStore::open(&path).unwrap();
+    let rec = s.execution("arn:x").unwrap().unwrap();
+    assert_eq!((rec.status, rec.seed, rec.events), (Status::Running, 5, 1));
+    assert_eq!(s.events("arn:x", 1, 0).unwrap()[0].kind, "ExecutionStarted");
+    s.create_token("tok", "arn:x", "0#0", "Ask", Timestamp::UNIX_EPOCH)
+        .unwrap();
+    assert!(s.token("tok").unwrap().is_some());
+    drop(s);
+    let c = rusqlite::Connection::open(&path).unwrap();
+    let v: u32 = c
+        .query_row("PRAGMA user_version", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(v, 2);
+}
