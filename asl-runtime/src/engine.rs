@@ -185,6 +185,8 @@ struct Run {
     /// For a parked one: when a deadline passes.
     until: Option<Timestamp>,
     done: tokio::sync::watch::Sender<bool>,
+    /// The task running it, while loaded.
+    task: Option<tokio::task::AbortHandle>,
 }
 
 /// How often parked executions are checked for outcomes delivered by other processes.
@@ -393,13 +395,15 @@ impl Engine {
                             loaded: true,
                             until: None,
                             done: tokio::sync::watch::channel(false).0,
+                            task: None,
                         },
                     );
                 }
             }
         }
         let engine = self.clone();
-        tokio::spawn(async move {
+        let arn = rec.arn.clone();
+        let handle = tokio::spawn(async move {
             let arn = rec.arn.clone();
             let outcome = crate::driver::run_durable(
                 r.machine,
@@ -430,7 +434,73 @@ impl Engine {
                 }
             }
         });
+        if let Some(run) = self
+            .inner
+            .runs
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .get_mut(&arn)
+        {
+            run.task = Some(handle.abort_handle());
+        }
         true
+    }
+
+    /// `StopExecution`: closes a running execution as ABORTED with `error` and `cause`
+    /// (an `ExecutionAborted` event). Its running tasks are cancelled if this engine runs it;
+    /// another process running it stops at its next write. Stopping a closed execution
+    /// changes nothing. Returns the stop date.
+    pub fn stop_execution(
+        &self,
+        execution_arn: &str,
+        error: Option<&str>,
+        cause: Option<&str>,
+    ) -> Result<Timestamp, ApiError> {
+        loop {
+            let rec = self.describe_execution(execution_arn)?;
+            if rec.status != Status::Running {
+                return Ok(rec.stop_date.unwrap_or(rec.start_date));
+            }
+            let now = self.now();
+            let event = HistoryRecord {
+                id: rec.events + 1,
+                previous_id: rec.events,
+                timestamp: now,
+                kind: "ExecutionAborted".into(),
+                key: String::new(),
+                details: Some(serde_json::json!({ "error": error, "cause": cause })),
+            };
+            let close = crate::store::Close {
+                status: Status::Aborted,
+                output: None,
+                error: error.map(str::to_owned),
+                cause: cause.map(str::to_owned),
+                stop_date: now,
+            };
+            match self
+                .inner
+                .store
+                .append(execution_arn, &[event], Some(&close))
+            {
+                // The execution moved on meanwhile: read it again.
+                Err(StoreError::Conflict { .. }) => continue,
+                Err(e) => return Err(e.into()),
+                Ok(()) => {}
+            }
+            let run = self
+                .inner
+                .runs
+                .lock()
+                .unwrap_or_else(|p| p.into_inner())
+                .remove(execution_arn);
+            if let Some(run) = run {
+                if let Some(task) = run.task {
+                    task.abort();
+                }
+                let _ = run.done.send(true);
+            }
+            return Ok(now);
+        }
     }
 
     /// Resumes `arn` if this engine has it parked.

@@ -28,6 +28,9 @@ use serde_json::Value;
 
 use crate::store::{Close, HistoryRecord, Store, StoreError, TokenRecord};
 
+/// The most events a Standard execution's history holds; the last is its end (ASL-Q-02).
+pub(crate) const MAX_EVENTS: u64 = 25_000;
+
 /// A recorded event, as replay needs it.
 pub(crate) struct Recorded {
     pub(crate) id: u64,
@@ -56,6 +59,8 @@ pub(crate) struct Journal {
     busy: AtomicUsize,
     /// The earliest moment a parked branch must wake (a timeout or heartbeat deadline).
     wake_at: Mutex<Option<Timestamp>>,
+    /// Set when the history reached [`MAX_EVENTS`] but one: the run must end.
+    full: AtomicBool,
     /// Set when a write failed: the run stops without closing the execution, which stays
     /// RUNNING in the store to be resumed.
     broken: Mutex<Option<StoreError>>,
@@ -102,6 +107,7 @@ impl Journal {
             busy: AtomicUsize::new(0),
             wake_at: Mutex::new(None),
             broken: Mutex::new(None),
+            full: AtomicBool::new(false),
         })
     }
 
@@ -130,6 +136,16 @@ impl Journal {
         if let Some(r) = self.recorded(kind, &key) {
             return (r.id, r.timestamp);
         }
+        let ends = kind.starts_with("Execution") && kind != "ExecutionStarted";
+        if self.full.load(Ordering::Relaxed)
+            || (!ends && self.last_id.load(Ordering::Relaxed) + 1 >= MAX_EVENTS)
+        {
+            // No room but for the execution's end: nothing more is recorded.
+            self.full.store(true, Ordering::Relaxed);
+            if !ends {
+                return (MAX_EVENTS, now);
+            }
+        }
         let id = self.last_id.fetch_add(1, Ordering::Relaxed) + 1;
         let mut p = self.pending.lock().unwrap_or_else(|p| p.into_inner());
         p.push(HistoryRecord {
@@ -146,7 +162,7 @@ impl Journal {
     /// Writes the buffered events (and the close, if given) in one transaction. On failure
     /// the journal is broken: the run must stop.
     pub(crate) fn flush(&self, close: Option<&Close>) -> Result<(), ()> {
-        if self.is_broken() {
+        if self.is_broken() || (self.is_full() && close.is_none()) {
             return Err(());
         }
         let events = std::mem::take(&mut *self.pending.lock().unwrap_or_else(|p| p.into_inner()));
@@ -166,6 +182,11 @@ impl Journal {
                 Err(())
             }
         }
+    }
+
+    /// Whether the history is full: the run must end.
+    pub(crate) fn is_full(&self) -> bool {
+        self.full.load(Ordering::Relaxed)
     }
 
     /// Whether a write failed: the run must stop.

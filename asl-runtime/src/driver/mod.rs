@@ -136,6 +136,12 @@ pub async fn run(
     exec.finish(result)
 }
 
+/// The longest a Standard execution runs: one year (ASL-WF-02).
+const MAX_STANDARD_SECONDS: u64 = 365 * 24 * 3600;
+
+/// The longest an Express execution runs: five minutes (ASL-WF-02).
+const MAX_EXPRESS_SECONDS: u64 = 300;
+
 /// The error of an execution that ran past its `TimeoutSeconds` (ASL-TOP).
 fn timed_out() -> ExecutionError {
     ExecutionError {
@@ -213,6 +219,16 @@ pub async fn run_durable(
     let mut released = false;
     let result = std::future::poll_fn(|cx| {
         let r = body.as_mut().poll(cx);
+        if journal.is_full() {
+            // The 25,000th event is the execution's last (ASL-Q-02).
+            return std::task::Poll::Ready(Some(Some(Err(ExecutionError {
+                error: Some("States.Runtime".into()),
+                cause: Some(format!(
+                    "The execution reached the maximum number of history events ({}).",
+                    journal::MAX_EVENTS
+                )),
+            }))));
+        }
         if r.is_pending() {
             if !released {
                 released = true;
@@ -412,9 +428,19 @@ impl<'a> Exec<'a> {
             Location::root(self.journal.is_some()),
             0,
         );
-        let result = match self.m.timeout_seconds {
+        // The machine's TimeoutSeconds, within the longest an execution may run: a year for
+        // Standard (durable) executions, five minutes for Express ones (ASL-WF-02).
+        let cap = match (self.journal, self.m.express) {
+            (Some(_), _) => Some(MAX_STANDARD_SECONDS),
+            (None, true) => Some(MAX_EXPRESS_SECONDS),
+            (None, false) => None,
+        };
+        let seconds = match (self.m.timeout_seconds, cap) {
+            (Some(s), Some(c)) => Some(s.min(c)),
+            (s, c) => s.or(c),
+        };
+        let result = match seconds {
             Some(s) => {
-                let limit = std::time::Duration::from_secs(s);
                 // A resumed execution's deadline counts from its start, not from the resume.
                 let limit = match self.journal {
                     Some(_) => self.until(
@@ -422,7 +448,7 @@ impl<'a> Exec<'a> {
                             .checked_add(jiff::SignedDuration::from_secs(s as i64))
                             .unwrap_or(self.start),
                     ),
-                    None => limit,
+                    None => std::time::Duration::from_secs(s),
                 };
                 tokio::time::timeout(limit, body).await.ok()?
             }

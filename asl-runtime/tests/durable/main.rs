@@ -4,6 +4,7 @@
 //! re-dispatching an attempt in flight with its idempotency key, and keeping its timers.
 
 mod callbacks;
+mod limits;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::{Arc, Mutex};
