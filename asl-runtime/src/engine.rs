@@ -24,8 +24,8 @@ use crate::driver::Outcome;
 use crate::handler::Dispatch;
 use crate::machine::Machine;
 use crate::store::{
-    ExecutionRecord, HistoryRecord, ListQuery, NewExecution, Page, SqliteStore, Status, Store,
-    StoreError, TokenOutcome,
+    ActivityRecord, ExecutionRecord, HistoryRecord, ListQuery, NewExecution, Page, SqliteStore,
+    Status, Store, StoreError, TokenOutcome,
 };
 
 /// A compiled machine with its handlers bound: what [`Engine::register`] takes. Generated
@@ -42,6 +42,8 @@ pub trait Compiled {
 pub enum ApiError {
     /// `StateMachineDoesNotExist`.
     StateMachineDoesNotExist(String),
+    /// `ActivityDoesNotExist`.
+    ActivityDoesNotExist(String),
     /// `ExecutionDoesNotExist`.
     ExecutionDoesNotExist(String),
     /// `ExecutionAlreadyExists`: the name is taken by a closed execution, or by a running
@@ -68,6 +70,7 @@ impl ApiError {
     pub fn name(&self) -> &'static str {
         match self {
             ApiError::StateMachineDoesNotExist(_) => "StateMachineDoesNotExist",
+            ApiError::ActivityDoesNotExist(_) => "ActivityDoesNotExist",
             ApiError::ExecutionDoesNotExist(_) => "ExecutionDoesNotExist",
             ApiError::ExecutionAlreadyExists(_) => "ExecutionAlreadyExists",
             ApiError::InvalidName(_) => "InvalidName",
@@ -84,6 +87,7 @@ impl std::fmt::Display for ApiError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             ApiError::StateMachineDoesNotExist(m)
+            | ApiError::ActivityDoesNotExist(m)
             | ApiError::ExecutionDoesNotExist(m)
             | ApiError::ExecutionAlreadyExists(m)
             | ApiError::InvalidName(m)
@@ -108,6 +112,16 @@ impl From<StoreError> for ApiError {
             e => ApiError::Store(e),
         }
     }
+}
+
+/// What `GetActivityTask` hands a worker.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ActivityTaskOutput {
+    /// The token to answer with (`send_task_success`, `send_task_failure`,
+    /// `send_task_heartbeat`).
+    pub task_token: String,
+    /// The task's input, JSON text.
+    pub input: String,
 }
 
 /// What `StartExecution` returns.
@@ -403,35 +417,39 @@ impl Engine {
         }
         let engine = self.clone();
         let arn = rec.arn.clone();
+        let store = engine.inner.store.clone();
+        let now = engine.now();
         let handle = tokio::spawn(async move {
-            let arn = rec.arn.clone();
-            let outcome = crate::driver::run_durable(
-                r.machine,
-                &*r.dispatch,
-                engine.inner.store.clone(),
-                rec,
-                engine.now(),
-            )
-            .await;
+            crate::driver::run_durable(r.machine, &*r.dispatch, store, rec, now).await
+        });
+        let abort = handle.abort_handle();
+        // A second task looks after the first, so that a panicking handler or a stop that
+        // aborts the run still ends the bookkeeping (and `wait`).
+        let watched = arn.clone();
+        tokio::spawn(async move {
+            let arn = watched;
+            let outcome = handle.await;
             let mut runs = engine.inner.runs.lock().unwrap_or_else(|p| p.into_inner());
             match outcome {
-                Ok(Outcome::Parked { until }) => {
+                Ok(Ok(Outcome::Parked { until })) => {
                     if let Some(run) = runs.get_mut(&arn) {
                         run.loaded = false;
                         run.until = until;
                     }
                     drop(runs);
                     engine.start_poller();
+                    return;
                 }
-                other => {
-                    if let Err(e) = other {
-                        // The execution stays RUNNING in the store; a later resume continues it.
-                        eprintln!("asl: execution {arn} stopped: {e}");
-                    }
-                    if let Some(run) = runs.remove(&arn) {
-                        let _ = run.done.send(true);
-                    }
+                Ok(Ok(Outcome::Closed(_))) => {}
+                // The execution stays RUNNING in the store; a later resume continues it.
+                Ok(Err(e)) => eprintln!("asl: execution {arn} stopped: {e}"),
+                Err(e) if e.is_panic() => {
+                    eprintln!("asl: execution {arn} stopped: a handler panicked")
                 }
+                Err(_) => {}
+            }
+            if let Some(run) = runs.remove(&arn) {
+                let _ = run.done.send(true);
             }
         });
         if let Some(run) = self
@@ -441,7 +459,7 @@ impl Engine {
             .unwrap_or_else(|p| p.into_inner())
             .get_mut(&arn)
         {
-            run.task = Some(handle.abort_handle());
+            run.task = Some(abort);
         }
         true
     }
@@ -617,6 +635,67 @@ impl Engine {
         let runs = self.inner.runs.lock().unwrap_or_else(|p| p.into_inner());
         let loaded = runs.values().filter(|r| r.loaded).count();
         (loaded, runs.len() - loaded)
+    }
+
+    /// `CreateActivity`: an activity named `name` (idempotent: the same name gives the same
+    /// activity). Returns it.
+    pub fn create_activity(&self, name: &str) -> Result<ActivityRecord, ApiError> {
+        check_name(name)?;
+        let a = &self.inner.account;
+        let arn = format!("arn:aws:states:{}:{}:activity:{name}", a.region, a.account);
+        Ok(self.inner.store.create_activity(&ActivityRecord {
+            arn,
+            name: name.to_owned(),
+            created: self.now(),
+        })?)
+    }
+
+    /// `DescribeActivity`.
+    pub fn describe_activity(&self, activity_arn: &str) -> Result<ActivityRecord, ApiError> {
+        self.inner.store.activity(activity_arn)?.ok_or_else(|| {
+            ApiError::ActivityDoesNotExist(format!("Activity Does Not Exist: '{activity_arn}'"))
+        })
+    }
+
+    /// `ListActivities`, oldest first.
+    pub fn list_activities(&self) -> Result<Vec<ActivityRecord>, ApiError> {
+        Ok(self.inner.store.activities()?)
+    }
+
+    /// `DeleteActivity` (deleting one that does not exist is not an error).
+    pub fn delete_activity(&self, activity_arn: &str) -> Result<(), ApiError> {
+        Ok(self.inner.store.delete_activity(activity_arn)?)
+    }
+
+    /// `GetActivityTask`: waits up to 60 seconds for a task of the activity, and hands it to
+    /// `worker_name`: its token and input. `None` when none came. Works from any process
+    /// that opens the same store; each task goes to one worker.
+    pub async fn get_activity_task(
+        &self,
+        activity_arn: &str,
+        worker_name: Option<&str>,
+    ) -> Result<Option<ActivityTaskOutput>, ApiError> {
+        self.describe_activity(activity_arn)?;
+        let worker = worker_name.unwrap_or("");
+        let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(60);
+        loop {
+            let claimed = self
+                .inner
+                .store
+                .claim_activity_task(activity_arn, worker, self.now())?;
+            if let Some(t) = claimed {
+                // The execution learns of it when it next looks: wake it if parked here.
+                self.wake(&t.execution_arn)?;
+                return Ok(Some(ActivityTaskOutput {
+                    task_token: t.token,
+                    input: t.activity.map(|a| a.input).unwrap_or_default(),
+                }));
+            }
+            if tokio::time::Instant::now() >= deadline {
+                return Ok(None);
+            }
+            tokio::time::sleep(POLL.min(deadline - tokio::time::Instant::now())).await;
+        }
     }
 
     /// `DescribeExecution`.

@@ -262,5 +262,5 @@ fn a_schema_1_store_is_migrated() {
     let v: u32 = c
         .query_row("PRAGMA user_version", [], |r| r.get(0))
         .unwrap();
-    assert_eq!(v, 2);
+    assert_eq!(v, asl_runtime::store::SCHEMA_VERSION);
 }

@@ -43,7 +43,10 @@ impl approval::Handler for Office {
 
     async fn pay(&self, input: Value, _cx: TaskContext) -> TaskResult {
         let p = &input["Payload"];
-        println!("paying {} to {}", p["expense"]["amount"], p["expense"]["employee"]);
+        println!(
+            "paying {} to {}",
+            p["expense"]["amount"], p["expense"]["employee"]
+        );
         Ok(json!({ "Payload": { "paid": true } }))
     }
 }
@@ -59,7 +62,12 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let db = std::env::var("ASL_APPROVAL_DB").unwrap_or_else(|_| "approval.db".into());
     let engine = Engine::open(&db)?;
     let args: Vec<String> = std::env::args().skip(1).collect();
-    match args.iter().map(String::as_str).collect::<Vec<_>>().as_slice() {
+    match args
+        .iter()
+        .map(String::as_str)
+        .collect::<Vec<_>>()
+        .as_slice()
+    {
         ["approve", token, rest @ ..] => {
             let approver = rest.first().copied().unwrap_or("manager");
             engine.send_task_success(token, &json!({ "approver": approver }).to_string())?;

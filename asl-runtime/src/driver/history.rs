@@ -79,6 +79,31 @@ impl Exec<'_> {
         (self.next_event(kind, state), None)
     }
 
+    /// [`Exec::event_with`] for an event that happened at `t` (durable runs: something
+    /// another process did, as a worker taking an activity task).
+    pub(super) fn event_at(
+        &self,
+        kind: &'static str,
+        state: Option<&'static str>,
+        at: At<'_>,
+        t: Timestamp,
+        details: impl FnOnce() -> Value,
+    ) -> u32 {
+        match self.journal {
+            Some(j) => {
+                let (id, _) = j.event(kind, at.key(), t, || {
+                    let mut d = details();
+                    if let (Some(s), Value::Object(m)) = (state, &mut d) {
+                        m.entry("name").or_insert_with(|| s.into());
+                    }
+                    Some(d)
+                });
+                u32::try_from(id).unwrap_or(u32::MAX)
+            }
+            None => self.event_with(kind, state, at, details).0,
+        }
+    }
+
     fn next_event(&self, kind: &'static str, state: Option<&'static str>) -> u32 {
         // One execution is polled by one task at a time (branches and iterations are
         // futures inside it, never spawned), so a plain load and store suffice; no

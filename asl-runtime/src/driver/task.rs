@@ -161,11 +161,25 @@ impl Visit<'_, '_> {
                 "parameters": call.input.to_string(),
             })
         });
-        let (_, started_at) = self.x.event_with(started, name, at, || Value::Null);
         // In a durable run a callback Task is a real callback: the handler delivers the
-        // token, and the outcome comes from `SendTaskSuccess`/`SendTaskFailure` (ASL-TK-09).
-        // Otherwise the handler's result stands for the job's or the callback's.
-        let callback = self.x.journal.is_some() && t.resource_type == ResourceType::Callback;
+        // token, and the outcome comes from `SendTaskSuccess`/`SendTaskFailure` (ASL-TK-09);
+        // an activity Task is queued for workers (`GetActivityTask`), and no handler is
+        // called. Otherwise the handler's result stands for the job's, the callback's or the
+        // worker's.
+        let durable = self.x.journal.is_some();
+        let callback = durable && t.resource_type == ResourceType::Callback;
+        let activity = durable && t.resource_type == ResourceType::Activity;
+        let kinds = Kinds {
+            started,
+            succeeded,
+            failed,
+            timed_out,
+        };
+        // An activity is started when a worker takes it.
+        let started_at = match activity {
+            true => None,
+            false => self.x.event_with(started, name, at, || Value::Null).1,
+        };
         let token = call.context.task_token.clone();
         if !callback && matches!(t.resource_type, ResourceType::Sync | ResourceType::Callback) {
             self.x.event("TaskSubmitted", name, at);
@@ -221,7 +235,7 @@ impl Visit<'_, '_> {
                 let token = token.as_deref().unwrap_or_default();
                 let started = started_at.unwrap_or_else(|| self.x.now());
                 return self
-                    .await_callback(token, at, started, timeout, heartbeat, resource)
+                    .await_callback(token, at, started, timeout, heartbeat, resource, &kinds)
                     .await;
             }
             // No new work while a resumed execution replays; then the attempt's events are
@@ -237,6 +251,27 @@ impl Visit<'_, '_> {
                     j.fail(e);
                     return Err(super::visit::store_failure());
                 }
+            }
+            if let (true, Some(token)) = (activity, &token) {
+                let task = crate::store::ActivityTask {
+                    activity_arn: resource.to_owned(),
+                    input: call.input.to_string(),
+                    worker: None,
+                    started: None,
+                };
+                let now = self.x.now();
+                let key = at.key();
+                if let Err(e) =
+                    j.store()
+                        .schedule_activity_task(token, j.arn(), &key, self.s.name, &task, now)
+                {
+                    j.fail(e);
+                    return Err(super::visit::store_failure());
+                }
+                let scheduled = scheduled_at.unwrap_or(now);
+                return self
+                    .await_callback(token, at, scheduled, timeout, heartbeat, resource, &kinds)
+                    .await;
             }
         }
         let fut = self.x.handler.call(call);
@@ -282,7 +317,7 @@ impl Visit<'_, '_> {
                 let token = token.as_deref().unwrap_or_default();
                 let started = started_at.unwrap_or_else(|| self.x.now());
                 return self
-                    .await_callback(token, at, started, timeout, heartbeat, resource)
+                    .await_callback(token, at, started, timeout, heartbeat, resource, &kinds)
                     .await;
             }
             Ok(v) => Ok(v),
@@ -306,10 +341,12 @@ impl Visit<'_, '_> {
         outcome
     }
 
-    /// Waits for the outcome of a callback (`.waitForTaskToken`) in a durable run: the
-    /// execution holds no thread, and is unloaded when nothing else of it runs. `TimeoutSeconds`
-    /// count from the attempt's start, `HeartbeatSeconds` from the last heartbeat (ASL-TK-03/09);
-    /// either expiring is `States.Timeout` (ASL-SUB-27).
+    /// Waits for the outcome of a callback (`.waitForTaskToken`) or an activity task in a
+    /// durable run: the execution holds no thread, and is unloaded when nothing else of it
+    /// runs. `TimeoutSeconds` count from the attempt's start (an activity's: from its
+    /// scheduling), `HeartbeatSeconds` from the last heartbeat (an activity's: once a worker
+    /// took it) (ASL-TK-03/09); either expiring is `States.Timeout` (ASL-SUB-27).
+    #[allow(clippy::too_many_arguments)]
     async fn await_callback(
         &self,
         token: &str,
@@ -318,11 +355,13 @@ impl Visit<'_, '_> {
         timeout: Option<u64>,
         heartbeat: Option<u64>,
         resource: &str,
+        kinds: &Kinds,
     ) -> Result<Value, Failure> {
         let Some(j) = self.x.journal else {
             return Err(super::visit::store_failure());
         };
         let resource_type = resource_type_name(ResourceType::Callback, resource);
+        let name = Some(self.s.name);
         let after = |t: jiff::Timestamp, secs: u64| {
             t.checked_add(jiff::SignedDuration::from_secs(secs as i64))
                 .unwrap_or(jiff::Timestamp::MAX)
@@ -335,17 +374,31 @@ impl Visit<'_, '_> {
                 return Err(super::visit::store_failure());
             };
             let rec = rec.ok_or_else(super::visit::store_failure)?;
+            // An activity task a worker took: `ActivityStarted`, at the moment it was taken.
+            let mut beat_from = Some(started);
+            if let Some(a) = &rec.activity {
+                beat_from = a.started;
+                if let (Some(worker), Some(t)) = (&a.worker, a.started) {
+                    self.x.event_at(
+                        kinds.started,
+                        name,
+                        at,
+                        t,
+                        || json!({ "workerName": worker }),
+                    );
+                }
+            }
             let outcome = match rec.status {
                 TokenStatus::Succeeded => {
                     let out = rec.output.unwrap_or_else(|| "null".into());
-                    self.record_outcome("TaskSucceeded", at, || {
+                    self.record_outcome(kinds.succeeded, at, || {
                         json!({ "resourceType": resource_type, "resource": resource, "output": out })
                     });
                     Ok(serde_json::from_str(&out).unwrap_or(Value::Null))
                 }
                 TokenStatus::Failed => {
                     let (error, cause) = (rec.error, rec.cause);
-                    self.record_outcome("TaskFailed", at, || {
+                    self.record_outcome(kinds.failed, at, || {
                         json!({ "resourceType": resource_type, "resource": resource,
                                 "error": error, "cause": cause })
                     });
@@ -356,10 +409,10 @@ impl Visit<'_, '_> {
                         terminal: false,
                     })
                 }
-                TokenStatus::Waiting | TokenStatus::Closed => {
+                TokenStatus::Scheduled | TokenStatus::Waiting | TokenStatus::Closed => {
                     let mut deadline = timeout.map(|s| after(started, s));
-                    if let Some(h) = heartbeat {
-                        let d = after(rec.heartbeat.unwrap_or(started).max(started), h);
+                    if let (Some(h), Some(from)) = (heartbeat, beat_from) {
+                        let d = after(rec.heartbeat.unwrap_or(from).max(from), h);
                         deadline = Some(deadline.map_or(d, |x| x.min(d)));
                     }
                     let expired = rec.status == TokenStatus::Closed
@@ -368,7 +421,7 @@ impl Visit<'_, '_> {
                         j.park(deadline.map(|d| self.x.until(d)), deadline).await;
                         continue;
                     }
-                    self.record_outcome("TaskTimedOut", at, || {
+                    self.record_outcome(kinds.timed_out, at, || {
                         json!({ "resourceType": resource_type, "resource": resource,
                                 "error": "States.Timeout", "cause": null })
                     });
@@ -396,6 +449,14 @@ impl Visit<'_, '_> {
             self.set_outcome_at(t);
         }
     }
+}
+
+/// The event types of one kind of Task (`Task…`, `LambdaFunction…`, `Activity…`).
+struct Kinds {
+    started: &'static str,
+    succeeded: &'static str,
+    failed: &'static str,
+    timed_out: &'static str,
 }
 
 /// AWS's `resourceType` of a task event: the service of an integration (`lambda` in

@@ -7,8 +7,9 @@ use std::sync::Mutex;
 use jiff::Timestamp;
 
 use super::{
-    Close, ExecutionRecord, HistoryRecord, ListQuery, NewExecution, Page, Status, Store,
-    StoreError, TokenOutcome, TokenRecord, TokenStatus, next_token, page_limit, parse_token,
+    ActivityRecord, ActivityTask, Close, ExecutionRecord, HistoryRecord, ListQuery, NewExecution,
+    Page, Status, Store, StoreError, TokenOutcome, TokenRecord, TokenStatus, next_token,
+    page_limit, parse_token,
 };
 
 /// A [`Store`] in memory: the same rules as [`super::SqliteStore`], gone with the process.
@@ -24,6 +25,7 @@ struct Inner {
     index: HashMap<String, usize>,
     events: HashMap<String, Vec<HistoryRecord>>,
     tokens: HashMap<String, TokenRecord>,
+    activities: Vec<ActivityRecord>,
 }
 
 impl MemoryStore {
@@ -179,6 +181,7 @@ impl Store for MemoryStore {
                 cause: None,
                 created: now,
                 heartbeat: None,
+                activity: None,
             });
         Ok(())
     }
@@ -221,6 +224,72 @@ impl Store for MemoryStore {
         Ok(())
     }
 
+    fn schedule_activity_task(
+        &self,
+        token: &str,
+        arn: &str,
+        key: &str,
+        state: &str,
+        task: &ActivityTask,
+        now: Timestamp,
+    ) -> Result<(), StoreError> {
+        self.insert_activity_task(token, arn, key, state, task, now)
+    }
+
+    fn claim_activity_task(
+        &self,
+        activity_arn: &str,
+        worker: &str,
+        now: Timestamp,
+    ) -> Result<Option<TokenRecord>, StoreError> {
+        let mut g = self.lock();
+        let oldest = g
+            .tokens
+            .values_mut()
+            .filter(|t| {
+                t.status == TokenStatus::Scheduled
+                    && t.activity
+                        .as_ref()
+                        .is_some_and(|a| a.activity_arn == activity_arn)
+            })
+            .min_by(|a, b| (a.created, &a.token).cmp(&(b.created, &b.token)));
+        Ok(oldest.map(|t| {
+            t.status = TokenStatus::Waiting;
+            if let Some(a) = &mut t.activity {
+                a.worker = Some(worker.to_owned());
+                a.started = Some(now);
+            }
+            t.clone()
+        }))
+    }
+
+    fn create_activity(&self, a: &ActivityRecord) -> Result<ActivityRecord, StoreError> {
+        let mut g = self.lock();
+        if let Some(x) = g.activities.iter().find(|x| x.arn == a.arn) {
+            return Ok(x.clone());
+        }
+        g.activities.push(a.clone());
+        Ok(a.clone())
+    }
+
+    fn activity(&self, arn: &str) -> Result<Option<ActivityRecord>, StoreError> {
+        Ok(self
+            .lock()
+            .activities
+            .iter()
+            .find(|x| x.arn == arn)
+            .cloned())
+    }
+
+    fn activities(&self) -> Result<Vec<ActivityRecord>, StoreError> {
+        Ok(self.lock().activities.clone())
+    }
+
+    fn delete_activity(&self, arn: &str) -> Result<(), StoreError> {
+        self.lock().activities.retain(|x| x.arn != arn);
+        Ok(())
+    }
+
     fn delivered_tokens(&self) -> Result<Vec<(String, String)>, StoreError> {
         Ok(self
             .lock()
@@ -229,6 +298,39 @@ impl Store for MemoryStore {
             .filter(|t| matches!(t.status, TokenStatus::Succeeded | TokenStatus::Failed))
             .map(|t| (t.token.clone(), t.execution_arn.clone()))
             .collect())
+    }
+}
+
+impl MemoryStore {
+    fn insert_activity_task(
+        &self,
+        token: &str,
+        arn: &str,
+        key: &str,
+        state: &str,
+        task: &ActivityTask,
+        now: Timestamp,
+    ) -> Result<(), StoreError> {
+        let mut g = self.lock();
+        if !g.index.contains_key(arn) {
+            return Err(StoreError::NotFound(arn.to_owned()));
+        }
+        g.tokens
+            .entry(token.to_owned())
+            .or_insert_with(|| TokenRecord {
+                token: token.to_owned(),
+                execution_arn: arn.to_owned(),
+                key: key.to_owned(),
+                state: state.to_owned(),
+                status: TokenStatus::Scheduled,
+                output: None,
+                error: None,
+                cause: None,
+                created: now,
+                heartbeat: None,
+                activity: Some(task.clone()),
+            });
+        Ok(())
     }
 }
 

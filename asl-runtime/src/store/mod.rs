@@ -11,7 +11,7 @@ mod memory;
 mod sqlite;
 
 pub use memory::MemoryStore;
-pub use sqlite::{Durability, SqliteStore};
+pub use sqlite::{Durability, SCHEMA_VERSION, SqliteStore};
 
 use jiff::Timestamp;
 use serde_json::Value;
@@ -167,7 +167,9 @@ pub struct Page<T> {
 /// Where a task token stands.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum TokenStatus {
-    /// Handed out; no outcome yet.
+    /// An activity task no worker has taken yet.
+    Scheduled,
+    /// Handed out (to a callback's recipient, or to an activity worker); no outcome yet.
     Waiting,
     /// `SendTaskSuccess` arrived.
     Succeeded,
@@ -180,6 +182,7 @@ pub enum TokenStatus {
 impl TokenStatus {
     fn parse(s: &str) -> Option<TokenStatus> {
         Some(match s {
+            "SCHEDULED" => TokenStatus::Scheduled,
             "WAITING" => TokenStatus::Waiting,
             "SUCCEEDED" => TokenStatus::Succeeded,
             "FAILED" => TokenStatus::Failed,
@@ -212,6 +215,33 @@ pub struct TokenRecord {
     pub created: Timestamp,
     /// The last `SendTaskHeartbeat`.
     pub heartbeat: Option<Timestamp>,
+    /// For an activity task: the activity's ARN, its input (JSON text), and once a worker
+    /// took it, the worker's name and when.
+    pub activity: Option<ActivityTask>,
+}
+
+/// The activity part of a task token.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ActivityTask {
+    /// The activity's ARN.
+    pub activity_arn: String,
+    /// The task's input, JSON text.
+    pub input: String,
+    /// The worker that took it (`GetActivityTask`'s `workerName`).
+    pub worker: Option<String>,
+    /// When a worker took it.
+    pub started: Option<Timestamp>,
+}
+
+/// An activity (`CreateActivity`).
+#[derive(Clone, Debug, PartialEq)]
+pub struct ActivityRecord {
+    /// Its ARN.
+    pub arn: String,
+    /// Its name.
+    pub name: String,
+    /// When it was created.
+    pub created: Timestamp,
 }
 
 /// What `SendTaskSuccess` or `SendTaskFailure` delivers.
@@ -333,6 +363,37 @@ pub trait Store: Send + Sync {
 
     /// The executions with a task outcome delivered and not yet taken: `(token, execution)`.
     fn delivered_tokens(&self) -> Result<Vec<(String, String)>, StoreError>;
+
+    /// Queues an activity task for `GetActivityTask` (no-op if the token exists).
+    fn schedule_activity_task(
+        &self,
+        token: &str,
+        arn: &str,
+        key: &str,
+        state: &str,
+        task: &ActivityTask,
+        now: Timestamp,
+    ) -> Result<(), StoreError>;
+
+    /// Hands the oldest queued task of an activity to `worker`, if there is one.
+    fn claim_activity_task(
+        &self,
+        activity_arn: &str,
+        worker: &str,
+        now: Timestamp,
+    ) -> Result<Option<TokenRecord>, StoreError>;
+
+    /// Creates an activity, or returns the one of that ARN (`CreateActivity` is idempotent).
+    fn create_activity(&self, a: &ActivityRecord) -> Result<ActivityRecord, StoreError>;
+
+    /// One activity.
+    fn activity(&self, arn: &str) -> Result<Option<ActivityRecord>, StoreError>;
+
+    /// All activities, oldest first.
+    fn activities(&self) -> Result<Vec<ActivityRecord>, StoreError>;
+
+    /// Deletes an activity (no-op if it does not exist).
+    fn delete_activity(&self, arn: &str) -> Result<(), StoreError>;
 }
 
 /// Page tokens are opaque to callers: the offset, as text.

@@ -12,8 +12,9 @@ use jiff::Timestamp;
 use rusqlite::{Connection, OptionalExtension, Transaction, params};
 
 use super::{
-    Close, ExecutionRecord, HistoryRecord, ListQuery, NewExecution, Page, Status, Store,
-    StoreError, TokenOutcome, TokenRecord, TokenStatus, next_token, page_limit, parse_token,
+    ActivityRecord, ActivityTask, Close, ExecutionRecord, HistoryRecord, ListQuery, NewExecution,
+    Page, Status, Store, StoreError, TokenOutcome, TokenRecord, TokenStatus, next_token,
+    page_limit, parse_token,
 };
 
 /// `PRAGMA application_id` of an asl store: "ASL1".
@@ -66,6 +67,17 @@ const MIGRATIONS: &[&str] = &[
     );
     CREATE INDEX task_tokens_by_status ON task_tokens (status);
     CREATE INDEX task_tokens_by_execution ON task_tokens (execution);",
+    // 2 → 3: activities, and activity tasks waiting for workers.
+    "CREATE TABLE activities (
+        arn TEXT PRIMARY KEY,
+        name TEXT NOT NULL,
+        created INTEGER NOT NULL
+    );
+    ALTER TABLE task_tokens ADD COLUMN activity TEXT;
+    ALTER TABLE task_tokens ADD COLUMN input TEXT;
+    ALTER TABLE task_tokens ADD COLUMN worker TEXT;
+    ALTER TABLE task_tokens ADD COLUMN started INTEGER;
+    CREATE INDEX task_tokens_by_activity ON task_tokens (activity, status, created);",
 ];
 
 /// The schema version this build writes.
@@ -482,6 +494,97 @@ impl Store for SqliteStore {
         })
     }
 
+    fn schedule_activity_task(
+        &self,
+        token: &str,
+        arn: &str,
+        key: &str,
+        state: &str,
+        task: &ActivityTask,
+        now: Timestamp,
+    ) -> Result<(), StoreError> {
+        self.with(|c| {
+            let n = c
+                .execute(
+                    "INSERT OR IGNORE INTO task_tokens
+                        (token, execution, key, state, status, created, activity, input)
+                     SELECT ?1, seq, ?3, ?4, 'SCHEDULED', ?5, ?6, ?7 FROM executions WHERE arn = ?2",
+                    params![token, arn, key, state, nanos(now), task.activity_arn, task.input],
+                )
+                .map_err(backend)?;
+            if n == 0 && read_token(c, token)?.is_none() {
+                return Err(StoreError::NotFound(arn.to_owned()));
+            }
+            Ok(())
+        })
+    }
+
+    fn claim_activity_task(
+        &self,
+        activity_arn: &str,
+        worker: &str,
+        now: Timestamp,
+    ) -> Result<Option<TokenRecord>, StoreError> {
+        self.with(|c| {
+            let tx = c.transaction().map_err(backend)?;
+            let token: Option<String> = tx
+                .query_row(
+                    "SELECT token FROM task_tokens WHERE activity = ?1 AND status = 'SCHEDULED'
+                     ORDER BY created, token LIMIT 1",
+                    [activity_arn],
+                    |r| r.get(0),
+                )
+                .optional()
+                .map_err(backend)?;
+            let Some(token) = token else {
+                return Ok(None);
+            };
+            tx.execute(
+                "UPDATE task_tokens SET status = 'WAITING', worker = ?2, started = ?3 WHERE token = ?1",
+                params![token, worker, nanos(now)],
+            )
+            .map_err(backend)?;
+            let t = read_token(&tx, &token)?;
+            tx.commit().map_err(backend)?;
+            Ok(t)
+        })
+    }
+
+    fn create_activity(&self, a: &ActivityRecord) -> Result<ActivityRecord, StoreError> {
+        self.with(|c| {
+            c.execute(
+                "INSERT OR IGNORE INTO activities (arn, name, created) VALUES (?1, ?2, ?3)",
+                params![a.arn, a.name, nanos(a.created)],
+            )
+            .map_err(backend)?;
+            read_activity(c, &a.arn)?.ok_or_else(|| StoreError::Backend("activity vanished".into()))
+        })
+    }
+
+    fn activity(&self, arn: &str) -> Result<Option<ActivityRecord>, StoreError> {
+        self.with(|c| read_activity(c, arn))
+    }
+
+    fn activities(&self) -> Result<Vec<ActivityRecord>, StoreError> {
+        self.with(|c| {
+            let mut stmt = c
+                .prepare_cached("SELECT arn, name, created FROM activities ORDER BY created, arn")
+                .map_err(backend)?;
+            stmt.query_map([], activity_row)
+                .map_err(backend)?
+                .collect::<Result<Vec<_>, _>>()
+                .map_err(backend)
+        })
+    }
+
+    fn delete_activity(&self, arn: &str) -> Result<(), StoreError> {
+        self.with(|c| {
+            c.execute("DELETE FROM activities WHERE arn = ?1", [arn])
+                .map_err(backend)?;
+            Ok(())
+        })
+    }
+
     fn delivered_tokens(&self) -> Result<Vec<(String, String)>, StoreError> {
         self.with(|c| {
             let mut stmt = c
@@ -498,10 +601,28 @@ impl Store for SqliteStore {
     }
 }
 
+fn activity_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<ActivityRecord> {
+    Ok(ActivityRecord {
+        arn: r.get(0)?,
+        name: r.get(1)?,
+        created: timestamp(r.get(2)?),
+    })
+}
+
+fn read_activity(c: &Connection, arn: &str) -> Result<Option<ActivityRecord>, StoreError> {
+    c.query_row(
+        "SELECT arn, name, created FROM activities WHERE arn = ?1",
+        [arn],
+        activity_row,
+    )
+    .optional()
+    .map_err(backend)
+}
+
 fn read_token(c: &Connection, token: &str) -> Result<Option<TokenRecord>, StoreError> {
     c.query_row(
         "SELECT t.token, e.arn, t.key, t.state, t.status, t.output, t.error, t.cause, t.created,
-                t.heartbeat
+                t.heartbeat, t.activity, t.input, t.worker, t.started
          FROM task_tokens t JOIN executions e ON e.seq = t.execution WHERE t.token = ?1",
         [token],
         |r| {
@@ -517,6 +638,15 @@ fn read_token(c: &Connection, token: &str) -> Result<Option<TokenRecord>, StoreE
                 cause: r.get(7)?,
                 created: timestamp(r.get(8)?),
                 heartbeat: r.get::<_, Option<i64>>(9)?.map(timestamp),
+                activity: match r.get::<_, Option<String>>(10)? {
+                    None => None,
+                    Some(activity_arn) => Some(ActivityTask {
+                        activity_arn,
+                        input: r.get::<_, Option<String>>(11)?.unwrap_or_default(),
+                        worker: r.get(12)?,
+                        started: r.get::<_, Option<i64>>(13)?.map(timestamp),
+                    }),
+                },
             })
         },
     )

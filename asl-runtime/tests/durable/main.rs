@@ -3,6 +3,7 @@
 //! from its store finishes the same, without calling again a Task whose result was recorded,
 //! re-dispatching an attempt in flight with its idempotency key, and keeping its timers.
 
+mod activities;
 mod callbacks;
 mod limits;
 
@@ -443,4 +444,29 @@ async fn the_execution_api() {
     assert_eq!(running.items.len(), 1);
     assert_eq!(running.items[0].arn, b.execution_arn);
     engine.wait(&b.execution_arn).await.unwrap();
+}
+
+/// A handler that panics stops its execution's run without closing it (the engine's
+/// `wait` returns it RUNNING, nothing hangs); a resume calls the attempt again.
+#[tokio::test(start_paused = true)]
+async fn a_panicking_handler_leaves_the_execution_resumable() {
+    let calls = Arc::new(std::sync::atomic::AtomicU32::new(0));
+    let c = calls.clone();
+    let m = Order::with_dynamic(handler_fn(move |input: Value, _cx: TaskContext| {
+        let n = c.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        async move {
+            if n == 0 {
+                panic!("bug in a handler");
+            }
+            Ok(input)
+        }
+    }));
+    let engine = Engine::new(MemoryStore::new()).with_tokio_clock(t0());
+    let sm = engine.register("Order", m);
+    let x = engine.start_execution(&sm, None, INPUT).unwrap();
+    let first = engine.wait(&x.execution_arn).await.unwrap();
+    assert_eq!(first.status, Status::Running);
+    assert_eq!(engine.resume().unwrap(), 1);
+    let done = engine.wait(&x.execution_arn).await.unwrap();
+    assert_eq!(done.status, Status::Succeeded);
 }
