@@ -718,13 +718,15 @@ impl Engine {
     }
 
     /// `GetExecutionHistory`: events in pages of `max_results` (0: 100, at most 1000), oldest
-    /// first or, with `reverse`, newest first.
+    /// first or, with `reverse`, newest first; without `include_data`, the events leave out
+    /// inputs, outputs and parameters (AWS's `includeExecutionData: false`).
     pub fn get_execution_history(
         &self,
         execution_arn: &str,
         reverse: bool,
         max_results: usize,
         next_token: Option<&str>,
+        include_data: bool,
     ) -> Result<Page<HistoryRecord>, ApiError> {
         let rec = self.describe_execution(execution_arn)?;
         let limit = if max_results == 0 {
@@ -760,6 +762,15 @@ impl Engine {
         let next_token = more.then(|| format!("e{}", if reverse { from - 1 } else { to + 1 }));
         if reverse {
             items.reverse();
+        }
+        if !include_data {
+            for e in &mut items {
+                if let Some(serde_json::Value::Object(d)) = &mut e.details {
+                    for k in ["input", "output", "parameters"] {
+                        d.remove(k);
+                    }
+                }
+            }
         }
         Ok(Page { items, next_token })
     }

@@ -402,7 +402,7 @@ async fn the_execution_api() {
         let mut token = None;
         loop {
             let page = engine
-                .get_execution_history(&a.execution_arn, reverse, 10, token.as_deref())
+                .get_execution_history(&a.execution_arn, reverse, 10, token.as_deref(), true)
                 .unwrap();
             assert!(page.items.len() <= 10);
             ids.extend(page.items.iter().map(|e| e.id));
@@ -419,18 +419,58 @@ async fn the_execution_api() {
     }
     assert_eq!(
         engine
-            .get_execution_history(&a.execution_arn, false, 10, Some("x"))
+            .get_execution_history(&a.execution_arn, false, 10, Some("x"), true)
             .unwrap_err()
             .name(),
         "InvalidToken"
     );
     let first = engine
-        .get_execution_history(&a.execution_arn, false, 1, None)
+        .get_execution_history(&a.execution_arn, false, 1, None, true)
         .unwrap();
     assert_eq!(first.items[0].kind, "ExecutionStarted");
     assert_eq!(
         first.items[0].details.as_ref().unwrap()["input"],
         json!(INPUT)
+    );
+    // Without data: the same events, no input.
+    let bare = engine
+        .get_execution_history(&a.execution_arn, false, 1, None, false)
+        .unwrap();
+    assert_eq!(bare.items[0].kind, "ExecutionStarted");
+    assert!(
+        bare.items[0]
+            .details
+            .as_ref()
+            .unwrap()
+            .get("input")
+            .is_none()
+    );
+    assert_eq!(
+        engine
+            .get_execution_history("arn:nope", false, 0, None, true)
+            .unwrap_err()
+            .name(),
+        "ExecutionDoesNotExist"
+    );
+    assert_eq!(
+        engine
+            .list_executions(&asl_runtime::store::ListQuery {
+                next_token: Some("bogus"),
+                ..Default::default()
+            })
+            .unwrap_err()
+            .name(),
+        "InvalidToken"
+    );
+    assert_eq!(
+        engine
+            .list_executions(&asl_runtime::store::ListQuery {
+                state_machine_arn: Some("arn:aws:states:us-east-1:123456789012:stateMachine:Nope"),
+                ..Default::default()
+            })
+            .unwrap_err()
+            .name(),
+        "StateMachineDoesNotExist"
     );
     // Listing by status.
     let b = engine.start_execution(&arn, None, INPUT).unwrap();
