@@ -211,7 +211,7 @@ impl Evaluator<'_, '_> {
                 } else {
                     None
                 };
-                math_random(f, a.int(0)?, a.int(1)?, seed)?
+                math_random(f, a.int(0)?, a.int(1)?, seed, self.env.draws)?
             }
             Func::MathAdd => {
                 let (x, y) = (a.int32(0)?, a.int32(1)?);
@@ -226,7 +226,17 @@ impl Evaluator<'_, '_> {
                         .collect(),
                 )
             }
-            Func::Uuid => Value::String(uuid::Uuid::new_v4().to_string()),
+            Func::Uuid => Value::String(match self.env.draws {
+                Some(d) => {
+                    let mut bytes = [0u8; 16];
+                    bytes[..8].copy_from_slice(&d.next_u64().to_le_bytes());
+                    bytes[8..].copy_from_slice(&d.next_u64().to_le_bytes());
+                    uuid::Builder::from_random_bytes(bytes)
+                        .into_uuid()
+                        .to_string()
+                }
+                None => uuid::Uuid::new_v4().to_string(),
+            }),
         })
     }
 
@@ -455,7 +465,13 @@ fn hash(f: Func, alg: &str, data: &[u8]) -> Result<String, StateError> {
 /// the AWS guide says (ASL-OPEN-12; LocalStack includes `end`). With a seed the value is
 /// `start + new java.util.Random(seed).nextInt(end - start)`, so a seed always gives the same
 /// number, and the same one a Java implementation would give.
-fn math_random(f: Func, start: i64, end: i64, seed: Option<i64>) -> Result<Value, StateError> {
+fn math_random(
+    f: Func,
+    start: i64,
+    end: i64,
+    seed: Option<i64>,
+    draws: Option<&Draws>,
+) -> Result<Value, StateError> {
     if end <= start {
         return Err(fail(
             f,
@@ -467,7 +483,11 @@ fn math_random(f: Func, start: i64, end: i64, seed: Option<i64>) -> Result<Value
     };
     let offset = match seed {
         Some(seed) => JavaRandom::new(seed).next_int(bound),
-        None => rand::random_range(0..bound),
+        None => match draws {
+            // `bound` is positive and below 2^31: the modulo's bias is below 2^-32.
+            Some(d) => (d.next_u64() % bound as u64) as i32,
+            None => rand::random_range(0..bound),
+        },
     };
     Ok(Value::from(start + i64::from(offset)))
 }
@@ -604,6 +624,48 @@ impl Args {
     }
 }
 
+/// A deterministic source of draws for one state visit: the `n`-th draw is a fixed function
+/// of the execution's seed, the visit's key and `n`, so a durable execution replayed after a
+/// restart draws what it drew before.
+#[derive(Debug)]
+pub struct Draws {
+    seed: u64,
+    key: String,
+    n: std::sync::atomic::AtomicU32,
+}
+
+impl Draws {
+    /// The draws of the point `key` of an execution with `seed`.
+    pub fn new(seed: u64, key: String) -> Draws {
+        Draws {
+            seed,
+            key,
+            n: std::sync::atomic::AtomicU32::new(0),
+        }
+    }
+
+    /// The next 64 random bits.
+    pub fn next_u64(&self) -> u64 {
+        let n = self.n.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        mix(self.seed, &self.key, n)
+    }
+}
+
+/// SplitMix64 over FNV-1a of `key` and `n`: a fixed function, the same in every process and
+/// every build.
+pub(crate) fn mix(seed: u64, key: &str, n: u32) -> u64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in key.bytes().chain(n.to_le_bytes()) {
+        h ^= u64::from(b);
+        h = h.wrapping_mul(0x0100_0000_01b3);
+    }
+    let mut z = seed ^ h;
+    z = z.wrapping_add(0x9e37_79b9_7f4a_7c15);
+    z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+    z ^ (z >> 31)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -618,6 +680,7 @@ mod tests {
                 input,
                 context,
                 vars: None,
+                draws: None,
             },
         )
     }
@@ -899,6 +962,7 @@ mod tests {
             input: &input,
             context: &Value::Null,
             vars: None,
+            draws: None,
         };
         assert_eq!(eval_string(&call, &env).unwrap(), "boom");
         let call = parse("States.ArrayGetItem($.a, 0)").unwrap();
@@ -999,6 +1063,7 @@ mod tests {
                 input: &case["input"],
                 context: &context,
                 vars: None,
+                draws: None,
             };
             match template(&state["Parameters"], &env) {
                 Ok(out) if json_eq(&out, &case["expect"]["output"]) => verified += 1,

@@ -34,6 +34,22 @@ pub struct Env<'a> {
     pub context: &'a Value,
     /// `$name`: workflow variables visible here, if any.
     pub vars: Option<&'a serde_json::Map<String, Value>>,
+    /// Where `States.UUID` and `States.MathRandom` without a seed draw from: in durable
+    /// executions, the state visit's own sequence, so a replay draws the same values; `None`
+    /// draws from the OS.
+    pub draws: Option<&'a intrinsics::Draws>,
+}
+
+impl<'a> Env<'a> {
+    /// An environment with `input` as `$` and `context` as `$$`, no variables, OS draws.
+    pub fn new(input: &'a Value, context: &'a Value) -> Env<'a> {
+        Env {
+            input,
+            context,
+            vars: None,
+            draws: None,
+        }
+    }
 }
 
 #[doc(hidden)]

@@ -942,9 +942,8 @@ mod tests {
         vars: Option<&'a Map<String, Value>>,
     ) -> Env<'a> {
         Env {
-            input,
-            context,
             vars,
+            ..Env::new(input, context)
         }
     }
 

@@ -62,6 +62,7 @@ mod tests {
             input,
             context: ctx,
             vars: None,
+            draws: None,
         }
     }
 

@@ -178,7 +178,7 @@ proptest! {
     #[test]
     fn intrinsics_never_panic(p0 in argument(), p1 in argument(), p2 in argument()) {
         let input = serde_json::json!({"p0": p0, "p1": p1, "p2": p2});
-        let env = asl_runtime::Env { input: &input, context: &Value::Null, vars: None };
+        let env = asl_runtime::Env::new(&input, &Value::Null);
         for call in intrinsic_calls() {
             if let Err(e) = asl_runtime::intrinsics::eval(&call, &env) {
                 // Failures are States.Runtime with a cause naming the function (ASL-FN-00g).
@@ -260,7 +260,7 @@ proptest! {
     #[test]
     fn paths_never_panic(doc in json(), value in json()) {
         let ctx = serde_json::json!({"Execution": {"Input": doc.clone()}});
-        let env = asl_runtime::Env { input: &doc, context: &ctx, vars: None };
+        let env = asl_runtime::Env::new(&doc, &ctx);
         for p in paths() {
             let selected = asl_runtime::path::select(&p, &env);
             if let Some(v) = asl_runtime::path::get(&p, &env) {

@@ -9,7 +9,7 @@ use super::Location;
 use super::history::{AbortGuard, At};
 use super::retry::Failure;
 use super::scope::SyncRun;
-use super::visit::{Visit, env, json_text, select, value_text};
+use super::visit::{Visit, json_text, select, value_text};
 use crate::machine::{Percentage, Seconds};
 use crate::{Env, StateError};
 
@@ -24,7 +24,7 @@ impl Visit<'_, '_> {
         loc: &Location,
         attempt: u32,
     ) -> Result<Value, Failure> {
-        let e = env(effective, ctx);
+        let e = self.env(effective, ctx);
         let input = match &p.parameters {
             Some(t) => self.local(crate::template::eval(t, &e))?,
             None => effective.clone(),
@@ -51,7 +51,7 @@ impl Visit<'_, '_> {
         loc: &Location,
         attempt: u32,
     ) -> Result<Value, Failure> {
-        let e = env(effective, ctx);
+        let e = self.env(effective, ctx);
         let items = match &m.items_path {
             Some(p) => self.local(select(p, effective, ctx))?,
             None => effective.clone(),
@@ -83,7 +83,7 @@ impl Visit<'_, '_> {
             let input = match &m.item_selector {
                 // Without `$$` in the selector there is no context to build.
                 Some(t) if !self.s.uses_context => {
-                    self.local(crate::template::eval(t, &env(effective, &Value::Null)))?
+                    self.local(crate::template::eval(t, &self.env(effective, &Value::Null)))?
                 }
                 Some(t) => {
                     let mut c = match self.x.context(self.s, self.entered_at, 0) {
@@ -98,7 +98,7 @@ impl Visit<'_, '_> {
                     item.insert("Value".into(), value);
                     c.insert("Map".into(), json!({ "Item": item }));
                     let c = Value::Object(c);
-                    self.local(crate::template::eval(t, &env(effective, &c)))?
+                    self.local(crate::template::eval(t, &self.env(effective, &c)))?
                 }
                 None => value,
             };

@@ -221,7 +221,12 @@ impl Journal {
 
     /// A value in `[0, 1)` drawn for the point `key`: the same on every replay.
     pub(crate) fn draw(&self, key: &str) -> f64 {
-        (mix(self.seed, key) >> 11) as f64 / (1u64 << 53) as f64
+        (crate::intrinsics::mix(self.seed, key, 0) >> 11) as f64 / (1u64 << 53) as f64
+    }
+
+    /// The draws of the state visit at `key` (`States.UUID`, `States.MathRandom`).
+    pub(crate) fn draws(&self, key: String) -> crate::intrinsics::Draws {
+        crate::intrinsics::Draws::new(self.seed, key)
     }
 
     /// The task token of the attempt at `key`: derived from the seed (secret to the store),
@@ -296,19 +301,4 @@ impl Drop for Decrement<'_> {
     fn drop(&mut self) {
         self.0.fetch_sub(1, Ordering::Relaxed);
     }
-}
-
-/// SplitMix64 over FNV-1a of the key: a fixed function, so draws are the same in every
-/// process and every build.
-fn mix(seed: u64, key: &str) -> u64 {
-    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-    for b in key.bytes() {
-        h ^= u64::from(b);
-        h = h.wrapping_mul(0x0100_0000_01b3);
-    }
-    let mut z = seed ^ h;
-    z = z.wrapping_add(0x9e37_79b9_7f4a_7c15);
-    z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
-    z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
-    z ^ (z >> 31)
 }

@@ -9,7 +9,7 @@ use rand::{Rng, SeedableRng};
 use serde_json::{Value, json};
 
 use super::history::{At, exited_event};
-use super::visit::{Visit, env};
+use super::visit::Visit;
 use super::{Exec, Flow, Location};
 use crate::StateError;
 use crate::machine::{Catcher, IoPath, Kind, ResultSpec};
@@ -113,7 +113,7 @@ impl Visit<'_, '_> {
             let ctx = self.ctx_with_token(retry_count, token.as_deref());
             let failure = match self.attempt(&raw, &ctx, retry_count, token, loc).await {
                 Ok(result) => {
-                    let e = env(&result, &ctx);
+                    let e = self.env(&result, &ctx);
                     let selected = match &spec.result_selector {
                         Some(t) => self.local(crate::template::eval(t, &e))?,
                         None => result,

@@ -141,7 +141,7 @@ impl Exec<'_> {
                 let result = match (&p.result, &p.parameters) {
                     (Some(r), _) => Some(r.to_json()),
                     (None, Some(t)) => {
-                        Some(v.local(crate::template::eval(t, &env(&effective, &ctx)))?)
+                        Some(v.local(crate::template::eval(t, &v.env(&effective, &ctx)))?)
                     }
                     (None, None) => match effective {
                         Cow::Owned(e) => Some(e),
@@ -179,7 +179,7 @@ impl Exec<'_> {
             }
             Kind::Fail(f) => {
                 let ctx = v.ctx(0);
-                let e = env(&raw, &ctx);
+                let e = v.env(&raw, &ctx);
                 let error = v.local(fail_field(f.error.as_ref(), "ErrorPath", &e))?;
                 let cause = v.local(fail_field(f.cause.as_ref(), "CausePath", &e))?;
                 return Err(Failure {

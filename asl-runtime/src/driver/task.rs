@@ -10,7 +10,7 @@ use super::Location;
 use super::history::At;
 use super::quota::{MAX_PAYLOAD_BYTES, exceeds};
 use super::retry::Failure;
-use super::visit::{Visit, env, value_text};
+use super::visit::{Visit, value_text};
 use crate::handler::{TaskCall, TaskContext};
 use crate::machine::{Kind, ResourceType, Seconds};
 use crate::store::TokenStatus;
@@ -69,7 +69,7 @@ impl Visit<'_, '_> {
         let effective = self.input_path(raw, ctx)?;
         match &self.s.kind {
             Kind::Task(t) => {
-                let e = env(&effective, ctx);
+                let e = self.env(&effective, ctx);
                 let input = match &t.parameters {
                     Some(p) => self.local(crate::template::eval(p, &e))?,
                     None => effective.clone().into_owned(),

@@ -26,6 +26,8 @@ pub(super) struct Visit<'e, 'a> {
     pub(super) loc: &'e Location,
     /// The visit's number in its scope: with `loc`, the key of its events.
     pub(super) step: u32,
+    /// In durable runs, the visit's own draws (`States.UUID`, `States.MathRandom`).
+    pub(super) draws: Option<crate::intrinsics::Draws>,
     /// In durable runs, when the last attempt's outcome was recorded (Unix nanoseconds; a
     /// retry's backoff runs from it).
     pub(super) outcome_at: AtomicI64,
@@ -59,6 +61,7 @@ impl<'a> Exec<'a> {
             loc,
             step,
             outcome_at: AtomicI64::new(i64::MIN),
+            draws: self.journal.map(|j| j.draws(At::State(loc, step).key())),
         }
     }
 
@@ -111,6 +114,14 @@ impl Visit<'_, '_> {
     pub(super) fn set_outcome_at(&self, t: Timestamp) {
         let n = i64::try_from(t.as_nanosecond()).unwrap_or(i64::MAX);
         self.outcome_at.store(n, Ordering::Relaxed);
+    }
+
+    /// What this visit's paths, templates and intrinsics evaluate against.
+    pub(super) fn env<'v>(&'v self, input: &'v Value, ctx: &'v Value) -> Env<'v> {
+        Env {
+            draws: self.draws.as_ref(),
+            ..Env::new(input, ctx)
+        }
     }
 
     /// Where this visit's own events belong.
@@ -199,11 +210,7 @@ impl Visit<'_, '_> {
 }
 
 pub(super) fn env<'v>(input: &'v Value, ctx: &'v Value) -> Env<'v> {
-    Env {
-        input,
-        context: ctx,
-        vars: None,
-    }
+    Env::new(input, ctx)
 }
 
 pub(super) fn json_text(v: &Value) -> String {

@@ -510,3 +510,81 @@ async fn a_panicking_handler_leaves_the_execution_resumable() {
     let done = engine.wait(&x.execution_arn).await.unwrap();
     assert_eq!(done.status, Status::Succeeded);
 }
+
+asl_runtime::asl! {
+    pub Ids = {
+        "StartAt": "Draw",
+        "States": {
+            "Draw": { "Type": "Pass",
+                      "Parameters": { "id.$": "States.UUID()", "n.$": "States.MathRandom(1, 1000000)" },
+                      "Next": "Use" },
+            "Use": { "Type": "Task", "Resource": "arn:aws:states:::lambda:invoke", "End": true }
+        }
+    }
+}
+
+/// `States.UUID` and `States.MathRandom` drawn before a crash are drawn the same after it: the
+/// attempt in flight is dispatched again with the same input (ASL-FN, durable replay).
+#[tokio::test(start_paused = true)]
+async fn draws_are_the_same_after_a_restart() {
+    let seen = Arc::new(Mutex::new(Vec::new()));
+    let s = seen.clone();
+    let m = Ids::with_dynamic(handler_fn(move |input: Value, _cx: TaskContext| {
+        s.lock().unwrap().push(input.clone());
+        async move {
+            tokio::time::sleep(Duration::from_secs(10)).await;
+            Ok(input)
+        }
+    }));
+    let store: Arc<dyn Store> = Arc::new(MemoryStore::new());
+    let mut arns = Vec::new();
+    for (name, seed) in [("a", 1u64), ("b", 2)] {
+        let arn = format!("arn:aws:states:us-east-1:123456789012:execution:Ids:{name}");
+        store
+            .insert_execution(&NewExecution {
+                arn: arn.clone(),
+                name: name.into(),
+                state_machine_arn: "arn:aws:states:us-east-1:123456789012:stateMachine:Ids".into(),
+                input: "{}".into(),
+                start_date: t0(),
+                seed,
+            })
+            .unwrap();
+        let rec = store.execution(&arn).unwrap().unwrap();
+        // Killed while the task runs, then resumed.
+        let first = tokio::time::timeout(
+            Duration::from_secs(5),
+            asl_runtime::driver::run_durable(
+                m.descriptor(),
+                &*m.dispatcher(),
+                store.clone(),
+                rec,
+                t0(),
+            ),
+        )
+        .await;
+        assert!(first.is_err());
+        let rec = store.execution(&arn).unwrap().unwrap();
+        asl_runtime::driver::run_durable(
+            m.descriptor(),
+            &*m.dispatcher(),
+            store.clone(),
+            rec,
+            t0(),
+        )
+        .await
+        .unwrap();
+        arns.push(arn);
+    }
+    let seen = seen.lock().unwrap().clone();
+    assert_eq!(seen.len(), 4);
+    assert_eq!(seen[0], seen[1], "execution a drew again after the restart");
+    assert_eq!(seen[2], seen[3], "execution b drew again after the restart");
+    assert_ne!(
+        seen[0]["id"], seen[2]["id"],
+        "two executions drew the same UUID"
+    );
+    assert_eq!(seen[0]["id"].as_str().unwrap().len(), 36);
+    let out = store.execution(&arns[0]).unwrap().unwrap().output.unwrap();
+    assert_eq!(serde_json::from_str::<Value>(&out).unwrap(), seen[0]);
+}
