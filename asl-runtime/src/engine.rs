@@ -51,6 +51,8 @@ pub enum ApiError {
     ExecutionAlreadyExists(String),
     /// `InvalidName`.
     InvalidName(String),
+    /// `ExecutionNotRedrivable`: it runs, it succeeded, or it stopped too long ago.
+    ExecutionNotRedrivable(String),
     /// `InvalidExecutionInput`: not JSON, or over the payload quota.
     InvalidExecutionInput(String),
     /// `InvalidToken`: a task token no task was handed, or a `next_token` this API did not
@@ -74,6 +76,7 @@ impl ApiError {
             ApiError::ExecutionDoesNotExist(_) => "ExecutionDoesNotExist",
             ApiError::ExecutionAlreadyExists(_) => "ExecutionAlreadyExists",
             ApiError::InvalidName(_) => "InvalidName",
+            ApiError::ExecutionNotRedrivable(_) => "ExecutionNotRedrivable",
             ApiError::InvalidExecutionInput(_) => "InvalidExecutionInput",
             ApiError::InvalidToken(_) => "InvalidToken",
             ApiError::InvalidOutput(_) => "InvalidOutput",
@@ -91,6 +94,7 @@ impl std::fmt::Display for ApiError {
             | ApiError::ExecutionDoesNotExist(m)
             | ApiError::ExecutionAlreadyExists(m)
             | ApiError::InvalidName(m)
+            | ApiError::ExecutionNotRedrivable(m)
             | ApiError::InvalidExecutionInput(m)
             | ApiError::InvalidToken(m)
             | ApiError::InvalidOutput(m)
@@ -696,6 +700,61 @@ impl Engine {
             }
             tokio::time::sleep(POLL.min(deadline - tokio::time::Instant::now())).await;
         }
+    }
+
+    /// `RedriveExecution` (ASL-WF-06): runs again, from where it stopped, an execution that
+    /// failed, was aborted or timed out in the last 14 days. Its finished states are not run
+    /// again (nor the finished branches and iterations of a Parallel or Map); the states it
+    /// left unfinished run again with fresh retry counters. Returns the redrive date.
+    pub fn redrive_execution(&self, execution_arn: &str) -> Result<Timestamp, ApiError> {
+        let rec = self.describe_execution(execution_arn)?;
+        let not_redrivable = |why: String| ApiError::ExecutionNotRedrivable(why);
+        if !matches!(
+            rec.status,
+            Status::Failed | Status::Aborted | Status::TimedOut
+        ) {
+            return Err(not_redrivable(format!(
+                "Execution with status {} cannot be redriven: '{execution_arn}'",
+                rec.status.as_str()
+            )));
+        }
+        let now = self.now();
+        let window = jiff::SignedDuration::from_hours(14 * 24);
+        if rec
+            .stop_date
+            .is_some_and(|s| s.checked_add(window).is_ok_and(|limit| limit < now))
+        {
+            return Err(not_redrivable(format!(
+                "Execution stopped more than 14 days ago cannot be redriven: '{execution_arn}'"
+            )));
+        }
+        let r = self.registered(&rec.state_machine_arn).ok_or_else(|| {
+            ApiError::StateMachineDoesNotExist(format!(
+                "State Machine Does Not Exist: '{}'",
+                rec.state_machine_arn
+            ))
+        })?;
+        let count = rec.redrive_count + 1;
+        let event = HistoryRecord {
+            id: rec.events + 1,
+            previous_id: rec.events,
+            timestamp: now,
+            kind: "ExecutionRedriven".into(),
+            key: format!("@{count}"),
+            details: Some(serde_json::json!({ "redriveCount": count })),
+        };
+        let reopened = self
+            .inner
+            .store
+            .reopen(execution_arn, &event)
+            .map_err(|e| match e {
+                StoreError::Conflict { .. } => not_redrivable(format!(
+                    "Execution is being redriven or runs: '{execution_arn}'"
+                )),
+                e => e.into(),
+            })?;
+        self.spawn(r, reopened);
+        Ok(now)
     }
 
     /// `DescribeExecution`.

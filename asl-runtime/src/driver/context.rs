@@ -60,7 +60,7 @@ impl Exec<'_> {
             );
             execution.insert("Name".into(), name.into());
             execution.insert("RoleArn".into(), role.into());
-            execution.insert("RedriveCount".into(), 0.into());
+            execution.insert("RedriveCount".into(), self.options.redrive_count.into());
             Value::Object(execution)
         })
     }

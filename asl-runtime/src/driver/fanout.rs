@@ -32,10 +32,10 @@ impl Visit<'_, '_> {
         self.x.event(
             "ParallelStateStarted",
             Some(self.s.name),
-            At::Attempt(loc, self.step, attempt),
+            self.attempt_at(attempt),
         );
         let branches = p.branches.iter().enumerate().map(|(i, &start)| {
-            let child = loc.child(i, self.step, attempt);
+            let child = loc.child(i, self.step, self.attempt_base + attempt);
             self.x.run_scope(start, input.clone(), child, 0)
         });
         let results = futures_util::future::try_join_all(branches).await?;
@@ -105,7 +105,7 @@ impl Visit<'_, '_> {
             inputs.push(input);
         }
         let total = inputs.len();
-        let started = At::Attempt(loc, self.step, attempt);
+        let started = self.attempt_at(attempt);
         self.x.event("MapStateStarted", Some(self.s.name), started);
         let limit = match max {
             Some(0) | None => total.max(1),
@@ -129,7 +129,7 @@ impl Visit<'_, '_> {
                 let Some((i, input)) = items.next() else {
                     break;
                 };
-                let child = loc.child_of(&base, i, self.step, attempt);
+                let child = loc.child_of(&base, i, self.step, self.attempt_base + attempt);
                 self.x.event("MapIterationStarted", name, At::Scope(&child));
                 // An iteration of synchronous states runs to its end here: no future at all.
                 let mut step = 0;

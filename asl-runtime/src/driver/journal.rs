@@ -59,6 +59,11 @@ pub(crate) struct Journal {
     busy: AtomicUsize,
     /// The earliest moment a parked branch must wake (a timeout or heartbeat deadline).
     wake_at: Mutex<Option<Timestamp>>,
+    /// How often the execution was redriven (its epoch).
+    epoch: u32,
+    /// For each state visit left unfinished by an earlier run (entered, never exited), the
+    /// highest attempt recorded for it.
+    unfinished: HashMap<String, u32>,
     /// Set when the history reached [`MAX_EVENTS`] but one: the run must end.
     full: AtomicBool,
     /// Set when a write failed: the run stops without closing the execution, which stays
@@ -76,8 +81,18 @@ fn index_key(kind: &str, key: &str) -> String {
 
 impl Journal {
     /// The journal of `arn`, with the events already recorded for it.
-    pub(crate) fn load(store: Arc<dyn Store>, arn: &str, seed: u64) -> Result<Journal, StoreError> {
+    pub(crate) fn load(
+        store: Arc<dyn Store>,
+        arn: &str,
+        seed: u64,
+        epoch: u32,
+    ) -> Result<Journal, StoreError> {
         let events = store.events(arn, 1, 0)?;
+        let unfinished = if epoch > 0 {
+            unfinished_visits(&events)
+        } else {
+            HashMap::new()
+        };
         let last = events.last().map_or(0, |e| e.id);
         let replaying = !events.is_empty();
         let recorded = events
@@ -108,6 +123,8 @@ impl Journal {
             wake_at: Mutex::new(None),
             broken: Mutex::new(None),
             full: AtomicBool::new(false),
+            epoch,
+            unfinished,
         })
     }
 
@@ -133,6 +150,12 @@ impl Journal {
         now: Timestamp,
         details: impl FnOnce() -> Option<Value>,
     ) -> (u64, Timestamp) {
+        // A redriven execution ends again: its end events are its epoch's own.
+        let key = if self.epoch > 0 && kind.starts_with("Execution") && kind != "ExecutionStarted" {
+            format!("@{}", self.epoch)
+        } else {
+            key
+        };
         if let Some(r) = self.recorded(kind, &key) {
             return (r.id, r.timestamp);
         }
@@ -224,6 +247,21 @@ impl Journal {
         (crate::intrinsics::mix(self.seed, key, 0) >> 11) as f64 / (1u64 << 53) as f64
     }
 
+    /// The first attempt number, in event keys, of the state visit at `key`: in a redrive, a
+    /// Task left unfinished starts after its recorded attempts (its work runs again, with
+    /// fresh retry counters, ASL-RT-10), and a Parallel or Map left unfinished goes on in its
+    /// last attempt (its finished branches and iterations replay, the others run again,
+    /// ASL-WF-06).
+    pub(crate) fn redrive_base(&self, key: &str, kind: &crate::machine::Kind) -> u32 {
+        match self.unfinished.get(key) {
+            None => 0,
+            Some(&last) => match kind {
+                crate::machine::Kind::Parallel(_) | crate::machine::Kind::Map(_) => last,
+                _ => last + 1,
+            },
+        }
+    }
+
     /// The draws of the state visit at `key` (`States.UUID`, `States.MathRandom`).
     pub(crate) fn draws(&self, key: String) -> crate::intrinsics::Draws {
         crate::intrinsics::Draws::new(self.seed, key)
@@ -301,4 +339,34 @@ impl Drop for Decrement<'_> {
     fn drop(&mut self) {
         self.0.fetch_sub(1, Ordering::Relaxed);
     }
+}
+
+/// The state visits the runs before the last redrive left unfinished (entered, never
+/// exited), with the highest attempt recorded for each (0 if none). What the redriven run
+/// recorded itself is replayed like any run's.
+fn unfinished_visits(events: &[HistoryRecord]) -> HashMap<String, u32> {
+    let before = events
+        .iter()
+        .rposition(|e| e.kind == "ExecutionRedriven")
+        .unwrap_or(events.len());
+    let mut entered: HashMap<&str, u32> = HashMap::new();
+    let mut exited = std::collections::HashSet::new();
+    let mut attempts: HashMap<&str, u32> = HashMap::new();
+    for e in &events[..before] {
+        if e.kind.ends_with("StateEntered") {
+            entered.insert(&e.key, 0);
+        } else if e.kind.ends_with("Exited") {
+            exited.insert(e.key.as_str());
+        } else if let Some((visit, a)) = e.key.rsplit_once('#')
+            && let Ok(a) = a.parse::<u32>()
+        {
+            let m = attempts.entry(visit).or_insert(0);
+            *m = (*m).max(a);
+        }
+    }
+    entered
+        .into_keys()
+        .filter(|k| !exited.contains(k))
+        .map(|k| (k.to_owned(), attempts.get(k).copied().unwrap_or(0)))
+        .collect()
 }

@@ -71,6 +71,8 @@ pub struct Options {
     pub history: bool,
     /// Seed for `JitterStrategy: FULL` delays; default from the OS.
     pub seed: Option<u64>,
+    /// `$$.Execution.RedriveCount`: how often the execution was redriven.
+    pub redrive_count: u32,
 }
 
 impl Default for Options {
@@ -84,6 +86,7 @@ impl Default for Options {
             start_time: None,
             history: true,
             seed: None,
+            redrive_count: 0,
         }
     }
 }
@@ -183,7 +186,8 @@ pub async fn run_durable(
     rec: crate::store::ExecutionRecord,
     now: Timestamp,
 ) -> Result<Outcome, Stopped> {
-    let journal = Journal::load(store, &rec.arn, rec.seed).map_err(Stopped::Store)?;
+    let journal =
+        Journal::load(store, &rec.arn, rec.seed, rec.redrive_count).map_err(Stopped::Store)?;
     let input: Value =
         serde_json::from_str(&rec.input).map_err(|e| Stopped::BadInput(e.to_string()))?;
     let state_machine_name = rec
@@ -201,6 +205,7 @@ pub async fn run_durable(
         start_time: Some(rec.start_date),
         history: false,
         seed: Some(rec.seed),
+        redrive_count: rec.redrive_count,
     };
     let mut exec = Exec::new(machine, handler, &input, &options);
     exec.journal = Some(&journal);

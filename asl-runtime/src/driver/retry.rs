@@ -8,7 +8,7 @@ use std::sync::Mutex;
 use rand::{Rng, SeedableRng};
 use serde_json::{Value, json};
 
-use super::history::{At, exited_event};
+use super::history::exited_event;
 use super::visit::Visit;
 use super::{Exec, Flow, Location};
 use crate::StateError;
@@ -172,7 +172,7 @@ impl Visit<'_, '_> {
         if r.full_jitter {
             secs *= match self.x.journal {
                 // Drawn for this attempt, so a replay draws the same.
-                Some(j) => j.draw(&At::Attempt(self.loc, self.step, attempt).key()),
+                Some(j) => j.draw(&self.attempt_at(attempt).key()),
                 None => {
                     let mut rng = self.x.rng().lock().unwrap_or_else(|p| p.into_inner());
                     rng.random::<f64>()

@@ -31,9 +31,7 @@ impl Visit<'_, '_> {
                 ) =>
             {
                 Some(match self.x.journal {
-                    Some(j) => j
-                        .token(&At::Attempt(self.loc, self.step, attempt).key())
-                        .into(),
+                    Some(j) => j.token(&self.attempt_at(attempt).key()).into(),
                     None => uuid::Uuid::new_v4().to_string().into(),
                 })
             }
@@ -50,7 +48,7 @@ impl Visit<'_, '_> {
                 "{}/{}/{}",
                 j.arn(),
                 self.s.name,
-                At::Attempt(self.loc, self.step, attempt).key()
+                self.attempt_at(attempt).key()
             )
             .into(),
         )
@@ -150,7 +148,7 @@ impl Visit<'_, '_> {
             )
         };
         let attempt = call.context.retry_count;
-        let at = At::Attempt(self.loc, self.step, attempt);
+        let at = self.attempt_at(attempt);
         let name = Some(self.s.name);
         let resource = t.resource;
         let resource_type = resource_type_name(t.resource_type, resource);

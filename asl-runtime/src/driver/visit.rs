@@ -28,6 +28,9 @@ pub(super) struct Visit<'e, 'a> {
     pub(super) step: u32,
     /// In durable runs, the visit's own draws (`States.UUID`, `States.MathRandom`).
     pub(super) draws: Option<crate::intrinsics::Draws>,
+    /// The number of the visit's first attempt in its events' keys: 0, except when a redrive
+    /// runs again a state left unfinished (see `journal.rs`).
+    pub(super) attempt_base: u32,
     /// In durable runs, when the last attempt's outcome was recorded (Unix nanoseconds; a
     /// retry's backoff runs from it).
     pub(super) outcome_at: AtomicI64,
@@ -62,6 +65,10 @@ impl<'a> Exec<'a> {
             step,
             outcome_at: AtomicI64::new(i64::MIN),
             draws: self.journal.map(|j| j.draws(At::State(loc, step).key())),
+            attempt_base: match self.journal {
+                Some(j) => j.redrive_base(&At::State(loc, step).key(), &s.kind),
+                None => 0,
+            },
         }
     }
 
@@ -122,6 +129,11 @@ impl Visit<'_, '_> {
             draws: self.draws.as_ref(),
             ..Env::new(input, ctx)
         }
+    }
+
+    /// Where the events of attempt `retry_count` of this visit belong.
+    pub(super) fn attempt_at(&self, retry_count: u32) -> At<'_> {
+        At::Attempt(self.loc, self.step, self.attempt_base + retry_count)
     }
 
     /// Where this visit's own events belong.

@@ -145,6 +145,35 @@ impl Store for MemoryStore {
         Ok(())
     }
 
+    fn reopen(&self, arn: &str, event: &HistoryRecord) -> Result<ExecutionRecord, StoreError> {
+        let mut g = self.lock();
+        let i = *g
+            .index
+            .get(arn)
+            .ok_or_else(|| StoreError::NotFound(arn.to_owned()))?;
+        let x = &g.executions[i];
+        if matches!(x.status, Status::Running | Status::Succeeded) || event.id != x.events + 1 {
+            return Err(StoreError::Conflict {
+                arn: arn.to_owned(),
+                expected: event.id,
+                found: x.events + 1,
+            });
+        }
+        g.events
+            .get_mut(arn)
+            .expect("events of an indexed execution")
+            .push(event.clone());
+        let x = &mut g.executions[i];
+        x.events += 1;
+        x.status = Status::Running;
+        x.output = None;
+        x.error = None;
+        x.cause = None;
+        x.stop_date = None;
+        x.redrive_count += 1;
+        Ok(x.clone())
+    }
+
     fn events(&self, arn: &str, from: u64, limit: usize) -> Result<Vec<HistoryRecord>, StoreError> {
         let g = self.lock();
         let all = g

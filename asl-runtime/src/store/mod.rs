@@ -331,6 +331,12 @@ pub trait Store: Send + Sync {
         close: Option<&Close>,
     ) -> Result<(), StoreError>;
 
+    /// Reopens a closed execution that did not succeed, for a redrive: appends `event`
+    /// (`ExecutionRedriven`, the next id), makes it RUNNING again with no output, error or
+    /// stop date, and counts the redrive; all in one transaction. A running or succeeded
+    /// execution, or a stale id, is a [`StoreError::Conflict`].
+    fn reopen(&self, arn: &str, event: &HistoryRecord) -> Result<ExecutionRecord, StoreError>;
+
     /// Events `from..` (1-based ids) in ascending order, at most `limit` (0: all).
     fn events(&self, arn: &str, from: u64, limit: usize) -> Result<Vec<HistoryRecord>, StoreError>;
 

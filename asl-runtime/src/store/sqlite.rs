@@ -378,6 +378,54 @@ impl Store for SqliteStore {
         })
     }
 
+    fn reopen(&self, arn: &str, event: &HistoryRecord) -> Result<ExecutionRecord, StoreError> {
+        self.with(|c| {
+            let tx = c.transaction().map_err(backend)?;
+            let (seq, status, have) =
+                find(&tx, arn)?.ok_or_else(|| StoreError::NotFound(arn.to_owned()))?;
+            if status == Status::Running.as_str()
+                || status == Status::Succeeded.as_str()
+                || event.id != have + 1
+            {
+                return Err(StoreError::Conflict {
+                    arn: arn.to_owned(),
+                    expected: event.id,
+                    found: have + 1,
+                });
+            }
+            tx.execute(
+                "INSERT INTO events (execution, id, previous_id, timestamp, kind, key, details)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                params![
+                    seq,
+                    event.id as i64,
+                    event.previous_id as i64,
+                    nanos(event.timestamp),
+                    event.kind,
+                    event.key,
+                    event.details.as_ref().map(|d| d.to_string())
+                ],
+            )
+            .map_err(backend)?;
+            tx.execute(
+                "UPDATE executions SET status = 'RUNNING', output = NULL, error = NULL,
+                 cause = NULL, stop_date = NULL, events = events + 1,
+                 redrive_count = redrive_count + 1 WHERE seq = ?1",
+                [seq],
+            )
+            .map_err(backend)?;
+            let rec = tx
+                .query_row(
+                    &format!("SELECT {EXECUTION_COLUMNS} FROM executions WHERE seq = ?1"),
+                    [seq],
+                    execution_row,
+                )
+                .map_err(backend)?;
+            tx.commit().map_err(backend)?;
+            Ok(rec)
+        })
+    }
+
     fn events(&self, arn: &str, from: u64, limit: usize) -> Result<Vec<HistoryRecord>, StoreError> {
         self.with(|c| {
             let seq: i64 = c

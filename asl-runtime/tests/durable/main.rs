@@ -6,6 +6,7 @@
 mod activities;
 mod callbacks;
 mod limits;
+mod redrive;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::{Arc, Mutex};
