@@ -4,8 +4,9 @@
 #     in one warm Node process;
 #   - the same definitions compiled by asl (bench/build.rs), in one warm process;
 #   - hand-written Rust doing the same JSON work.
-# Then the peak memory (max RSS) of one map-fanout execution, and the compile-time cost of a
-# generated 500-state definition.
+# Then the peak memory (max RSS) of one map-fanout execution, the compile-time cost of a
+# generated 500-state definition, and durable executions over SQLite (bench/src/bin/durable.rs;
+# the store is a temporary file under $TMPDIR, which must be a disk, not tmpfs).
 #
 # Usage: bench/compare.sh [seconds per measurement, default 5]
 # Needs: the Rust toolchain, Node >= 20 with npm, /usr/bin/time (GNU time) for the memory line.
@@ -18,7 +19,7 @@ secs="${1:-5}"
 out="$(mktemp -d)"
 
 echo "== building (release)"
-(cd "$root" && cargo build --release -q -p asl-bench --bin timing --bin expand500)
+(cd "$root" && cargo build --release -q -p asl-bench --bin timing --bin expand500 --bin durable)
 
 echo "== installing the interpreter (pinned)"
 (cd "$here/interp" && npm ci --no-audit --no-fund --silent)
@@ -47,6 +48,15 @@ start=$(date +%s.%N)
 (cd "$crate" && cargo build -q)
 end=$(date +%s.%N)
 echo "debug build of a crate holding it (incremental, dependencies built): $(echo "$end - $start" | bc) s" | tee -a "$out/expand.txt"
+
+echo "== durable executions: task-chain (100 Tasks) over SQLite, 2 worker threads"
+for d in process powerloss; do
+  for c in 1 100; do
+    n=$([ "$d" = process ] && echo $((c == 1 ? 300 : 1000)) || echo $((c == 1 ? 100 : 300)))
+    "$root/target/release/durable" chain --concurrency "$c" --executions "$n" --durability "$d" --repeats 3 > /dev/null
+  done
+done
+"$root/target/release/durable" parked --executions 10000 > /dev/null
 
 echo
 echo "== summary"
