@@ -419,6 +419,12 @@ impl Engine {
                 }
             }
         }
+        self.launch(r, rec);
+        true
+    }
+
+    /// Runs `rec`, which the caller marked loaded.
+    fn launch(&self, r: Arc<Registered>, rec: ExecutionRecord) {
         let engine = self.clone();
         let arn = rec.arn.clone();
         let store = engine.inner.store.clone();
@@ -439,6 +445,8 @@ impl Engine {
                     if let Some(run) = runs.get_mut(&arn) {
                         run.loaded = false;
                         run.until = until;
+                        // Nothing runs: keep no handle to the finished task.
+                        run.task = None;
                     }
                     drop(runs);
                     engine.start_poller();
@@ -462,10 +470,10 @@ impl Engine {
             .lock()
             .unwrap_or_else(|p| p.into_inner())
             .get_mut(&arn)
+            && run.loaded
         {
             run.task = Some(abort);
         }
-        true
     }
 
     /// `StopExecution`: closes a running execution as ABORTED with `error` and `cause`
@@ -527,18 +535,49 @@ impl Engine {
 
     /// Resumes `arn` if this engine has it parked.
     fn wake(&self, arn: &str) -> Result<(), StoreError> {
-        let parked = self
+        // Claimed under the lock: of two wakes (the poller's and a `send_task_*`), one runs it.
+        let claimed = match self
             .inner
             .runs
             .lock()
             .unwrap_or_else(|p| p.into_inner())
-            .get(arn)
-            .is_some_and(|r| !r.loaded);
-        if parked
-            && let Some(rec) = self.inner.store.execution(arn)?
-            && let Some(r) = self.registered(&rec.state_machine_arn)
+            .get_mut(arn)
         {
-            self.spawn(r, rec);
+            Some(run) if !run.loaded => {
+                run.loaded = true;
+                true
+            }
+            _ => false,
+        };
+        if !claimed {
+            return Ok(());
+        }
+        let rec = self.inner.store.execution(arn);
+        let registered = match &rec {
+            Ok(Some(rec)) if rec.status == Status::Running => {
+                self.registered(&rec.state_machine_arn)
+            }
+            _ => None,
+        };
+        match (rec, registered) {
+            (Ok(Some(rec)), Some(r)) => self.launch(r, rec),
+            (rec, _) => {
+                // Closed meanwhile (stopped from elsewhere), gone, or unreadable for now.
+                let mut runs = self.inner.runs.lock().unwrap_or_else(|p| p.into_inner());
+                match rec {
+                    Err(e) => {
+                        if let Some(run) = runs.get_mut(arn) {
+                            run.loaded = false;
+                        }
+                        return Err(e);
+                    }
+                    Ok(_) => {
+                        if let Some(run) = runs.remove(arn) {
+                            let _ = run.done.send(true);
+                        }
+                    }
+                }
+            }
         }
         Ok(())
     }

@@ -213,13 +213,13 @@ fn execution_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<ExecutionRecord> {
 }
 
 fn find(tx: &Transaction<'_>, arn: &str) -> Result<Option<(i64, String, u64)>, StoreError> {
-    tx.query_row(
-        "SELECT seq, status, events FROM executions WHERE arn = ?1",
-        [arn],
-        |r| Ok((r.get(0)?, r.get(1)?, r.get::<_, i64>(2)? as u64)),
-    )
-    .optional()
-    .map_err(backend)
+    tx.prepare_cached("SELECT seq, status, events FROM executions WHERE arn = ?1")
+        .map_err(backend)?
+        .query_row([arn], |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get::<_, i64>(2)? as u64))
+        })
+        .optional()
+        .map_err(backend)
 }
 
 impl Store for SqliteStore {
@@ -353,10 +353,9 @@ impl Store for SqliteStore {
             }
             match close {
                 None => tx
-                    .execute(
-                        "UPDATE executions SET events = ?2 WHERE seq = ?1",
-                        params![seq, total as i64],
-                    )
+                    .prepare_cached("UPDATE executions SET events = ?2 WHERE seq = ?1")
+                    .map_err(backend)?
+                    .execute(params![seq, total as i64])
                     .map_err(backend)?,
                 Some(cl) => tx
                     .execute(
