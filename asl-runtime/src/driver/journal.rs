@@ -184,7 +184,7 @@ impl Journal {
 
     /// Writes the buffered events (and the close, if given) in one transaction. On failure
     /// the journal is broken: the run must stop.
-    pub(crate) fn flush(&self, close: Option<&Close>) -> Result<(), ()> {
+    pub(crate) async fn flush(&self, close: Option<&Close>) -> Result<(), ()> {
         if self.is_broken() || (self.is_full() && close.is_none()) {
             return Err(());
         }
@@ -193,7 +193,9 @@ impl Journal {
             return Ok(());
         }
         let last = events.last().map(|e| e.id);
-        match self.store.append(&self.arn, &events, close) {
+        // Queued now, in the order the events were taken; awaited as work in progress.
+        let written = self.store.append_batched(&self.arn, events, close.cloned());
+        match self.busy(written).await {
             Ok(()) => {
                 if let Some(l) = last {
                     self.written.store(l, Ordering::Relaxed);

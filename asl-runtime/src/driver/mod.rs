@@ -281,7 +281,7 @@ pub async fn run_durable(
         Some(o) => serde_json::json!({ "output": o }),
         None => serde_json::json!({ "error": close.error, "cause": close.cause }),
     });
-    if journal.flush(Some(&close)).is_err() {
+    if journal.flush(Some(&close)).await.is_err() {
         return Err(Stopped::Store(journal.take_broken().unwrap_or_else(|| {
             crate::store::StoreError::Backend("write failed".into())
         })));

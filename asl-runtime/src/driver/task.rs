@@ -239,7 +239,7 @@ impl Visit<'_, '_> {
             // No new work while a resumed execution replays; then the attempt's events are
             // written before its handler is called.
             j.replayed().await;
-            self.x.persist()?;
+            self.x.persist().await?;
             if let (true, Some(token)) = (callback, &token) {
                 let key = at.key();
                 if let Err(e) =
@@ -366,7 +366,7 @@ impl Visit<'_, '_> {
         };
         // What was emitted since the last write (`TaskSubmitted`) is written before parking:
         // the token is out.
-        self.x.persist()?;
+        self.x.persist().await?;
         loop {
             let Ok(rec) = j.task_token(token) else {
                 return Err(super::visit::store_failure());
@@ -431,7 +431,7 @@ impl Visit<'_, '_> {
                 }
             };
             // The outcome is in the history before the token is closed.
-            self.x.persist()?;
+            self.x.persist().await?;
             if let Err(e) = j.store().close_token(token) {
                 j.fail(e);
                 return Err(super::visit::store_failure());

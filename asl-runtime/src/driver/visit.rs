@@ -74,9 +74,9 @@ impl<'a> Exec<'a> {
 
     /// Writes what the journal holds before something that cannot be undone (a Task call, a
     /// timer). A failed write stops the run (see `run_durable`).
-    pub(super) fn persist(&self) -> Result<(), Failure> {
+    pub(super) async fn persist(&self) -> Result<(), Failure> {
         match self.journal {
-            Some(j) if j.flush(None).is_err() => Err(store_failure()),
+            Some(j) if j.flush(None).await.is_err() => Err(store_failure()),
             _ => Ok(()),
         }
     }
@@ -94,7 +94,7 @@ impl<'a> Exec<'a> {
             }
             return Ok(());
         }
-        self.persist()?;
+        self.persist().await?;
         let since = since.unwrap_or_else(|| self.now());
         let span = jiff::SignedDuration::try_from(delay).unwrap_or(jiff::SignedDuration::MAX);
         let deadline = since.checked_add(span).unwrap_or(Timestamp::MAX);

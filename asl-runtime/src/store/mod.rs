@@ -331,6 +331,19 @@ pub trait Store: Send + Sync {
         close: Option<&Close>,
     ) -> Result<(), StoreError>;
 
+    /// [`Store::append`], as a future: a store may gather the appends of many executions
+    /// into one transaction (one sync to the disk for all). The append is queued when this is
+    /// called, so appends made in order are written in order.
+    fn append_batched(
+        &self,
+        arn: &str,
+        events: Vec<HistoryRecord>,
+        close: Option<Close>,
+    ) -> crate::handler::BoxFuture<'static, Result<(), StoreError>> {
+        let r = self.append(arn, &events, close.as_ref());
+        Box::pin(std::future::ready(r))
+    }
+
     /// Reopens a closed execution that did not succeed, for a redrive: appends `event`
     /// (`ExecutionRedriven`, the next id), makes it RUNNING again with no output, error or
     /// stop date, and counts the redrive; all in one transaction. A running or succeeded

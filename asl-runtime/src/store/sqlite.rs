@@ -9,7 +9,7 @@ use std::path::Path;
 use std::sync::Mutex;
 
 use jiff::Timestamp;
-use rusqlite::{Connection, OptionalExtension, Transaction, params};
+use rusqlite::{Connection, OptionalExtension, params};
 
 use super::{
     ActivityRecord, ActivityTask, Close, ExecutionRecord, HistoryRecord, ListQuery, NewExecution,
@@ -97,7 +97,8 @@ pub enum Durability {
 
 /// A [`Store`] in one SQLite file.
 pub struct SqliteStore {
-    conn: Mutex<Connection>,
+    conn: std::sync::Arc<Mutex<Connection>>,
+    batch: std::sync::Arc<Mutex<Batch>>,
 }
 
 fn backend(e: rusqlite::Error) -> StoreError {
@@ -170,7 +171,8 @@ impl SqliteStore {
             tx.commit().map_err(backend)?;
         }
         Ok(SqliteStore {
-            conn: Mutex::new(conn),
+            conn: std::sync::Arc::new(Mutex::new(conn)),
+            batch: std::sync::Arc::default(),
         })
     }
 
@@ -212,7 +214,7 @@ fn execution_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<ExecutionRecord> {
     })
 }
 
-fn find(tx: &Transaction<'_>, arn: &str) -> Result<Option<(i64, String, u64)>, StoreError> {
+fn find(tx: &Connection, arn: &str) -> Result<Option<(i64, String, u64)>, StoreError> {
     tx.prepare_cached("SELECT seq, status, events FROM executions WHERE arn = ?1")
         .map_err(backend)?
         .query_row([arn], |r| {
@@ -309,71 +311,39 @@ impl Store for SqliteStore {
     ) -> Result<(), StoreError> {
         self.with(|c| {
             let tx = c.transaction().map_err(backend)?;
-            let (seq, status, have) =
-                find(&tx, arn)?.ok_or_else(|| StoreError::NotFound(arn.to_owned()))?;
-            let conflict = |expected| StoreError::Conflict {
-                arn: arn.to_owned(),
-                expected,
-                found: have + 1,
-            };
-            if status != Status::Running.as_str() {
-                return Err(conflict(events.first().map_or(have + 1, |e| e.id)));
-            }
-            if let Some(first) = events.first() {
-                if first.id != have + 1 {
-                    return Err(conflict(first.id));
-                }
-                let mut stmt = tx
-                    .prepare_cached(
-                        "INSERT INTO events (execution, id, previous_id, timestamp, kind, key, details)
-                         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-                    )
-                    .map_err(backend)?;
-                for e in events {
-                    let details = e.details.as_ref().map(|d| d.to_string());
-                    stmt.execute(params![
-                        seq,
-                        e.id as i64,
-                        e.previous_id as i64,
-                        nanos(e.timestamp),
-                        e.kind,
-                        e.key,
-                        details
-                    ])
-                    .map_err(backend)?;
-                }
-            }
-            let total = have + events.len() as u64;
-            if close.is_some() {
-                tx.execute(
-                    "UPDATE task_tokens SET status = 'CLOSED' WHERE execution = ?1",
-                    [seq],
-                )
-                .map_err(backend)?;
-            }
-            match close {
-                None => tx
-                    .prepare_cached("UPDATE executions SET events = ?2 WHERE seq = ?1")
-                    .map_err(backend)?
-                    .execute(params![seq, total as i64])
-                    .map_err(backend)?,
-                Some(cl) => tx
-                    .execute(
-                        "UPDATE executions SET events = ?2, status = ?3, output = ?4, error = ?5,
-                         cause = ?6, stop_date = ?7 WHERE seq = ?1",
-                        params![
-                            seq,
-                            total as i64,
-                            cl.status.as_str(),
-                            cl.output,
-                            cl.error,
-                            cl.cause,
-                            nanos(cl.stop_date)
-                        ],
-                    )
-                    .map_err(backend)?,
-            };
+            append_in(&tx, arn, events, close)?;
             tx.commit().map_err(backend)
+        })
+    }
+
+    fn append_batched(
+        &self,
+        arn: &str,
+        events: Vec<HistoryRecord>,
+        close: Option<Close>,
+    ) -> crate::handler::BoxFuture<'static, Result<(), StoreError>> {
+        let (reply, done) = tokio::sync::oneshot::channel();
+        let lead = {
+            let mut b = self.batch.lock().unwrap_or_else(|p| p.into_inner());
+            b.queue.push(Queued {
+                arn: arn.to_owned(),
+                events,
+                close,
+                reply,
+            });
+            !std::mem::replace(&mut b.writing, true)
+        };
+        if lead {
+            let (conn, batch) = (self.conn.clone(), self.batch.clone());
+            match tokio::runtime::Handle::try_current() {
+                Ok(rt) => drop(rt.spawn_blocking(move || write_batches(&conn, &batch))),
+                // Outside a runtime: write here.
+                Err(_) => write_batches(&conn, &batch),
+            }
+        }
+        Box::pin(async move {
+            done.await
+                .unwrap_or_else(|_| Err(StoreError::Backend("the store's writer stopped".into())))
         })
     }
 
@@ -710,4 +680,134 @@ fn waiting(c: &Connection, token: &str) -> Result<(), StoreError> {
         }
         Some(_) => Ok(()),
     }
+}
+
+/// One append waiting for the writer.
+struct Queued {
+    arn: String,
+    events: Vec<HistoryRecord>,
+    close: Option<Close>,
+    reply: tokio::sync::oneshot::Sender<Result<(), StoreError>>,
+}
+
+/// The appends waiting, and whether a writer is at work.
+#[derive(Default)]
+struct Batch {
+    queue: Vec<Queued>,
+    writing: bool,
+}
+
+/// Group commit: writes everything queued in one transaction (each append in its own
+/// savepoint, so one that is refused does not undo the others), answers each, and goes on
+/// while more came meanwhile. One sync to the disk then serves every execution in the batch.
+fn write_batches(conn: &Mutex<Connection>, batch: &Mutex<Batch>) {
+    loop {
+        let items = {
+            let mut b = batch.lock().unwrap_or_else(|p| p.into_inner());
+            if b.queue.is_empty() {
+                b.writing = false;
+                return;
+            }
+            std::mem::take(&mut b.queue)
+        };
+        let mut c = conn.lock().unwrap_or_else(|p| p.into_inner());
+        let mut results = Vec::with_capacity(items.len());
+        let committed = (|| {
+            let mut tx = c.transaction().map_err(backend)?;
+            for q in &items {
+                let mut sp = tx.savepoint().map_err(backend)?;
+                let r = append_in(&sp, &q.arn, &q.events, q.close.as_ref());
+                if r.is_ok() {
+                    sp.commit().map_err(backend)?;
+                } else {
+                    sp.rollback().map_err(backend)?;
+                }
+                results.push(r);
+            }
+            tx.commit().map_err(backend)
+        })();
+        drop(c);
+        for (i, q) in items.into_iter().enumerate() {
+            let r = match (&committed, results.get_mut(i)) {
+                (Ok(()), Some(r)) => std::mem::replace(r, Ok(())),
+                (Err(e), _) => Err(StoreError::Backend(e.to_string())),
+                (Ok(()), None) => Err(StoreError::Backend("not written".into())),
+            };
+            // The execution may be gone (stopped, unloaded): nobody to tell.
+            let _ = q.reply.send(r);
+        }
+    }
+}
+
+/// Appends events (and a close) to a running execution inside the caller's transaction.
+fn append_in(
+    tx: &Connection,
+    arn: &str,
+    events: &[HistoryRecord],
+    close: Option<&Close>,
+) -> Result<(), StoreError> {
+    let (seq, status, have) = find(tx, arn)?.ok_or_else(|| StoreError::NotFound(arn.to_owned()))?;
+    let conflict = |expected| StoreError::Conflict {
+        arn: arn.to_owned(),
+        expected,
+        found: have + 1,
+    };
+    if status != Status::Running.as_str() {
+        return Err(conflict(events.first().map_or(have + 1, |e| e.id)));
+    }
+    if let Some(first) = events.first() {
+        if first.id != have + 1 {
+            return Err(conflict(first.id));
+        }
+        let mut stmt = tx
+            .prepare_cached(
+                "INSERT INTO events (execution, id, previous_id, timestamp, kind, key, details)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+            )
+            .map_err(backend)?;
+        for e in events {
+            let details = e.details.as_ref().map(|d| d.to_string());
+            stmt.execute(params![
+                seq,
+                e.id as i64,
+                e.previous_id as i64,
+                nanos(e.timestamp),
+                e.kind,
+                e.key,
+                details
+            ])
+            .map_err(backend)?;
+        }
+    }
+    let total = have + events.len() as u64;
+    if close.is_some() {
+        tx.execute(
+            "UPDATE task_tokens SET status = 'CLOSED' WHERE execution = ?1",
+            [seq],
+        )
+        .map_err(backend)?;
+    }
+    match close {
+        None => tx
+            .prepare_cached("UPDATE executions SET events = ?2 WHERE seq = ?1")
+            .map_err(backend)?
+            .execute(params![seq, total as i64])
+            .map_err(backend)?,
+        Some(cl) => tx
+            .execute(
+                "UPDATE executions SET events = ?2, status = ?3, output = ?4, error = ?5,
+                     cause = ?6, stop_date = ?7 WHERE seq = ?1",
+                params![
+                    seq,
+                    total as i64,
+                    cl.status.as_str(),
+                    cl.output,
+                    cl.error,
+                    cl.cause,
+                    nanos(cl.stop_date)
+                ],
+            )
+            .map_err(backend)?,
+    };
+    Ok(())
 }
