@@ -334,11 +334,16 @@ impl Store for SqliteStore {
             !std::mem::replace(&mut b.writing, true)
         };
         if lead {
-            let (conn, batch) = (self.conn.clone(), self.batch.clone());
-            match tokio::runtime::Handle::try_current() {
-                Ok(rt) => drop(rt.spawn_blocking(move || write_batches(&conn, &batch))),
-                // Outside a runtime: write here.
-                Err(_) => write_batches(&conn, &batch),
+            // The first append finds no writer: it writes at once, on this thread (an
+            // execution alone waits no longer than a plain commit). Appends that come
+            // meanwhile queue up and go together in the next transaction, which a blocking
+            // thread writes, so this thread is not held longer than one batch.
+            if write_batch(&self.conn, &self.batch) {
+                let (conn, batch) = (self.conn.clone(), self.batch.clone());
+                match tokio::runtime::Handle::try_current() {
+                    Ok(rt) => drop(rt.spawn_blocking(move || while write_batch(&conn, &batch) {})),
+                    Err(_) => while write_batch(&conn, &batch) {},
+                }
             }
         }
         Box::pin(async move {
@@ -698,15 +703,16 @@ struct Batch {
 }
 
 /// Group commit: writes everything queued in one transaction (each append in its own
-/// savepoint, so one that is refused does not undo the others), answers each, and goes on
-/// while more came meanwhile. One sync to the disk then serves every execution in the batch.
-fn write_batches(conn: &Mutex<Connection>, batch: &Mutex<Batch>) {
-    loop {
+/// savepoint, so one that is refused does not undo the others) and answers each. One sync to
+/// the disk serves every execution in the batch. Returns whether more came meanwhile (the
+/// caller writes them next); when none did, the writer's turn is over.
+fn write_batch(conn: &Mutex<Connection>, batch: &Mutex<Batch>) -> bool {
+    {
         let items = {
             let mut b = batch.lock().unwrap_or_else(|p| p.into_inner());
             if b.queue.is_empty() {
                 b.writing = false;
-                return;
+                return false;
             }
             std::mem::take(&mut b.queue)
         };
@@ -737,6 +743,12 @@ fn write_batches(conn: &Mutex<Connection>, batch: &Mutex<Batch>) {
             let _ = q.reply.send(r);
         }
     }
+    let mut b = batch.lock().unwrap_or_else(|p| p.into_inner());
+    if b.queue.is_empty() {
+        b.writing = false;
+        return false;
+    }
+    true
 }
 
 /// Appends events (and a close) to a running execution inside the caller's transaction.
