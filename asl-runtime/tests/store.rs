@@ -254,8 +254,15 @@ fn a_schema_1_store_is_migrated() {
     let rec = s.execution("arn:x").unwrap().unwrap();
     assert_eq!((rec.status, rec.seed, rec.events), (Status::Running, 5, 1));
     assert_eq!(s.events("arn:x", 1, 0).unwrap()[0].kind, "ExecutionStarted");
-    s.create_token("tok", "arn:x", "0#0", "Ask", Timestamp::UNIX_EPOCH)
-        .unwrap();
+    s.create_token(&asl_runtime::store::NewToken {
+        token: "tok",
+        execution_arn: "arn:x",
+        key: "0#0",
+        state: "Ask",
+        created: Timestamp::UNIX_EPOCH,
+        activity: None,
+    })
+    .unwrap();
     assert!(s.token("tok").unwrap().is_some());
     drop(s);
     let c = rusqlite::Connection::open(&path).unwrap();

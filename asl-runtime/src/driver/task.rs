@@ -240,36 +240,33 @@ impl Visit<'_, '_> {
             // written before its handler is called.
             j.replayed().await;
             self.x.persist().await?;
-            if let (true, Some(token)) = (callback, &token) {
+            if let (true, Some(token)) = (callback || activity, &token) {
                 let key = at.key();
-                if let Err(e) =
-                    j.store()
-                        .create_token(token, j.arn(), &key, self.s.name, self.x.now())
-                {
-                    j.fail(e);
-                    return Err(super::visit::store_failure());
-                }
-            }
-            if let (true, Some(token)) = (activity, &token) {
-                let task = crate::store::ActivityTask {
-                    activity_arn: resource.to_owned(),
-                    input: call.input.to_string(),
-                    worker: None,
-                    started: None,
-                };
                 let now = self.x.now();
-                let key = at.key();
-                if let Err(e) =
-                    j.store()
-                        .schedule_activity_task(token, j.arn(), &key, self.s.name, &task, now)
-                {
+                let new = crate::store::NewToken {
+                    token,
+                    execution_arn: j.arn(),
+                    key: &key,
+                    state: self.s.name,
+                    created: now,
+                    activity: activity.then(|| crate::store::ActivityTask {
+                        activity_arn: resource.to_owned(),
+                        input: call.input.to_string(),
+                        worker: None,
+                        started: None,
+                    }),
+                };
+                if let Err(e) = j.store().create_token(&new) {
                     j.fail(e);
                     return Err(super::visit::store_failure());
                 }
-                let scheduled = scheduled_at.unwrap_or(now);
-                return self
-                    .await_callback(token, at, scheduled, timeout, heartbeat, resource, &kinds)
-                    .await;
+                if activity {
+                    // Queued for workers: no handler is called.
+                    let scheduled = scheduled_at.unwrap_or(now);
+                    return self
+                        .await_callback(token, at, scheduled, timeout, heartbeat, resource, &kinds)
+                        .await;
+                }
             }
         }
         let fut = self.x.handler.call(call);

@@ -7,9 +7,9 @@ use std::sync::Mutex;
 use jiff::Timestamp;
 
 use super::{
-    ActivityRecord, ActivityTask, Close, ExecutionRecord, HistoryRecord, ListQuery, NewExecution,
-    Page, Status, Store, StoreError, TokenOutcome, TokenRecord, TokenStatus, next_token,
-    page_limit, parse_token,
+    ActivityRecord, Close, ExecutionRecord, HistoryRecord, ListQuery, NewExecution, NewToken, Page,
+    Status, Store, StoreError, TokenOutcome, TokenRecord, TokenStatus, next_token, page_limit,
+    parse_token,
 };
 
 /// A [`Store`] in memory: the same rules as [`super::SqliteStore`], gone with the process.
@@ -185,33 +185,14 @@ impl Store for MemoryStore {
         Ok(all.iter().skip(start).take(take).cloned().collect())
     }
 
-    fn create_token(
-        &self,
-        token: &str,
-        arn: &str,
-        key: &str,
-        state: &str,
-        now: Timestamp,
-    ) -> Result<(), StoreError> {
+    fn create_token(&self, t: &NewToken<'_>) -> Result<(), StoreError> {
         let mut g = self.lock();
-        if !g.index.contains_key(arn) {
-            return Err(StoreError::NotFound(arn.to_owned()));
+        if !g.index.contains_key(t.execution_arn) {
+            return Err(StoreError::NotFound(t.execution_arn.to_owned()));
         }
         g.tokens
-            .entry(token.to_owned())
-            .or_insert_with(|| TokenRecord {
-                token: token.to_owned(),
-                execution_arn: arn.to_owned(),
-                key: key.to_owned(),
-                state: state.to_owned(),
-                status: TokenStatus::Waiting,
-                output: None,
-                error: None,
-                cause: None,
-                created: now,
-                heartbeat: None,
-                activity: None,
-            });
+            .entry(t.token.to_owned())
+            .or_insert_with(|| t.record());
         Ok(())
     }
 
@@ -251,18 +232,6 @@ impl Store for MemoryStore {
             t.status = TokenStatus::Closed;
         }
         Ok(())
-    }
-
-    fn schedule_activity_task(
-        &self,
-        token: &str,
-        arn: &str,
-        key: &str,
-        state: &str,
-        task: &ActivityTask,
-        now: Timestamp,
-    ) -> Result<(), StoreError> {
-        self.insert_activity_task(token, arn, key, state, task, now)
     }
 
     fn claim_activity_task(
@@ -327,39 +296,6 @@ impl Store for MemoryStore {
             .filter(|t| matches!(t.status, TokenStatus::Succeeded | TokenStatus::Failed))
             .map(|t| (t.token.clone(), t.execution_arn.clone()))
             .collect())
-    }
-}
-
-impl MemoryStore {
-    fn insert_activity_task(
-        &self,
-        token: &str,
-        arn: &str,
-        key: &str,
-        state: &str,
-        task: &ActivityTask,
-        now: Timestamp,
-    ) -> Result<(), StoreError> {
-        let mut g = self.lock();
-        if !g.index.contains_key(arn) {
-            return Err(StoreError::NotFound(arn.to_owned()));
-        }
-        g.tokens
-            .entry(token.to_owned())
-            .or_insert_with(|| TokenRecord {
-                token: token.to_owned(),
-                execution_arn: arn.to_owned(),
-                key: key.to_owned(),
-                state: state.to_owned(),
-                status: TokenStatus::Scheduled,
-                output: None,
-                error: None,
-                cause: None,
-                created: now,
-                heartbeat: None,
-                activity: Some(task.clone()),
-            });
-        Ok(())
     }
 }
 

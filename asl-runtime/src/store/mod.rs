@@ -180,6 +180,16 @@ pub enum TokenStatus {
 }
 
 impl TokenStatus {
+    fn as_str(self) -> &'static str {
+        match self {
+            TokenStatus::Scheduled => "SCHEDULED",
+            TokenStatus::Waiting => "WAITING",
+            TokenStatus::Succeeded => "SUCCEEDED",
+            TokenStatus::Failed => "FAILED",
+            TokenStatus::Closed => "CLOSED",
+        }
+    }
+
     fn parse(s: &str) -> Option<TokenStatus> {
         Some(match s {
             "SCHEDULED" => TokenStatus::Scheduled,
@@ -218,6 +228,45 @@ pub struct TokenRecord {
     /// For an activity task: the activity's ARN, its input (JSON text), and once a worker
     /// took it, the worker's name and when.
     pub activity: Option<ActivityTask>,
+}
+
+/// A task token to record: a callback's, handed out at once, or an activity task's, queued
+/// for `GetActivityTask`.
+#[derive(Clone, Debug)]
+pub struct NewToken<'a> {
+    /// The token.
+    pub token: &'a str,
+    /// The execution waiting on it.
+    pub execution_arn: &'a str,
+    /// The task attempt's event key in that execution.
+    pub key: &'a str,
+    /// The Task state's name.
+    pub state: &'a str,
+    /// Now.
+    pub created: Timestamp,
+    /// For an activity task: the activity and the input (no worker yet).
+    pub activity: Option<ActivityTask>,
+}
+
+impl NewToken<'_> {
+    fn record(&self) -> TokenRecord {
+        TokenRecord {
+            token: self.token.to_owned(),
+            execution_arn: self.execution_arn.to_owned(),
+            key: self.key.to_owned(),
+            state: self.state.to_owned(),
+            status: match self.activity {
+                Some(_) => TokenStatus::Scheduled,
+                None => TokenStatus::Waiting,
+            },
+            output: None,
+            error: None,
+            cause: None,
+            created: self.created,
+            heartbeat: None,
+            activity: self.activity.clone(),
+        }
+    }
 }
 
 /// The activity part of a task token.
@@ -353,15 +402,8 @@ pub trait Store: Send + Sync {
     /// Events `from..` (1-based ids) in ascending order, at most `limit` (0: all).
     fn events(&self, arn: &str, from: u64, limit: usize) -> Result<Vec<HistoryRecord>, StoreError>;
 
-    /// Records a task token handed out by the attempt `key` of `arn` (no-op if it exists).
-    fn create_token(
-        &self,
-        token: &str,
-        arn: &str,
-        key: &str,
-        state: &str,
-        now: Timestamp,
-    ) -> Result<(), StoreError>;
+    /// Records a task token (no-op if it exists).
+    fn create_token(&self, t: &NewToken<'_>) -> Result<(), StoreError>;
 
     /// A task token.
     fn token(&self, token: &str) -> Result<Option<TokenRecord>, StoreError>;
@@ -382,17 +424,6 @@ pub trait Store: Send + Sync {
 
     /// The executions with a task outcome delivered and not yet taken: `(token, execution)`.
     fn delivered_tokens(&self) -> Result<Vec<(String, String)>, StoreError>;
-
-    /// Queues an activity task for `GetActivityTask` (no-op if the token exists).
-    fn schedule_activity_task(
-        &self,
-        token: &str,
-        arn: &str,
-        key: &str,
-        state: &str,
-        task: &ActivityTask,
-        now: Timestamp,
-    ) -> Result<(), StoreError>;
 
     /// Hands the oldest queued task of an activity to `worker`, if there is one.
     fn claim_activity_task(

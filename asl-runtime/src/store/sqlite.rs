@@ -13,7 +13,7 @@ use rusqlite::{Connection, OptionalExtension, params};
 
 use super::{
     ActivityRecord, ActivityTask, Close, ExecutionRecord, HistoryRecord, ListQuery, NewExecution,
-    Page, Status, Store, StoreError, TokenOutcome, TokenRecord, TokenStatus, next_token,
+    NewToken, Page, Status, Store, StoreError, TokenOutcome, TokenRecord, TokenStatus, next_token,
     page_limit, parse_token,
 };
 
@@ -435,29 +435,32 @@ impl Store for SqliteStore {
         })
     }
 
-    fn create_token(
-        &self,
-        token: &str,
-        arn: &str,
-        key: &str,
-        state: &str,
-        now: Timestamp,
-    ) -> Result<(), StoreError> {
+    fn create_token(&self, t: &NewToken<'_>) -> Result<(), StoreError> {
+        let r = t.record();
+        let (activity, input) = match &r.activity {
+            Some(a) => (Some(&a.activity_arn), Some(&a.input)),
+            None => (None, None),
+        };
         self.with(|c| {
             let n = c
                 .execute(
-                    "INSERT OR IGNORE INTO task_tokens (token, execution, key, state, status, created)
-                     SELECT ?1, seq, ?3, ?4, 'WAITING', ?5 FROM executions WHERE arn = ?2",
-                    params![token, arn, key, state, nanos(now)],
+                    "INSERT OR IGNORE INTO task_tokens
+                        (token, execution, key, state, status, created, activity, input)
+                     SELECT ?1, seq, ?3, ?4, ?5, ?6, ?7, ?8 FROM executions WHERE arn = ?2",
+                    params![
+                        r.token,
+                        r.execution_arn,
+                        r.key,
+                        r.state,
+                        r.status.as_str(),
+                        nanos(r.created),
+                        activity,
+                        input
+                    ],
                 )
                 .map_err(backend)?;
-            if n == 0 && c
-                .query_row("SELECT 1 FROM executions WHERE arn = ?1", [arn], |_| Ok(()))
-                .optional()
-                .map_err(backend)?
-                .is_none()
-            {
-                return Err(StoreError::NotFound(arn.to_owned()));
+            if n == 0 && read_token(c, t.token)?.is_none() {
+                return Err(StoreError::NotFound(t.execution_arn.to_owned()));
             }
             Ok(())
         })
@@ -512,31 +515,6 @@ impl Store for SqliteStore {
                 [token],
             )
             .map_err(backend)?;
-            Ok(())
-        })
-    }
-
-    fn schedule_activity_task(
-        &self,
-        token: &str,
-        arn: &str,
-        key: &str,
-        state: &str,
-        task: &ActivityTask,
-        now: Timestamp,
-    ) -> Result<(), StoreError> {
-        self.with(|c| {
-            let n = c
-                .execute(
-                    "INSERT OR IGNORE INTO task_tokens
-                        (token, execution, key, state, status, created, activity, input)
-                     SELECT ?1, seq, ?3, ?4, 'SCHEDULED', ?5, ?6, ?7 FROM executions WHERE arn = ?2",
-                    params![token, arn, key, state, nanos(now), task.activity_arn, task.input],
-                )
-                .map_err(backend)?;
-            if n == 0 && read_token(c, token)?.is_none() {
-                return Err(StoreError::NotFound(arn.to_owned()));
-            }
             Ok(())
         })
     }
