@@ -283,3 +283,63 @@ async fn a_parked_execution_survives_a_restart() {
     second.send_task_success(&token, r#"{"ok": 1}"#).unwrap();
     assert_eq!(second.wait(&arn).await.unwrap().status, Status::Succeeded);
 }
+
+/// A token belongs to one task of one execution: answering it completes that task only, and
+/// the other execution's task still waits for its own token.
+#[tokio::test(start_paused = true)]
+async fn a_token_answers_only_its_own_execution() {
+    let (engine, sm, tokens) = engine(Arc::new(MemoryStore::new()));
+    let a = engine
+        .start_execution(&sm, Some("a"), r#"{"order": 1}"#)
+        .unwrap();
+    let token_a = token_of(&tokens).await;
+    let b = engine
+        .start_execution(&sm, Some("b"), r#"{"order": 2}"#)
+        .unwrap();
+    tokio::time::sleep(Duration::from_secs(1)).await;
+    let token_b = tokens.lock().unwrap().last().cloned().unwrap();
+    assert_ne!(token_a, token_b);
+    engine.send_task_success(&token_a, r#""for a""#).unwrap();
+    assert_eq!(
+        engine.wait(&a.execution_arn).await.unwrap().status,
+        Status::Succeeded
+    );
+    assert_eq!(
+        engine.describe_execution(&b.execution_arn).unwrap().status,
+        Status::Running
+    );
+    // A's token, again: closed. B is untouched by it.
+    assert_eq!(
+        engine
+            .send_task_success(&token_a, r#""for b""#)
+            .unwrap_err()
+            .name(),
+        "TaskTimedOut"
+    );
+    engine.send_task_success(&token_b, r#""for b""#).unwrap();
+    let done = engine.wait(&b.execution_arn).await.unwrap();
+    assert_eq!(
+        serde_json::from_str::<Value>(done.output.as_deref().unwrap()).unwrap()["decision"],
+        json!("for b")
+    );
+}
+
+/// Handlers chosen at run time, held as trait objects, are handlers.
+#[tokio::test(start_paused = true)]
+async fn boxed_and_shared_handlers_are_handlers() {
+    use asl_runtime::DynamicHandler;
+    let boxed: Box<dyn DynamicHandler> = Box::new(handler_fn(|_: Value, _: TaskContext| async {
+        Ok(json!({ "MessageId": "boxed" }))
+    }));
+    let shared: Arc<dyn DynamicHandler> = Arc::new(handler_fn(|_: Value, _: TaskContext| async {
+        Ok(json!({ "MessageId": "shared" }))
+    }));
+    for machine in [
+        Approval::with_dynamic(boxed),
+        Approval::with_dynamic(shared),
+    ] {
+        // In memory, the handler's answer stands for the callback's.
+        let out = machine.run(json!({"order": 3})).await.unwrap();
+        assert!(out["decision"]["MessageId"].is_string(), "{out}");
+    }
+}
