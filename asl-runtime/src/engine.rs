@@ -170,6 +170,8 @@ struct Inner {
     /// Whether the task that resumes parked executions runs.
     poller: std::sync::atomic::AtomicBool,
     clock: Clock,
+    /// Who this engine is, in the store's leases: `host/pid/random`.
+    owner: String,
 }
 
 /// Where the engine reads the time.
@@ -210,6 +212,40 @@ struct Run {
 /// How often parked executions are checked for outcomes delivered by other processes.
 const POLL: std::time::Duration = std::time::Duration::from_millis(200);
 
+/// How long a lease on an execution lasts; the engine renews its leases every third of it,
+/// and adopts then the executions whose holder is gone.
+const LEASE: std::time::Duration = std::time::Duration::from_secs(30);
+
+/// This machine's name, as the kernel knows it (Linux); `localhost` elsewhere.
+fn host() -> String {
+    std::fs::read_to_string("/proc/sys/kernel/hostname")
+        .map(|h| h.trim().to_owned())
+        .unwrap_or_else(|_| "localhost".into())
+}
+
+/// Whether the holder of a lease is a process of this machine that no longer exists: its
+/// executions can be taken over at once instead of when the lease runs out. A holder on
+/// another machine, or where processes cannot be looked up, is taken to be alive.
+fn holder_is_gone(holder: &str) -> bool {
+    let mut parts = holder.split('/');
+    let (Some(h), Some(pid)) = (parts.next(), parts.next()) else {
+        return false;
+    };
+    if h != host() || pid == std::process::id().to_string() || pid.is_empty() {
+        return false;
+    }
+    if !std::path::Path::new("/proc/self/stat").exists() {
+        return false;
+    }
+    // Gone, or a zombie nobody reaped yet (state `Z` after the command name).
+    match std::fs::read_to_string(std::path::Path::new("/proc").join(pid).join("stat")) {
+        Err(_) => true,
+        Ok(stat) => stat
+            .rsplit_once(')')
+            .is_some_and(|(_, rest)| rest.trim_start().starts_with('Z')),
+    }
+}
+
 /// Runs Standard executions durably over a [`Store`]. Cheap to clone; every clone is the same
 /// engine. Executions run as tasks on the tokio runtime the calls are made from.
 #[derive(Clone)]
@@ -233,6 +269,7 @@ impl Engine {
                 runs: Mutex::new(HashMap::new()),
                 poller: std::sync::atomic::AtomicBool::new(false),
                 clock: Clock::System,
+                owner: format!("{}/{}/{}", host(), std::process::id(), uuid::Uuid::new_v4()),
             }),
         }
     }
@@ -316,7 +353,14 @@ impl Engine {
                 ..ListQuery::default()
             })?;
             for rec in page.items {
-                if let Some(r) = self.registered(&rec.state_machine_arn)
+                let tracked = self
+                    .inner
+                    .runs
+                    .lock()
+                    .unwrap_or_else(|p| p.into_inner())
+                    .contains_key(&rec.arn);
+                if !tracked
+                    && let Some(r) = self.registered(&rec.state_machine_arn)
                     && self.spawn(r, rec)
                 {
                     n += 1;
@@ -401,6 +445,15 @@ impl Engine {
 
     /// Runs `rec` on this runtime unless this engine runs it already.
     fn spawn(&self, r: Arc<Registered>, rec: ExecutionRecord) -> bool {
+        match self.take_lease(&rec.arn) {
+            Ok(true) => {}
+            // Another live process runs it.
+            Ok(false) => return false,
+            Err(e) => {
+                eprintln!("asl: cannot lease {}: {e}", rec.arn);
+                return false;
+            }
+        }
         {
             let mut runs = self.inner.runs.lock().unwrap_or_else(|p| p.into_inner());
             match runs.get_mut(&rec.arn) {
@@ -423,8 +476,30 @@ impl Engine {
         true
     }
 
+    /// Takes (or renews) this engine's lease on a running execution; takes it over at once
+    /// from a holder that is gone (see [`holder_is_gone`]).
+    fn take_lease(&self, arn: &str) -> Result<bool, StoreError> {
+        let store = &self.inner.store;
+        let now = self.now();
+        let until = now
+            .checked_add(jiff::SignedDuration::try_from(LEASE).unwrap_or_default())
+            .unwrap_or(now);
+        let owner = &self.inner.owner;
+        if store.lease(arn, owner, until, now, None)? {
+            return Ok(true);
+        }
+        match store.lease_holder(arn, now)? {
+            Some(holder) if holder_is_gone(&holder) => {
+                store.lease(arn, owner, until, now, Some(&holder))
+            }
+            _ => Ok(false),
+        }
+    }
+
     /// Runs `rec`, which the caller marked loaded.
     fn launch(&self, r: Arc<Registered>, rec: ExecutionRecord) {
+        // Leases are renewed, and parked executions resumed, by the poller.
+        self.start_poller();
         let engine = self.clone();
         let arn = rec.arn.clone();
         let store = engine.inner.store.clone();
@@ -559,8 +634,12 @@ impl Engine {
             }
             _ => None,
         };
+        let leased = match (&rec, &registered) {
+            (Ok(Some(rec)), Some(_)) => self.take_lease(&rec.arn).unwrap_or(false),
+            _ => false,
+        };
         match (rec, registered) {
-            (Ok(Some(rec)), Some(r)) => self.launch(r, rec),
+            (Ok(Some(rec)), Some(r)) if leased => self.launch(r, rec),
             (rec, _) => {
                 // Closed meanwhile (stopped from elsewhere), gone, or unreadable for now.
                 let mut runs = self.inner.runs.lock().unwrap_or_else(|p| p.into_inner());
@@ -594,11 +673,24 @@ impl Engine {
         }
         let weak = Arc::downgrade(&self.inner);
         tokio::spawn(async move {
-            loop {
+            let renew_every = (LEASE.as_millis() / 3 / POLL.as_millis()).max(1) as u64;
+            for round in 1u64.. {
                 tokio::time::sleep(POLL).await;
                 let Some(inner) = weak.upgrade() else { return };
                 let engine = Engine { inner };
                 let now = engine.now();
+                if round % renew_every == 0 {
+                    let until = now
+                        .checked_add(jiff::SignedDuration::try_from(LEASE).unwrap_or_default())
+                        .unwrap_or(now);
+                    if let Err(e) = engine.inner.store.renew_leases(&engine.inner.owner, until) {
+                        eprintln!("asl: cannot renew leases: {e}");
+                    }
+                    // Executions whose holder is gone (its lease ran out) are taken over.
+                    if let Err(e) = engine.resume() {
+                        eprintln!("asl: cannot adopt executions: {e}");
+                    }
+                }
                 let mut due: Vec<String> = engine
                     .inner
                     .runs

@@ -97,6 +97,10 @@ async fn run(engine: &Engine, db: &str) -> Result<(), Box<dyn std::error::Error>
         ..ListQuery::default()
     })?;
     let arn = match running.items.first() {
+        Some(x) if resumed == 0 => {
+            println!("another process runs {} in {db}; stop it first", x.name);
+            return Ok(());
+        }
         Some(x) => {
             println!("resumed {resumed} execution(s) from {db}: {}", x.name);
             // Its request went out before: show the token it waits on again.

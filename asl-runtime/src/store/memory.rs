@@ -26,6 +26,8 @@ struct Inner {
     events: HashMap<String, Vec<HistoryRecord>>,
     tokens: HashMap<String, TokenRecord>,
     activities: Vec<ActivityRecord>,
+    /// Execution → (holder, until).
+    leases: HashMap<String, (String, Timestamp)>,
 }
 
 impl MemoryStore {
@@ -141,6 +143,50 @@ impl Store for MemoryStore {
             x.error = c.error.clone();
             x.cause = c.cause.clone();
             x.stop_date = Some(c.stop_date);
+        }
+        Ok(())
+    }
+
+    fn lease(
+        &self,
+        arn: &str,
+        owner: &str,
+        until: Timestamp,
+        now: Timestamp,
+        dead: Option<&str>,
+    ) -> Result<bool, StoreError> {
+        let mut g = self.lock();
+        let running = g
+            .index
+            .get(arn)
+            .is_some_and(|&i| g.executions[i].status == Status::Running);
+        if !running {
+            return Ok(false);
+        }
+        let free = match g.leases.get(arn) {
+            None => true,
+            Some((holder, t)) => holder == owner || *t < now || Some(holder.as_str()) == dead,
+        };
+        if free {
+            g.leases.insert(arn.to_owned(), (owner.to_owned(), until));
+        }
+        Ok(free)
+    }
+
+    fn lease_holder(&self, arn: &str, now: Timestamp) -> Result<Option<String>, StoreError> {
+        Ok(self
+            .lock()
+            .leases
+            .get(arn)
+            .filter(|(_, t)| *t >= now)
+            .map(|(h, _)| h.clone()))
+    }
+
+    fn renew_leases(&self, owner: &str, until: Timestamp) -> Result<(), StoreError> {
+        for (holder, t) in self.lock().leases.values_mut() {
+            if holder == owner {
+                *t = until;
+            }
         }
         Ok(())
     }

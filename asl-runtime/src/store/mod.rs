@@ -380,6 +380,25 @@ pub trait Store: Send + Sync {
         close: Option<&Close>,
     ) -> Result<(), StoreError>;
 
+    /// Takes or renews the lease of a RUNNING execution for `owner` until `until`: granted
+    /// when nobody holds it, `owner` holds it, its lease ran out before `now`, or `dead` holds
+    /// it (a holder known to be gone). Returns whether `owner` holds it now. Only the holder
+    /// of its lease runs an execution, so two live processes never run one together.
+    fn lease(
+        &self,
+        arn: &str,
+        owner: &str,
+        until: Timestamp,
+        now: Timestamp,
+        dead: Option<&str>,
+    ) -> Result<bool, StoreError>;
+
+    /// Who holds the lease of an execution, if its lease has not run out at `now`.
+    fn lease_holder(&self, arn: &str, now: Timestamp) -> Result<Option<String>, StoreError>;
+
+    /// Extends to `until` every lease `owner` holds on a running execution.
+    fn renew_leases(&self, owner: &str, until: Timestamp) -> Result<(), StoreError>;
+
     /// [`Store::append`], as a future: a store may gather the appends of many executions
     /// into one transaction (one sync to the disk for all). The append is queued when this is
     /// called, so appends made in order are written in order.

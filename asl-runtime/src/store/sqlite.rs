@@ -78,6 +78,10 @@ const MIGRATIONS: &[&str] = &[
     ALTER TABLE task_tokens ADD COLUMN worker TEXT;
     ALTER TABLE task_tokens ADD COLUMN started INTEGER;
     CREATE INDEX task_tokens_by_activity ON task_tokens (activity, status, created);",
+    // 3 → 4: leases, so that two live processes never run one execution together.
+    "ALTER TABLE executions ADD COLUMN owner TEXT;
+    ALTER TABLE executions ADD COLUMN lease_until INTEGER;
+    CREATE INDEX executions_by_owner ON executions (owner);",
 ];
 
 /// The schema version this build writes.
@@ -349,6 +353,52 @@ impl Store for SqliteStore {
         Box::pin(async move {
             done.await
                 .unwrap_or_else(|_| Err(StoreError::Backend("the store's writer stopped".into())))
+        })
+    }
+
+    fn lease(
+        &self,
+        arn: &str,
+        owner: &str,
+        until: Timestamp,
+        now: Timestamp,
+        dead: Option<&str>,
+    ) -> Result<bool, StoreError> {
+        self.with(|c| {
+            let n = c
+                .prepare_cached(
+                    "UPDATE executions SET owner = ?2, lease_until = ?3
+                     WHERE arn = ?1 AND status = 'RUNNING'
+                       AND (owner IS NULL OR owner = ?2 OR lease_until < ?4 OR owner = ?5)",
+                )
+                .map_err(backend)?
+                .execute(params![arn, owner, nanos(until), nanos(now), dead])
+                .map_err(backend)?;
+            Ok(n == 1)
+        })
+    }
+
+    fn lease_holder(&self, arn: &str, now: Timestamp) -> Result<Option<String>, StoreError> {
+        self.with(|c| {
+            c.prepare_cached(
+                "SELECT owner FROM executions WHERE arn = ?1 AND owner IS NOT NULL
+                 AND lease_until >= ?2",
+            )
+            .map_err(backend)?
+            .query_row(params![arn, nanos(now)], |r| r.get(0))
+            .optional()
+            .map_err(backend)
+        })
+    }
+
+    fn renew_leases(&self, owner: &str, until: Timestamp) -> Result<(), StoreError> {
+        self.with(|c| {
+            c.execute(
+                "UPDATE executions SET lease_until = ?2 WHERE owner = ?1 AND status = 'RUNNING'",
+                params![owner, nanos(until)],
+            )
+            .map_err(backend)?;
+            Ok(())
         })
     }
 

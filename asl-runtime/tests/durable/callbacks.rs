@@ -271,9 +271,13 @@ async fn a_parked_execution_survives_a_restart() {
             .execution_arn;
         token = token_of(&tokens).await;
         tokio::time::sleep(Duration::from_secs(1)).await;
-        // The engine is dropped: the "process" is gone.
+        // The engine is dropped: the "process" is gone. (A new process takes a dead one's
+        // executions over at once, the crash-recovery test shows; within one process the
+        // lease has to run out first.)
     }
+    // (Each test engine's clock starts at t0 when it is made: make it before time passes.)
     let (second, _, tokens) = engine(Arc::new(SqliteStore::open(&path).unwrap()));
+    tokio::time::sleep(Duration::from_secs(31)).await;
     assert_eq!(second.resume().unwrap(), 1);
     tokio::time::sleep(Duration::from_secs(1)).await;
     assert!(
@@ -342,4 +346,33 @@ async fn boxed_and_shared_handlers_are_handlers() {
         let out = machine.run(json!({"order": 3})).await.unwrap();
         assert!(out["decision"]["MessageId"].is_string(), "{out}");
     }
+}
+
+/// Two engines over one file: only the holder of an execution's lease runs it; when the
+/// holder stops renewing (its process is gone), another engine adopts the execution once
+/// the lease runs out (30 s), and finishes it.
+#[tokio::test(start_paused = true)]
+async fn one_engine_at_a_time_runs_an_execution() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("asl.db");
+    let (first, sm, tokens) = engine(Arc::new(SqliteStore::open(&path).unwrap()));
+    let x = first
+        .start_execution(&sm, Some("leased"), r#"{"order": 8}"#)
+        .unwrap();
+    let token = token_of(&tokens).await;
+    let (second, _, second_tokens) = engine(Arc::new(SqliteStore::open(&path).unwrap()));
+    assert_eq!(second.resume().unwrap(), 0, "the first engine holds it");
+    drop(first);
+    tokio::time::sleep(Duration::from_secs(31)).await;
+    assert_eq!(second.resume().unwrap(), 1, "the lease ran out");
+    tokio::time::sleep(Duration::from_secs(1)).await;
+    assert!(
+        second_tokens.lock().unwrap().is_empty(),
+        "the token was delivered again"
+    );
+    second.send_task_success(&token, r#""adopted""#).unwrap();
+    assert_eq!(
+        second.wait(&x.execution_arn).await.unwrap().status,
+        Status::Succeeded
+    );
 }
