@@ -616,3 +616,84 @@ async fn concurrent_executions_share_commits_on_sqlite() {
         assert_eq!(events.len(), want_events.len());
     }
 }
+
+asl_runtime::asl! {
+    pub Steps = {
+        "StartAt": "One",
+        "States": {
+            "One": { "Type": "Task", "Resource": "arn:aws:states:::lambda:invoke",
+                     "Retry": [{ "ErrorEquals": ["Busy"], "IntervalSeconds": 3, "MaxAttempts": 2 }],
+                     "Next": "Hold" },
+            "Hold": { "Type": "Wait", "Seconds": 10, "Next": "Check" },
+            "Check": { "Type": "Choice",
+                       "Choices": [{ "Variable": "$.n", "NumericLessThan": 3, "Next": "One" }],
+                       "Default": "Two" },
+            "Two": { "Type": "Task", "Resource": "arn:aws:states:::lambda:invoke", "End": true }
+        }
+    }
+}
+
+/// Without concurrency, the history of a run cut off at any second and resumed is the
+/// uninterrupted run's, event for event: same types, same ids, same order.
+#[tokio::test(start_paused = true)]
+async fn a_resumed_sequential_history_is_the_uninterrupted_one() {
+    let m = Steps::with_dynamic(handler_fn(|input: Value, cx: TaskContext| async move {
+        tokio::time::sleep(Duration::from_secs(2)).await;
+        if cx.state == "One" && cx.retry_count == 0 {
+            return Err(StateError::new("Busy", "again"));
+        }
+        let n = input["n"].as_i64().unwrap_or(0);
+        Ok(json!({ "n": n + 1 }))
+    }));
+    let dispatch = m.dispatcher();
+    let run_until = |cut: Option<u64>| {
+        let (m, dispatch) = (&m, &dispatch);
+        async move {
+            let store: Arc<dyn Store> = Arc::new(MemoryStore::new());
+            let arn = "arn:aws:states:us-east-1:123456789012:execution:Steps:s";
+            store
+                .insert_execution(&NewExecution {
+                    arn: arn.into(),
+                    name: "s".into(),
+                    state_machine_arn: "arn:aws:states:us-east-1:123456789012:stateMachine:Steps"
+                        .into(),
+                    input: r#"{"n": 0}"#.into(),
+                    start_date: t0(),
+                    seed: 3,
+                })
+                .unwrap();
+            let start = tokio::time::Instant::now();
+            let go = |elapsed: Duration| {
+                let rec = store.execution(arn).unwrap().unwrap();
+                let now = t0() + SignedDuration::try_from(elapsed).unwrap();
+                asl_runtime::driver::run_durable(
+                    m.descriptor(),
+                    &**dispatch,
+                    store.clone(),
+                    rec,
+                    now,
+                )
+            };
+            if let Some(c) = cut {
+                let first = tokio::time::timeout(Duration::from_secs(c), go(Duration::ZERO)).await;
+                if first.is_ok() {
+                    return None;
+                }
+            }
+            go(start.elapsed()).await.unwrap();
+            let rec = store.execution(arn).unwrap().unwrap();
+            Some((rec.output, history(&*store, arn)))
+        }
+    };
+    let (want_output, want) = run_until(None).await.unwrap();
+    let mut cuts = 0;
+    for cut in 1..80 {
+        let Some((output, got)) = run_until(Some(cut)).await else {
+            break;
+        };
+        assert_eq!(output, want_output, "cut {cut}");
+        assert_eq!(got, want, "cut {cut}");
+        cuts += 1;
+    }
+    assert!(cuts > 40, "only {cuts} cuts fell inside the run");
+}
