@@ -187,7 +187,7 @@ impl Visit<'_, '_> {
     fn caught(&self, c: &Catcher, raw: Value, f: &Failure) -> Result<Flow, Failure> {
         let out = self.result_path(&c.result_path, raw, f.error_output())?;
         self.size_check(&out)?;
-        self.event(exited_event(&self.s.kind));
+        self.exited(exited_event(&self.s.kind), &out);
         Ok(Flow::Next(c.next, out))
     }
 }

@@ -79,7 +79,7 @@ impl Exec<'_> {
                     }
                     continue;
                 }
-                let v = self.enter(state, &loc, step);
+                let v = self.enter(state, &loc, step, &data);
                 step += 1;
                 let guard = AbortGuard {
                     x: self,
@@ -118,7 +118,7 @@ impl Exec<'_> {
             if !is_sync(&state.kind) {
                 return SyncRun::Paused(cur, data);
             }
-            let v = self.enter(state, loc, *step);
+            let v = self.enter(state, loc, *step, &data);
             *step += 1;
             match self.state_sync(&v, cur, data) {
                 Ok(Flow::Next(next, out)) => {
@@ -165,7 +165,7 @@ impl Exec<'_> {
                 let effective = owned_or!(effective, raw);
                 let out = v.output_path(effective, &ctx)?;
                 v.size_check_if_changed(&out)?;
-                v.event("ChoiceStateExited");
+                v.exited("ChoiceStateExited", &out);
                 Flow::Next(next, out)
             }
             Kind::Succeed => {
@@ -174,7 +174,7 @@ impl Exec<'_> {
                 let effective = owned_or!(effective, raw);
                 let out = v.output_path(effective, &ctx)?;
                 v.size_check_if_changed(&out)?;
-                v.event("SucceedStateExited");
+                v.exited("SucceedStateExited", &out);
                 Flow::End(out)
             }
             Kind::Fail(f) => {

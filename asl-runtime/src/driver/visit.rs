@@ -44,12 +44,14 @@ impl<'a> Exec<'a> {
         s: &'static State,
         loc: &'e Location,
         step: u32,
+        input: &Value,
     ) -> Visit<'e, 'a> {
+        // In durable runs the event carries the state's input (`StateEnteredEventDetails`).
         let (entered_id, at) = self.event_with(
             entered_event(&s.kind),
             Some(s.name),
             At::State(loc, step),
-            || Value::Null,
+            || serde_json::json!({ "input": input.to_string() }),
         );
         let entered_at = match at {
             Some(t) => t,
@@ -141,6 +143,17 @@ impl Visit<'_, '_> {
         At::State(self.loc, self.step)
     }
 
+    /// Records the visit's `…StateExited` event; in durable runs it carries the state's
+    /// output (`StateExitedEventDetails`).
+    pub(super) fn exited(&self, kind: &'static str, output: &Value) {
+        self.x.event_with(
+            kind,
+            Some(self.s.name),
+            self.at(),
+            || serde_json::json!({ "output": output.to_string() }),
+        );
+    }
+
     /// Records one of this visit's events.
     pub(super) fn event(&self, kind: &'static str) -> u32 {
         self.x.event(kind, Some(self.s.name), self.at())
@@ -213,7 +226,7 @@ impl Visit<'_, '_> {
     pub(super) fn exit(&self, data: Value, ctx: &Value) -> Result<Flow, Failure> {
         let out = self.output_path(data, ctx)?;
         self.size_check(&out)?;
-        self.event(exited_event(&self.s.kind));
+        self.exited(exited_event(&self.s.kind), &out);
         Ok(match self.s.next {
             Some(n) => Flow::Next(n, out),
             None => Flow::End(out),

@@ -433,6 +433,16 @@ async fn the_execution_api() {
         first.items[0].details.as_ref().unwrap()["input"],
         json!(INPUT)
     );
+    // State events carry their input and output (AWS's StateEntered/StateExited details).
+    let page = engine
+        .get_execution_history(&a.execution_arn, false, 3, None, true)
+        .unwrap();
+    let details = |i: usize| page.items[i].details.clone().unwrap();
+    assert_eq!(page.items[1].kind, "PassStateEntered");
+    assert_eq!(details(1)["name"], json!("Prepare"));
+    assert_eq!(details(1)["input"], json!(r#"{"id":7,"items":[1,2,3,4,5]}"#));
+    assert_eq!(page.items[2].kind, "PassStateExited");
+    assert_eq!(details(2)["output"], json!(r#"{"items":[1,2,3,4,5],"id":7}"#));
     // Without data: the same events, no input.
     let bare = engine
         .get_execution_history(&a.execution_arn, false, 1, None, false)
