@@ -103,6 +103,7 @@ pub enum Durability {
 pub struct SqliteStore {
     conn: std::sync::Arc<Mutex<Connection>>,
     batch: std::sync::Arc<Mutex<Batch>>,
+    durability: Durability,
 }
 
 fn backend(e: rusqlite::Error) -> StoreError {
@@ -177,6 +178,7 @@ impl SqliteStore {
         Ok(SqliteStore {
             conn: std::sync::Arc::new(Mutex::new(conn)),
             batch: std::sync::Arc::default(),
+            durability,
         })
     }
 
@@ -338,11 +340,14 @@ impl Store for SqliteStore {
             !std::mem::replace(&mut b.writing, true)
         };
         if lead {
-            // The first append finds no writer: it writes at once, on this thread (an
-            // execution alone waits no longer than a plain commit). Appends that come
-            // meanwhile queue up and go together in the next transaction, which a blocking
-            // thread writes, so this thread is not held longer than one batch.
-            if write_batch(&self.conn, &self.batch) {
+            // With commits that do not wait for the disk, the first append finds no writer
+            // and writes at once, on this thread: an execution alone waits no longer than a
+            // plain commit. A commit that waits for the disk (PowerLoss) is written on a
+            // blocking thread, so that the async workers go on running executions, whose
+            // appends gather into the next transaction. Either way, what queues up meanwhile
+            // goes together on a blocking thread.
+            let inline = self.durability == Durability::Process;
+            if !inline || write_batch(&self.conn, &self.batch) {
                 let (conn, batch) = (self.conn.clone(), self.batch.clone());
                 match tokio::runtime::Handle::try_current() {
                     Ok(rt) => drop(rt.spawn_blocking(move || while write_batch(&conn, &batch) {})),

@@ -440,9 +440,15 @@ async fn the_execution_api() {
     let details = |i: usize| page.items[i].details.clone().unwrap();
     assert_eq!(page.items[1].kind, "PassStateEntered");
     assert_eq!(details(1)["name"], json!("Prepare"));
-    assert_eq!(details(1)["input"], json!(r#"{"id":7,"items":[1,2,3,4,5]}"#));
+    assert_eq!(
+        details(1)["input"],
+        json!(r#"{"id":7,"items":[1,2,3,4,5]}"#)
+    );
     assert_eq!(page.items[2].kind, "PassStateExited");
-    assert_eq!(details(2)["output"], json!(r#"{"items":[1,2,3,4,5],"id":7}"#));
+    assert_eq!(
+        details(2)["output"],
+        json!(r#"{"items":[1,2,3,4,5],"id":7}"#)
+    );
     // Without data: the same events, no input.
     let bare = engine
         .get_execution_history(&a.execution_arn, false, 1, None, false)
