@@ -216,6 +216,12 @@ const POLL: std::time::Duration = std::time::Duration::from_millis(200);
 /// and adopts then the executions whose holder is gone.
 const LEASE: std::time::Duration = std::time::Duration::from_secs(30);
 
+/// When a lease taken at `now` runs out.
+fn lease_end(now: Timestamp) -> Timestamp {
+    now.checked_add(jiff::SignedDuration::try_from(LEASE).unwrap_or_default())
+        .unwrap_or(now)
+}
+
 /// This machine's name, as the kernel knows it (Linux); `localhost` elsewhere.
 fn host() -> String {
     std::fs::read_to_string("/proc/sys/kernel/hostname")
@@ -481,9 +487,7 @@ impl Engine {
     fn take_lease(&self, arn: &str) -> Result<bool, StoreError> {
         let store = &self.inner.store;
         let now = self.now();
-        let until = now
-            .checked_add(jiff::SignedDuration::try_from(LEASE).unwrap_or_default())
-            .unwrap_or(now);
+        let until = lease_end(now);
         let owner = &self.inner.owner;
         if store.lease(arn, owner, until, now, None)? {
             return Ok(true);
@@ -680,9 +684,7 @@ impl Engine {
                 let engine = Engine { inner };
                 let now = engine.now();
                 if round % renew_every == 0 {
-                    let until = now
-                        .checked_add(jiff::SignedDuration::try_from(LEASE).unwrap_or_default())
-                        .unwrap_or(now);
+                    let until = lease_end(now);
                     if let Err(e) = engine.inner.store.renew_leases(&engine.inner.owner, until) {
                         eprintln!("asl: cannot renew leases: {e}");
                     }

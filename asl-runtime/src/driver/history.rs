@@ -63,20 +63,7 @@ impl Exec<'_> {
         at: At<'_>,
         details: impl FnOnce() -> Value,
     ) -> (u32, Option<Timestamp>) {
-        if let Some(j) = self.journal {
-            let (id, t) = j.event(kind, at.key(), self.now(), || {
-                let mut d = details();
-                if let (Some(s), Value::Object(m)) = (state, &mut d) {
-                    m.entry("name").or_insert_with(|| s.into());
-                }
-                match d {
-                    Value::Null => state.map(|s| serde_json::json!({ "name": s })),
-                    d => Some(d),
-                }
-            });
-            return (u32::try_from(id).unwrap_or(u32::MAX), Some(t));
-        }
-        (self.next_event(kind, state), None)
+        self.record(kind, state, at, None, details)
     }
 
     /// [`Exec::event_with`] for an event that happened at `t` (durable runs: something
@@ -89,19 +76,33 @@ impl Exec<'_> {
         t: Timestamp,
         details: impl FnOnce() -> Value,
     ) -> u32 {
-        match self.journal {
-            Some(j) => {
-                let (id, _) = j.event(kind, at.key(), t, || {
-                    let mut d = details();
-                    if let (Some(s), Value::Object(m)) = (state, &mut d) {
-                        m.entry("name").or_insert_with(|| s.into());
-                    }
-                    Some(d)
-                });
-                u32::try_from(id).unwrap_or(u32::MAX)
+        self.record(kind, state, at, Some(t), details).0
+    }
+
+    /// Records an event at `t` (default now); its details carry the state's name.
+    fn record(
+        &self,
+        kind: &'static str,
+        state: Option<&'static str>,
+        at: At<'_>,
+        t: Option<Timestamp>,
+        details: impl FnOnce() -> Value,
+    ) -> (u32, Option<Timestamp>) {
+        let Some(j) = self.journal else {
+            return (self.next_event(kind, state), None);
+        };
+        let t = t.unwrap_or_else(|| self.now());
+        let (id, t) = j.event(kind, at.key(), t, || {
+            let mut d = details();
+            if let (Some(s), Value::Object(m)) = (state, &mut d) {
+                m.entry("name").or_insert_with(|| s.into());
             }
-            None => self.event_with(kind, state, at, details).0,
-        }
+            match d {
+                Value::Null => state.map(|s| serde_json::json!({ "name": s })),
+                d => Some(d),
+            }
+        });
+        (u32::try_from(id).unwrap_or(u32::MAX), Some(t))
     }
 
     fn next_event(&self, kind: &'static str, state: Option<&'static str>) -> u32 {

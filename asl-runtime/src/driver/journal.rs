@@ -49,8 +49,6 @@ pub(crate) struct Journal {
     pending: Mutex<Vec<HistoryRecord>>,
     /// The id of the last event emitted (recorded or pending).
     last_id: AtomicU64,
-    /// The id of the last event written.
-    written: AtomicU64,
     replaying: AtomicBool,
     released: tokio::sync::Notify,
     /// Branches waiting for a callback, and branches doing anything else that waits (a
@@ -115,7 +113,6 @@ impl Journal {
             recorded,
             pending: Mutex::new(Vec::new()),
             last_id: AtomicU64::new(last),
-            written: AtomicU64::new(last),
             replaying: AtomicBool::new(replaying),
             released: tokio::sync::Notify::new(),
             parked: AtomicUsize::new(0),
@@ -192,16 +189,10 @@ impl Journal {
         if events.is_empty() && close.is_none() {
             return Ok(());
         }
-        let last = events.last().map(|e| e.id);
         // Queued now, in the order the events were taken; awaited as work in progress.
         let written = self.store.append_batched(&self.arn, events, close.cloned());
         match self.busy(written).await {
-            Ok(()) => {
-                if let Some(l) = last {
-                    self.written.store(l, Ordering::Relaxed);
-                }
-                Ok(())
-            }
+            Ok(()) => Ok(()),
             Err(e) => {
                 *self.broken.lock().unwrap_or_else(|p| p.into_inner()) = Some(e);
                 Err(())

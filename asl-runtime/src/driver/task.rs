@@ -195,9 +195,10 @@ impl Visit<'_, '_> {
         };
         let mut limit = limit.map(std::time::Duration::from_secs);
         if let Some(j) = self.x.journal {
+            let key = at.key();
             // Replay: an attempt whose outcome was recorded is answered from it.
             for kind in [succeeded, failed, timed_out] {
-                if let Some(r) = j.recorded(kind, &at.key()) {
+                if let Some(r) = j.recorded(kind, &key) {
                     self.set_outcome_at(r.timestamp);
                     if let (true, Some(token)) = (callback, &token) {
                         // Taken into the history before a restart; the token may not have
@@ -228,7 +229,7 @@ impl Visit<'_, '_> {
                 let deadline = started.checked_add(span).unwrap_or(jiff::Timestamp::MAX);
                 limit = Some(self.x.until(deadline));
             }
-            if callback && j.recorded("TaskSubmitted", &at.key()).is_some() {
+            if callback && j.recorded("TaskSubmitted", &key).is_some() {
                 // The token was delivered before a restart: wait for its outcome.
                 let token = token.as_deref().unwrap_or_default();
                 let started = started_at.unwrap_or_else(|| self.x.now());
@@ -241,7 +242,6 @@ impl Visit<'_, '_> {
             j.replayed().await;
             self.x.persist().await?;
             if let (true, Some(token)) = (callback || activity, &token) {
-                let key = at.key();
                 let now = self.x.now();
                 let new = crate::store::NewToken {
                     token,
@@ -257,8 +257,7 @@ impl Visit<'_, '_> {
                     }),
                 };
                 if let Err(e) = j.store().create_token(&new) {
-                    j.fail(e);
-                    return Err(super::visit::store_failure());
+                    return Err(super::visit::store_failed(j, e));
                 }
                 if activity {
                     // Queued for workers: no handler is called.
@@ -430,8 +429,7 @@ impl Visit<'_, '_> {
             // The outcome is in the history before the token is closed.
             self.x.persist().await?;
             if let Err(e) = j.store().close_token(token) {
-                j.fail(e);
-                return Err(super::visit::store_failure());
+                return Err(super::visit::store_failed(j, e));
             }
             return outcome;
         }

@@ -284,6 +284,12 @@ fn take_simple(data: &mut Value, path: &Path) -> Option<Value> {
     Some(cur.take())
 }
 
+/// Marks the journal broken by `e` and returns the failure that stops the run.
+pub(super) fn store_failed(j: &super::journal::Journal, e: crate::store::StoreError) -> Failure {
+    j.fail(e);
+    store_failure()
+}
+
 /// The failure that stops a durable run whose store failed: terminal, and never recorded
 /// (`run_durable` sees the broken journal and leaves the execution RUNNING).
 pub(super) fn store_failure() -> Failure {

@@ -153,3 +153,48 @@ async fn an_aborted_execution_is_redriven() {
     assert_eq!(done.status, Status::Succeeded);
     assert_eq!(done.redrive_count, 1);
 }
+
+asl_runtime::asl! {
+    pub Count = {
+        "StartAt": "Work",
+        "States": {
+            "Work": { "Type": "Task", "Resource": "arn:aws:states:::lambda:invoke", "Next": "Report" },
+            "Report": { "Type": "Pass", "Parameters": { "redrives.$": "$$.Execution.RedriveCount" }, "End": true }
+        }
+    }
+}
+
+/// `$$.Execution.RedriveCount` counts the redrives (ASL-CTX-06).
+#[tokio::test(start_paused = true)]
+async fn the_context_counts_redrives() {
+    let broken = Arc::new(AtomicBool::new(true));
+    let b = broken.clone();
+    let engine = Engine::new(MemoryStore::new()).with_tokio_clock(t0());
+    let sm = engine.register(
+        "Count",
+        Count::with_dynamic(handler_fn(move |input: Value, _cx: TaskContext| {
+            let fail = b.load(Ordering::SeqCst);
+            async move {
+                if fail {
+                    return Err(StateError::new("Down", "not yet"));
+                }
+                Ok(input)
+            }
+        })),
+    );
+    let x = engine.start_execution(&sm, None, "{}").unwrap();
+    assert_eq!(
+        engine.wait(&x.execution_arn).await.unwrap().status,
+        Status::Failed
+    );
+    engine.redrive_execution(&x.execution_arn).unwrap();
+    assert_eq!(
+        engine.wait(&x.execution_arn).await.unwrap().status,
+        Status::Failed
+    );
+    broken.store(false, Ordering::SeqCst);
+    engine.redrive_execution(&x.execution_arn).unwrap();
+    let done = engine.wait(&x.execution_arn).await.unwrap();
+    assert_eq!(done.status, Status::Succeeded);
+    assert_eq!(done.output.as_deref(), Some(r#"{"redrives":2}"#));
+}
