@@ -15,31 +15,16 @@
 
 use std::cmp::Ordering;
 
+use crate::value::Value;
+use crate::value::java::string_cmp;
+use crate::value::num::{cmp as number_cmp, cmp_f64 as number_cmp_f64};
 use jiff::Timestamp;
-use serde_json::{Number, Value};
 
 use crate::timestamp;
 
 // ---------------------------------------------------------------------------------------------
 // Building blocks
 // ---------------------------------------------------------------------------------------------
-
-/// Java `String.compareTo`: lexicographic over UTF-16 code units (ASL-CH-06 / ASL-SUB-33).
-/// Differs from `str::cmp` (code points) when a character ≥ U+10000 meets one in
-/// U+E000..=U+FFFF: surrogates (0xD800..) sort below U+E000.
-pub fn string_cmp(a: &str, b: &str) -> Ordering {
-    // Fast path: byte order equals UTF-16 order unless a 4-byte sequence meets a 3-byte
-    // sequence starting with 0xEE/0xEF at the first difference.
-    let (ab, bb) = (a.as_bytes(), b.as_bytes());
-    let Some(i) = ab.iter().zip(bb).position(|(x, y)| x != y) else {
-        return ab.len().cmp(&bb.len());
-    };
-    let (x, y) = (ab[i], bb[i]);
-    if x < 0x80 || y < 0x80 {
-        return x.cmp(&y);
-    }
-    a.encode_utf16().cmp(b.encode_utf16())
-}
 
 /// `StringMatches` pattern matching (ASL-CH-07 / ASL-SUB-35): `*` matches any run of characters
 /// (including none); `\*` is a literal star and `\\` a literal backslash; every other character,
@@ -98,68 +83,6 @@ pub fn is_valid_pattern(pattern: &str) -> bool {
         }
     }
     true
-}
-
-/// Exact comparison of a JSON number with an `f64` (ASL-SUB-32). `None` for NaN.
-pub fn number_cmp_f64(a: &Number, b: f64) -> Option<Ordering> {
-    if let Some(i) = a.as_i64() {
-        cmp_i64_f64(i, b)
-    } else if let Some(u) = a.as_u64() {
-        cmp_u64_f64(u, b)
-    } else {
-        a.as_f64()?.partial_cmp(&b)
-    }
-}
-
-/// Exact comparison of two JSON numbers by value (`1` equals `1.0`). `None` for NaN.
-pub fn number_cmp(a: &Number, b: &Number) -> Option<Ordering> {
-    fn int_of(n: &Number) -> Option<i128> {
-        n.as_i64()
-            .map(i128::from)
-            .or_else(|| n.as_u64().map(i128::from))
-    }
-    match (int_of(a), int_of(b)) {
-        (Some(x), Some(y)) => Some(x.cmp(&y)),
-        (Some(_), None) => number_cmp_f64(a, b.as_f64()?),
-        (None, _) => number_cmp_f64(b, a.as_f64()?).map(Ordering::reverse),
-    }
-}
-
-fn cmp_i64_f64(i: i64, f: f64) -> Option<Ordering> {
-    if f.is_nan() {
-        return None;
-    }
-    // i64 range is [-2^63, 2^63); f64 values outside it order trivially.
-    if f >= 9_223_372_036_854_775_808.0 {
-        return Some(Ordering::Less);
-    }
-    if f < -9_223_372_036_854_775_808.0 {
-        return Some(Ordering::Greater);
-    }
-    let t = f.trunc();
-    let ti = t as i64; // exact: t is integral and in range
-    match i.cmp(&ti) {
-        Ordering::Equal => 0.0f64.partial_cmp(&(f - t)),
-        o => Some(o),
-    }
-}
-
-fn cmp_u64_f64(u: u64, f: f64) -> Option<Ordering> {
-    if f.is_nan() {
-        return None;
-    }
-    if f < 0.0 {
-        return Some(Ordering::Greater);
-    }
-    if f >= 18_446_744_073_709_551_616.0 {
-        return Some(Ordering::Less);
-    }
-    let t = f.trunc();
-    let tu = t as u64;
-    match u.cmp(&tu) {
-        Ordering::Equal => 0.0f64.partial_cmp(&(f - t)),
-        o => Some(o),
-    }
 }
 
 /// The instant of a value that is a string in the ASL timestamp profile (ASL-WT-05).
@@ -403,7 +326,7 @@ pub fn no_choice_matched() -> crate::StateError {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use serde_json::json;
+    use crate::json;
 
     fn ts(s: &str) -> Timestamp {
         timestamp::parse(s).unwrap()

@@ -20,6 +20,7 @@ use std::sync::{Arc, Mutex, RwLock};
 
 use jiff::Timestamp;
 
+use crate::Value;
 use crate::driver::Outcome;
 use crate::handler::Dispatch;
 use crate::machine::Machine;
@@ -400,7 +401,7 @@ impl Engine {
             }
             None => uuid::Uuid::new_v4().to_string(),
         };
-        let value: serde_json::Value = serde_json::from_str(input).map_err(|e| {
+        let value: Value = serde_json::from_str(input).map_err(|e| {
             ApiError::InvalidExecutionInput(format!("Invalid State Machine Execution Input: '{e}'"))
         })?;
         if crate::driver::exceeds_quota(&value) {
@@ -577,7 +578,7 @@ impl Engine {
                 timestamp: now,
                 kind: "ExecutionAborted".into(),
                 key: String::new(),
-                details: Some(serde_json::json!({ "error": error, "cause": cause })),
+                details: Some(crate::json!({ "error": error, "cause": cause })),
             };
             let close = crate::store::Close {
                 status: Status::Aborted,
@@ -718,7 +719,7 @@ impl Engine {
     /// text). Works from any process that opens the same store.
     pub fn send_task_success(&self, token: &str, output: &str) -> Result<(), ApiError> {
         check_token(token)?;
-        let value: serde_json::Value = serde_json::from_str(output)
+        let value: Value = serde_json::from_str(output)
             .map_err(|e| ApiError::InvalidOutput(format!("Invalid Output: '{e}'")))?;
         if crate::driver::exceeds_quota(&value) {
             return Err(ApiError::InvalidOutput(
@@ -874,7 +875,7 @@ impl Engine {
             timestamp: now,
             kind: "ExecutionRedriven".into(),
             key: format!("@{count}"),
-            details: Some(serde_json::json!({ "redriveCount": count })),
+            details: Some(crate::json!({ "redriveCount": count })),
         };
         let reopened = self
             .inner
@@ -957,7 +958,7 @@ impl Engine {
         }
         if !include_data {
             for e in &mut items {
-                if let Some(serde_json::Value::Object(d)) = &mut e.details {
+                if let Some(d) = e.details.as_mut().and_then(Value::as_object_mut) {
                     for k in ["input", "output", "parameters"] {
                         d.remove(k);
                     }
@@ -1014,6 +1015,6 @@ fn token_error(token: &str, e: StoreError) -> ApiError {
     }
 }
 
-fn same_json(text: &str, v: &serde_json::Value) -> bool {
-    serde_json::from_str::<serde_json::Value>(text).is_ok_and(|t| &t == v)
+fn same_json(text: &str, v: &Value) -> bool {
+    serde_json::from_str::<Value>(text).is_ok_and(|t| &t == v)
 }

@@ -10,7 +10,7 @@ use std::future::Future;
 use std::pin::Pin;
 use std::sync::Arc;
 
-use serde_json::Value;
+use crate::Value;
 
 use crate::error::StateError;
 use crate::machine::ResourceType;

@@ -7,10 +7,11 @@
 //! what LocalStack does. We raise `States.Runtime` (uncatchable, never retried) with a cause
 //! naming the function and the problem.
 
+use crate::value::java::{self, round as java_round};
+use crate::value::{Map, Number, Value};
 use crate::{Env, StateError};
-use asl_syntax::intrinsic::{Arg, Call, Func, HASH_ALGORITHMS, MAX_STRING_CHARS, java_round};
+use asl_syntax::intrinsic::{Arg, Call, Func, HASH_ALGORITHMS, MAX_STRING_CHARS};
 use asl_syntax::path::Path;
-use serde_json::{Map, Number, Value};
 use std::borrow::Cow;
 
 /// How a path argument is looked up: the runtime's JSONPath engine, or a stand-in in tests.
@@ -39,7 +40,7 @@ pub fn eval_string_with(
     select: Select<'_>,
 ) -> Result<String, StateError> {
     match eval_with(call, env, select)? {
-        Value::String(s) => Ok(s),
+        Value::String(s) => Ok(s.to_string()),
         other => Err(fail(
             call.func,
             format!(
@@ -63,18 +64,7 @@ fn fail(func: Func, problem: impl std::fmt::Display) -> StateError {
 }
 
 fn json_text(v: &Value) -> String {
-    serde_json::to_string(v).unwrap_or_default()
-}
-
-fn type_name(v: &Value) -> &'static str {
-    match v {
-        Value::Null => "null",
-        Value::Bool(_) => "a boolean",
-        Value::Number(_) => "a number",
-        Value::String(_) => "a string",
-        Value::Array(_) => "an array",
-        Value::Object(_) => "an object",
-    }
+    v.to_json_string()
 }
 
 struct Evaluator<'e, 's> {
@@ -89,7 +79,7 @@ impl Evaluator<'_, '_> {
             Arg::Bool(b) => Value::Bool(*b),
             Arg::Int(i) => Value::from(*i),
             Arg::Float(f) => Number::from_f64(*f).map_or(Value::Null, Value::Number),
-            Arg::String(raw) => Value::String(asl_syntax::intrinsic::unescape(raw).into_owned()),
+            Arg::String(raw) => Value::from(asl_syntax::intrinsic::unescape(raw)),
             Arg::Path(p) => (self.select)(p, self.env)?,
             Arg::Call(c) => self.call(c)?,
         })
@@ -118,8 +108,8 @@ impl Evaluator<'_, '_> {
         Ok(match f {
             Func::Format => unreachable!("handled above"),
             Func::StringToJson => string_to_json(f, a.string(0)?)?,
-            Func::JsonToString => Value::String(json_text(a.get(0))),
-            Func::Array => Value::Array(std::mem::take(&mut a.values).into_vec()),
+            Func::JsonToString => Value::from(json_text(a.get(0))),
+            Func::Array => Value::array(std::mem::take(&mut a.values).into_vec()),
             Func::ArrayPartition => {
                 let arr = a.array(0)?;
                 let n = a.int(1)?;
@@ -130,9 +120,9 @@ impl Evaluator<'_, '_> {
                     ));
                 }
                 let n = usize::try_from(n).unwrap_or(usize::MAX);
-                Value::Array(arr.chunks(n).map(|c| Value::Array(c.to_vec())).collect())
+                arr.chunks(n).map(|c| Value::array(c.to_vec())).collect()
             }
-            Func::ArrayContains => Value::Bool(a.array(0)?.iter().any(|v| json_eq(v, a.get(1)))),
+            Func::ArrayContains => Value::Bool(a.array(0)?.iter().any(|v| v.eq_by_value(a.get(1)))),
             Func::ArrayRange => array_range(f, a.int(0)?, a.int(1)?, a.int(2)?)?,
             Func::ArrayGetItem => {
                 let arr = a.array(0)?;
@@ -155,16 +145,16 @@ impl Evaluator<'_, '_> {
             Func::ArrayUnique => {
                 let mut out: Vec<Value> = Vec::new();
                 for v in a.array(0)? {
-                    if !out.iter().any(|o| json_eq(o, v)) {
+                    if !out.iter().any(|o| o.eq_by_value(v)) {
                         out.push(v.clone());
                     }
                 }
-                Value::Array(out)
+                Value::array(out)
             }
             Func::Base64Encode => {
                 use base64::Engine;
                 let s = a.limited_string(0)?;
-                Value::String(base64::engine::general_purpose::STANDARD.encode(s))
+                Value::from(base64::engine::general_purpose::STANDARD.encode(s))
             }
             Func::Base64Decode => base64_decode(f, a.limited_string(0)?)?,
             Func::Hash => {
@@ -178,7 +168,7 @@ impl Evaluator<'_, '_> {
                         format!("the data must have at most {MAX_STRING_CHARS} characters"),
                     ));
                 }
-                Value::String(hash(f, a.string(1)?, data.as_bytes())?)
+                Value::from(hash(f, a.string(1)?, data.as_bytes())?)
             }
             Func::JsonMerge => {
                 let deep = match a.get(2) {
@@ -188,7 +178,7 @@ impl Evaluator<'_, '_> {
                             f,
                             format!(
                                 "the third argument must be a boolean, found {}",
-                                type_name(other)
+                                other.type_name()
                             ),
                         ));
                     }
@@ -203,7 +193,7 @@ impl Evaluator<'_, '_> {
                 for (k, v) in a.object(1)? {
                     merged.insert(k.clone(), v.clone());
                 }
-                Value::Object(merged)
+                Value::object(merged)
             }
             Func::MathRandom => {
                 let seed = if a.values.len() > 2 {
@@ -219,14 +209,12 @@ impl Evaluator<'_, '_> {
             }
             Func::StringSplit => {
                 let (s, delims) = (a.string(0)?, a.string(1)?);
-                Value::Array(
-                    s.split(|c| delims.contains(c))
-                        .filter(|t| !t.is_empty())
-                        .map(|t| Value::String(t.to_owned()))
-                        .collect(),
-                )
+                s.split(|c| delims.contains(c))
+                    .filter(|t| !t.is_empty())
+                    .map(Value::from)
+                    .collect()
             }
-            Func::Uuid => Value::String(match self.env.draws {
+            Func::Uuid => Value::from(match self.env.draws {
                 Some(d) => {
                     let mut bytes = [0u8; 16];
                     bytes[..8].copy_from_slice(&d.next_u64().to_le_bytes());
@@ -247,11 +235,11 @@ impl Evaluator<'_, '_> {
         let template: Cow<'_, str> = match &call.args[0] {
             Arg::String(raw) => Cow::Borrowed(raw),
             other => match self.arg(other)? {
-                Value::String(s) => Cow::Owned(s),
+                Value::String(s) => Cow::Owned(s.to_string()),
                 v => {
                     return Err(fail(
                         f,
-                        format!("the template must be a string, but it is {}", type_name(&v)),
+                        format!("the template must be a string, but it is {}", v.type_name()),
                     ));
                 }
             },
@@ -261,7 +249,7 @@ impl Evaluator<'_, '_> {
             .map(|a| self.arg(a))
             .collect::<Result<Vec<_>, _>>()?;
         render_format(&template, &values)
-            .map(Value::String)
+            .map(Value::from)
             .map_err(|e| fail(f, e))
     }
 }
@@ -288,7 +276,7 @@ fn render_format(template: &str, values: &[Value]) -> Result<String, String> {
                 chars.next();
                 placeholders += 1;
                 match next.next() {
-                    Some(v) => render_java(v, &mut out),
+                    Some(v) => java::write_string(v, &mut out),
                     None => {
                         return Err(format!(
                             "the template has more '{{}}' placeholders than the {} value(s) given",
@@ -309,61 +297,6 @@ fn render_format(template: &str, values: &[Value]) -> Result<String, String> {
     Ok(out)
 }
 
-/// How AWS prints a value into a `States.Format` template (ASL-SUB-15): strings raw, numbers
-/// as JSON, objects and arrays as Java's `Map`/`List` `toString` (`{Arg1=1, Arg2=[]}`).
-fn render_java(v: &Value, out: &mut String) {
-    match v {
-        Value::String(s) => out.push_str(s),
-        Value::Null => out.push_str("null"),
-        Value::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
-        Value::Number(n) => out.push_str(&n.to_string()),
-        Value::Array(a) => {
-            out.push('[');
-            for (i, x) in a.iter().enumerate() {
-                if i > 0 {
-                    out.push_str(", ");
-                }
-                render_java(x, out);
-            }
-            out.push(']');
-        }
-        Value::Object(m) => {
-            out.push('{');
-            for (i, (k, x)) in m.iter().enumerate() {
-                if i > 0 {
-                    out.push_str(", ");
-                }
-                out.push_str(k);
-                out.push('=');
-                render_java(x, out);
-            }
-            out.push('}');
-        }
-    }
-}
-
-/// Deep JSON equality, numbers compared by value (`1` equals `1.0`) (ASL-FN-06, ASL-FN-10).
-fn json_eq(a: &Value, b: &Value) -> bool {
-    match (a, b) {
-        (Value::Number(x), Value::Number(y)) => {
-            match (x.as_i64(), y.as_i64(), x.as_u64(), y.as_u64()) {
-                (Some(i), Some(j), _, _) => i == j,
-                (_, _, Some(i), Some(j)) => i == j,
-                _ => x.as_f64() == y.as_f64(),
-            }
-        }
-        (Value::Array(x), Value::Array(y)) => {
-            x.len() == y.len() && x.iter().zip(y).all(|(p, q)| json_eq(p, q))
-        }
-        (Value::Object(x), Value::Object(y)) => {
-            x.len() == y.len()
-                && x.iter()
-                    .all(|(k, v)| y.get(k).is_some_and(|w| json_eq(v, w)))
-        }
-        _ => a == b,
-    }
-}
-
 /// `States.StringToJson` (ASL-FN-02): blank text is `null`; `-0` is `0`.
 fn string_to_json(f: Func, s: &str) -> Result<Value, StateError> {
     let t = s.trim();
@@ -376,23 +309,24 @@ fn string_to_json(f: Func, s: &str) -> Result<Value, StateError> {
 }
 
 /// Jackson reads the integer `-0` as `0`; serde_json reads it as the float `-0.0`.
-fn normalize_negative_zero(v: Value) -> Value {
-    match v {
-        Value::Number(n)
-            if n.as_f64() == Some(0.0)
-                && n.is_f64()
-                && n.as_f64().is_some_and(|x| x.is_sign_negative()) =>
-        {
-            Value::from(0)
+fn normalize_negative_zero(mut v: Value) -> Value {
+    fn walk(v: &mut Value) {
+        match v {
+            Value::Number(n)
+                if n.is_f64() && n.as_f64().is_some_and(|x| x == 0.0 && x.is_sign_negative()) =>
+            {
+                *v = Value::from(0);
+            }
+            Value::Array(_) => v.as_array_mut().into_iter().flatten().for_each(walk),
+            Value::Object(_) => v
+                .as_object_mut()
+                .into_iter()
+                .for_each(|m| m.values_mut().for_each(walk)),
+            _ => {}
         }
-        Value::Array(a) => Value::Array(a.into_iter().map(normalize_negative_zero).collect()),
-        Value::Object(m) => Value::Object(
-            m.into_iter()
-                .map(|(k, v)| (k, normalize_negative_zero(v)))
-                .collect(),
-        ),
-        v => v,
     }
+    walk(&mut v);
+    v
 }
 
 /// Most items `States.ArrayRange` may return (ASL-FN-07).
@@ -415,11 +349,9 @@ fn array_range(f: Func, first: i64, last: i64, step: i64) -> Result<Value, State
             format!("the range has {count} items; at most {MAX_RANGE_ITEMS} are allowed"),
         ));
     }
-    Ok(Value::Array(
-        (0..count)
-            .map(|k| Value::from((a + k * s) as i64))
-            .collect(),
-    ))
+    Ok((0..count)
+        .map(|k| Value::from((a + k * s) as i64))
+        .collect())
 }
 
 /// `States.Base64Decode` (ASL-FN-12): the standard alphabet, padding optional (as Java's
@@ -434,7 +366,7 @@ fn base64_decode(f: Func, s: &str) -> Result<Value, StateError> {
     let bytes = LENIENT
         .decode(s)
         .map_err(|e| fail(f, format!("the input is not valid Base64: {e}")))?;
-    Ok(Value::String(String::from_utf8_lossy(&bytes).into_owned()))
+    Ok(Value::from(String::from_utf8_lossy(&bytes)))
 }
 
 /// `States.Hash` (ASL-FN-13): lowercase hex digest.
@@ -482,7 +414,7 @@ fn math_random(
         return Err(fail(f, "the range between start and end is too large"));
     };
     let offset = match seed {
-        Some(seed) => JavaRandom::new(seed).next_int(bound),
+        Some(seed) => java::Random::new(seed).next_int(bound),
         None => match draws {
             // `bound` is positive and below 2^31: the modulo's bias is below 2^-32.
             Some(d) => (d.next_u64() % bound as u64) as i32,
@@ -490,44 +422,6 @@ fn math_random(
         },
     };
     Ok(Value::from(start + i64::from(offset)))
-}
-
-/// `java.util.Random`'s 48-bit linear congruential generator.
-struct JavaRandom {
-    seed: i64,
-}
-
-impl JavaRandom {
-    const MULTIPLIER: i64 = 0x5_DEEC_E66D;
-    const MASK: i64 = (1 << 48) - 1;
-
-    fn new(seed: i64) -> Self {
-        JavaRandom {
-            seed: (seed ^ Self::MULTIPLIER) & Self::MASK,
-        }
-    }
-
-    fn next(&mut self, bits: u32) -> i32 {
-        self.seed = (self.seed.wrapping_mul(Self::MULTIPLIER).wrapping_add(0xB)) & Self::MASK;
-        (self.seed >> (48 - bits)) as i32
-    }
-
-    /// `nextInt(bound)` for `bound > 0`.
-    fn next_int(&mut self, bound: i32) -> i32 {
-        let mut r = self.next(31);
-        let m = bound - 1;
-        if bound & m == 0 {
-            return ((i64::from(bound) * i64::from(r)) >> 31) as i32;
-        }
-        let mut u = r;
-        loop {
-            r = u % bound;
-            if u.wrapping_sub(r).wrapping_add(m) >= 0 {
-                return r;
-            }
-            u = self.next(31);
-        }
-    }
 }
 
 /// The evaluated arguments of one call, with typed accessors that fail as AWS does.
@@ -551,7 +445,7 @@ impl Args {
             format!(
                 "argument {} must be {want}, but it is {}",
                 i + 1,
-                type_name(self.get(i))
+                self.get(i).type_name()
             ),
         )
     }
@@ -581,7 +475,7 @@ impl Args {
         }
     }
 
-    fn object(&self, i: usize) -> Result<&Map<String, Value>, StateError> {
+    fn object(&self, i: usize) -> Result<&Map, StateError> {
         match self.get(i) {
             Value::Object(m) => Ok(m),
             _ => Err(self.wrong(i, "an object")),
@@ -669,8 +563,8 @@ pub(crate) fn mix(seed: u64, key: &str, n: u32) -> u64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::json;
     use asl_syntax::intrinsic::parse;
-    use serde_json::json;
 
     fn run_ctx(text: &str, input: &Value, context: &Value) -> Result<Value, StateError> {
         let call = parse(text).unwrap_or_else(|e| panic!("{text}: {e}"));
@@ -912,20 +806,6 @@ mod tests {
     }
 
     #[test]
-    fn java_random_matches_java_util_random() {
-        // Reference values printed by OpenJDK: new Random(42).nextInt(100) five times, …
-        let mut r = JavaRandom::new(42);
-        let seq: Vec<i32> = (0..5).map(|_| r.next_int(100)).collect();
-        assert_eq!(seq, [30, 63, 48, 84, 70]);
-        assert_eq!(JavaRandom::new(-7).next_int(1000), 662);
-        let mut r = JavaRandom::new(42);
-        assert_eq!(r.next(32), -1170105035); // new Random(42).nextInt()
-        // A power-of-two bound takes the multiply path.
-        let mut r = JavaRandom::new(42);
-        assert_eq!(r.next_int(16), 11);
-    }
-
-    #[test]
     fn string_split_asl_fn_17() {
         let split = |s: &str, d: &str| ok("States.StringSplit($.s, $.d)", json!({"s": s, "d": d}));
         assert_eq!(split(",,,,", ","), json!([]));
@@ -987,7 +867,7 @@ mod tests {
         match t {
             Value::Object(m) => {
                 let mut out = Map::new();
-                for (k, v) in m {
+                for (k, v) in m.iter() {
                     if let Some(key) = k.strip_suffix(".$") {
                         let s = v.as_str().ok_or("non-string .$ value")?;
                         let val = if asl_syntax::intrinsic::looks_like_call(s) {
@@ -1003,13 +883,13 @@ mod tests {
                         out.insert(k.clone(), template(v, env)?);
                     }
                 }
-                Ok(Value::Object(out))
+                Ok(Value::object(out))
             }
             Value::Array(a) => a
                 .iter()
                 .map(|v| template(v, env))
                 .collect::<Result<Vec<_>, _>>()
-                .map(Value::Array),
+                .map(Value::array),
             v => Ok(v.clone()),
         }
     }
@@ -1066,7 +946,7 @@ mod tests {
                 draws: None,
             };
             match template(&state["Parameters"], &env) {
-                Ok(out) if json_eq(&out, &case["expect"]["output"]) => verified += 1,
+                Ok(out) if out.eq_by_value(&case["expect"]["output"]) => verified += 1,
                 Ok(out) => failed.push(format!(
                     "{name}: got {out}, expected {}",
                     case["expect"]["output"]

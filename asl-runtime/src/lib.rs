@@ -16,11 +16,12 @@ pub mod path;
 pub mod store;
 pub mod template;
 pub mod timestamp;
+pub mod value;
 
 pub use driver::{Event, Execution, ExecutionError, Options};
 pub use error::StateError;
 pub use handler::{DynamicHandler, TaskContext, TaskError, TaskResult};
-pub use serde_json::{Value, json};
+pub use value::{Map, Value};
 
 #[cfg(feature = "macros")]
 pub use asl_macros::asl;
@@ -33,7 +34,7 @@ pub struct Env<'a> {
     /// `$$`: the context object (ASL-CTX).
     pub context: &'a Value,
     /// `$name`: workflow variables visible here, if any.
-    pub vars: Option<&'a serde_json::Map<String, Value>>,
+    pub vars: Option<&'a Map>,
     /// Where `States.UUID` and `States.MathRandom` without a seed draw from: in durable
     /// executions, the state visit's own sequence, so a replay draws the same values; `None`
     /// draws from the OS.
@@ -56,4 +57,5 @@ impl<'a> Env<'a> {
 pub mod __private {
     pub use asl_syntax;
     pub use jiff;
+    pub use serde_json;
 }

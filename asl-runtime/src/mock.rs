@@ -20,7 +20,7 @@ use std::collections::HashMap;
 use std::fmt;
 use std::sync::{Mutex, MutexGuard};
 
-use serde_json::{Map, Value};
+use crate::value::{Map, Value};
 
 use crate::error::StateError;
 use crate::handler::{BoxFuture, DynamicHandler, TaskContext, TaskResult};
@@ -157,17 +157,17 @@ impl Mocks {
             other => {
                 return Err(MockError::new(
                     "mocks",
-                    format!("expected an object, got {}", kind(other)),
+                    format!("expected an object, got {}", other.type_name()),
                 ));
             }
         };
         let mut mocks = Mocks::new();
-        for (state, list) in obj {
+        for (state, list) in obj.iter() {
             let path = key_path("mocks", state);
             let Value::Array(entries) = list else {
                 return Err(MockError::new(
                     path,
-                    format!("expected an array, got {}", kind(list)),
+                    format!("expected an array, got {}", list.type_name()),
                 ));
             };
             if entries.is_empty() {
@@ -178,7 +178,9 @@ impl Mocks {
                 .enumerate()
                 .map(|(i, e)| parse_response(e, &format!("{path}[{i}]"), false))
                 .collect::<Result<Vec<_>, _>>()?;
-            mocks.plans.insert(state.clone(), Plan::Sequence(responses));
+            mocks
+                .plans
+                .insert(state.to_string(), Plan::Sequence(responses));
         }
         Ok(mocks)
     }
@@ -338,7 +340,7 @@ impl MockConfig {
         let mut responses = HashMap::new();
         for (name, resp) in as_object(responses_v, "MockedResponses")? {
             let path = key_path("MockedResponses", name);
-            responses.insert(name.clone(), parse_mocked_response(resp, &path)?);
+            responses.insert(name.to_string(), parse_mocked_response(resp, &path)?);
         }
 
         let machines_v = top
@@ -362,20 +364,23 @@ impl MockConfig {
                     let Value::String(rname) = rv else {
                         return Err(MockError::new(
                             spath,
-                            format!("expected the name of a mocked response, got {}", kind(rv)),
+                            format!(
+                                "expected the name of a mocked response, got {}",
+                                rv.type_name()
+                            ),
                         ));
                     };
-                    if !responses.contains_key(rname) {
+                    if !responses.contains_key(rname.as_str()) {
                         return Err(MockError::new(
                             spath,
                             format!("unknown mocked response \"{rname}\""),
                         ));
                     }
-                    states.push((state.clone(), rname.clone()));
+                    states.push((state.to_string(), rname.to_string()));
                 }
-                cases.push((case.clone(), states));
+                cases.push((case.to_string(), states));
             }
-            machines.push((machine.clone(), cases));
+            machines.push((machine.to_string(), cases));
         }
         Ok(MockConfig {
             machines,
@@ -514,23 +519,23 @@ fn parse_response(v: &Value, path: &str, require_error: bool) -> Result<MockResp
             let tobj = as_object(t, &tpath)?;
             check_fields(tobj, &tpath, &["Error", "Cause"])?;
             let error = match tobj.get("Error") {
-                Some(Value::String(s)) => s.clone(),
+                Some(Value::String(s)) => s.to_string(),
                 None if !require_error => String::new(),
                 None => return Err(MockError::new(tpath, "missing field Error")),
                 Some(other) => {
                     return Err(MockError::new(
                         format!("{tpath}.Error"),
-                        format!("expected a string, got {}", kind(other)),
+                        format!("expected a string, got {}", other.type_name()),
                     ));
                 }
             };
             let cause = match tobj.get("Cause") {
                 None | Some(Value::Null) => None,
-                Some(Value::String(s)) => Some(s.clone()),
+                Some(Value::String(s)) => Some(s.to_string()),
                 Some(other) => {
                     return Err(MockError::new(
                         format!("{tpath}.Cause"),
-                        format!("expected a string, got {}", kind(other)),
+                        format!("expected a string, got {}", other.type_name()),
                     ));
                 }
             };
@@ -541,18 +546,18 @@ fn parse_response(v: &Value, path: &str, require_error: bool) -> Result<MockResp
     }
 }
 
-fn as_object<'v>(v: &'v Value, path: &str) -> Result<&'v Map<String, Value>, MockError> {
+fn as_object<'v>(v: &'v Value, path: &str) -> Result<&'v Map, MockError> {
     match v {
         Value::Object(o) => Ok(o),
         other => Err(MockError::new(
             path,
-            format!("expected an object, got {}", kind(other)),
+            format!("expected an object, got {}", other.type_name()),
         )),
     }
 }
 
 /// Rejects fields of `obj` other than `allowed`.
-fn check_fields(obj: &Map<String, Value>, path: &str, allowed: &[&str]) -> Result<(), MockError> {
+fn check_fields(obj: &Map, path: &str, allowed: &[&str]) -> Result<(), MockError> {
     match obj.keys().find(|k| !allowed.contains(&k.as_str())) {
         None => Ok(()),
         Some(k) => Err(MockError::new(
@@ -581,22 +586,11 @@ fn key_path(parent: &str, key: &str) -> String {
     }
 }
 
-fn kind(v: &Value) -> &'static str {
-    match v {
-        Value::Null => "null",
-        Value::Bool(_) => "a boolean",
-        Value::Number(_) => "a number",
-        Value::String(_) => "a string",
-        Value::Array(_) => "an array",
-        Value::Object(_) => "an object",
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::json;
     use crate::machine::ResourceType;
-    use serde_json::json;
     use std::sync::Arc;
 
     fn ctx(state: &'static str) -> TaskContext {

@@ -28,9 +28,10 @@ use std::cmp::Ordering;
 use asl_syntax::path::{
     CompareOp, Filter, Function, Operand, Path, Root, Segment, Selector, Slice,
 };
-use serde_json::{Map, Number, Value};
+use std::sync::Arc;
 
-use crate::choice::{number_cmp, string_cmp};
+use crate::value::java::{self, string_cmp};
+use crate::value::{Map, Number, Value, num, str_of};
 use crate::{Env, StateError};
 
 /// The JSON provider class Jayway names in "Expected to find an object…" (unverified guess).
@@ -151,7 +152,7 @@ impl From<PathMiss> for StateError {
 }
 
 fn compact(v: &Value) -> String {
-    serde_json::to_string(v).unwrap_or_default()
+    v.to_json_string()
 }
 
 /// The document a path's root designates.
@@ -232,7 +233,7 @@ pub fn select(path: &Path, env: &Env) -> Result<Value, PathMiss> {
     } else {
         let mut out = Vec::new();
         collect(&path.segments, root, root, &mut out);
-        Value::Array(out.into_iter().map(Cow::into_owned).collect())
+        Value::array(out.into_iter().map(Cow::into_owned).collect())
     };
     match path.function {
         None => Ok(value),
@@ -260,7 +261,7 @@ fn definite<'v>(root: &'v Value, path: &Path) -> Result<Cow<'v, Value>, MissKind
                     return Err(MissKind::NotAnObject {
                         fragment: format!("['{n}']"),
                         eval_path: eval,
-                        found: java_class(cur),
+                        found: java::class_name(cur),
                     });
                 };
                 eval.push_str("['");
@@ -286,14 +287,10 @@ fn definite<'v>(root: &'v Value, path: &Path) -> Result<Cow<'v, Value>, MissKind
                     return Err(MissKind::NotAnObject {
                         fragment,
                         eval_path: eval,
-                        found: java_class(cur),
+                        found: java::class_name(cur),
                     });
                 };
-                let merged: Map<String, Value> = names
-                    .iter()
-                    .filter_map(|n| m.get(n.as_ref()).map(|v| (n.to_string(), v.clone())))
-                    .collect();
-                return Ok(Cow::Owned(Value::Object(merged)));
+                return Ok(Cow::Owned(merge(m, names)));
             }
             Segment::Child(Selector::Index(k)) => {
                 let a = match cur {
@@ -311,7 +308,7 @@ fn definite<'v>(root: &'v Value, path: &Path) -> Result<Cow<'v, Value>, MissKind
                         }
                         return Err(MissKind::NotAnArray {
                             fragment,
-                            context: java_string(other),
+                            context: java::to_string(other),
                         });
                     }
                 };
@@ -336,49 +333,13 @@ fn definite<'v>(root: &'v Value, path: &Path) -> Result<Cow<'v, Value>, MissKind
     Ok(Cow::Borrowed(cur))
 }
 
-/// The Java class Jackson's `JacksonJsonProvider` would hold a value as (unverified).
-fn java_class(v: &Value) -> &'static str {
-    match v {
-        Value::Null => "null",
-        Value::Bool(_) => "java.lang.Boolean",
-        Value::Number(n) => {
-            if let Some(i) = n.as_i64() {
-                if i32::try_from(i).is_ok() {
-                    "java.lang.Integer"
-                } else {
-                    "java.lang.Long"
-                }
-            } else if n.is_u64() {
-                "java.math.BigInteger"
-            } else {
-                "java.lang.Double"
-            }
-        }
-        Value::String(_) => "java.lang.String",
-        Value::Array(_) => "java.util.ArrayList",
-        Value::Object(_) => "java.util.LinkedHashMap",
-    }
-}
-
-/// Java `toString()` of the value as Jackson maps it (`{a=1, b=[1, 2]}`, bare strings).
-fn java_string(v: &Value) -> String {
-    match v {
-        Value::Null => "null".into(),
-        Value::Bool(b) => b.to_string(),
-        Value::Number(n) => n.to_string(),
-        Value::String(s) => s.clone(),
-        Value::Array(a) => format!(
-            "[{}]",
-            a.iter().map(java_string).collect::<Vec<_>>().join(", ")
-        ),
-        Value::Object(m) => format!(
-            "{{{}}}",
-            m.iter()
-                .map(|(k, v)| format!("{k}={}", java_string(v)))
-                .collect::<Vec<_>>()
-                .join(", ")
-        ),
-    }
+/// Jayway's multi-property selection (`$['a','b']`): the named members that are present.
+fn merge(m: &Map, names: &[Cow<'static, str>]) -> Value {
+    names
+        .iter()
+        .filter_map(|n| m.get(n.as_ref()).map(|v| (str_of(n), v.clone())))
+        .collect::<Map>()
+        .into()
 }
 
 /// Collects the matches of `segs` below `node`, in document order. Misses are silent.
@@ -391,11 +352,7 @@ fn collect<'v>(segs: &[Segment], node: &'v Value, root: &'v Value, out: &mut Vec
         Segment::Child(Selector::Names(names)) if rest.is_empty() => {
             // Jayway's multi-property merge case.
             if let Value::Object(m) = node {
-                let merged: Map<String, Value> = names
-                    .iter()
-                    .filter_map(|n| m.get(n.as_ref()).map(|v| (n.to_string(), v.clone())))
-                    .collect();
-                out.push(Cow::Owned(Value::Object(merged)));
+                out.push(Cow::Owned(merge(m, names)));
             }
         }
         Segment::Child(sel) => child(sel, node, root, &mut |v| collect(rest, v, root, out)),
@@ -459,7 +416,7 @@ fn child<'v>(sel: &Selector, node: &'v Value, root: &'v Value, f: &mut dyn FnMut
         },
         Selector::Filter(flt) => match node {
             Value::Array(a) => {
-                for v in a {
+                for v in a.iter() {
                     if accept(flt, v, root) {
                         f(v)
                     }
@@ -491,11 +448,7 @@ fn descend<'v>(
             if let Value::Object(m) = node
                 && names.iter().all(|n| m.contains_key(n.as_ref()))
             {
-                let merged: Map<String, Value> = names
-                    .iter()
-                    .filter_map(|n| m.get(n.as_ref()).map(|v| (n.to_string(), v.clone())))
-                    .collect();
-                out.push(Cow::Owned(Value::Object(merged)));
+                out.push(Cow::Owned(merge(m, names)));
             }
         }
         _ => child(sel, node, root, &mut |v| out.push(Cow::Borrowed(v))),
@@ -556,7 +509,7 @@ fn accept(f: &Filter, cur: &Value, root: &Value) -> bool {
                     return false;
                 };
                 let text = match l.as_deref() {
-                    Some(Value::String(s)) => s.clone(),
+                    Some(Value::String(s)) => s.to_string(),
                     Some(Value::Number(n)) => n.to_string(),
                     Some(Value::Bool(b)) => b.to_string(),
                     _ => return false,
@@ -573,7 +526,7 @@ fn operand<'v>(op: &Operand, cur: &'v Value, root: &'v Value) -> Option<Cow<'v, 
     let (segs, base) = match op {
         Operand::Current(s) => (s, cur),
         Operand::Root(s) => (s, root),
-        Operand::Str(s) => return Some(Cow::Owned(Value::String(s.to_string()))),
+        Operand::Str(s) => return Some(Cow::Owned(Value::String(str_of(s)))),
         Operand::Num(n) => return Number::from_f64(*n).map(|n| Cow::Owned(Value::Number(n))),
         Operand::Bool(b) => return Some(Cow::Owned(Value::Bool(*b))),
         Operand::Null => return Some(Cow::Owned(Value::Null)),
@@ -598,7 +551,7 @@ fn operand<'v>(op: &Operand, cur: &'v Value, root: &'v Value) -> Option<Cow<'v, 
     } else {
         let mut out = Vec::new();
         collect(segs, base, root, &mut out);
-        Some(Cow::Owned(Value::Array(
+        Some(Cow::Owned(Value::array(
             out.into_iter().map(Cow::into_owned).collect(),
         )))
     }
@@ -609,14 +562,12 @@ fn operand<'v>(op: &Operand, cur: &'v Value, root: &'v Value) -> Option<Cow<'v, 
 /// missing side makes every operator false except `!=`.
 fn compare(op: CompareOp, l: Option<&Value>, r: Option<&Value>) -> bool {
     let eq = || match (l, r) {
-        (Some(Value::Number(a)), Some(Value::Number(b))) => {
-            number_cmp(a, b) == Some(Ordering::Equal)
-        }
+        (Some(Value::Number(a)), Some(Value::Number(b))) => num::cmp(a, b) == Some(Ordering::Equal),
         (Some(a), Some(b)) => a == b,
         _ => false,
     };
     let ord = || match (l, r) {
-        (Some(Value::Number(a)), Some(Value::Number(b))) => number_cmp(a, b),
+        (Some(Value::Number(a)), Some(Value::Number(b))) => num::cmp(a, b),
         (Some(Value::String(a)), Some(Value::String(b))) => Some(string_cmp(a, b)),
         _ => None,
     };
@@ -816,7 +767,7 @@ fn apply_function(f: Function, v: &Value) -> Result<Value, String> {
             other => {
                 return Err(format!(
                     "length operation cannot be applied to {}",
-                    java_class(other)
+                    java::class_name(other)
                 ));
             }
         },
@@ -836,7 +787,7 @@ fn apply_function(f: Function, v: &Value) -> Result<Value, String> {
                 .sqrt())
         }
         Function::Keys => match v {
-            Value::Object(m) => Value::Array(m.keys().cloned().map(Value::String).collect()),
+            Value::Object(m) => m.keys().cloned().map(Value::String).collect(),
             _ => return Err("keys() can only be applied to objects".into()),
         },
         Function::First | Function::Last => match v {
@@ -888,10 +839,11 @@ pub fn set(target: &mut Value, path: &Path, value: Value) -> Result<(), StateErr
     let mut cur = target;
     for seg in segs {
         cur = match (seg, cur) {
-            (Segment::Child(Selector::Name(n)), Value::Object(m)) => m
-                .entry(n.as_ref())
-                .or_insert_with(|| Value::Object(Map::new())),
+            (Segment::Child(Selector::Name(n)), Value::Object(m)) => {
+                Arc::make_mut(m).get_or_insert_with(str_of(n), || Value::object(Map::new()))
+            }
             (Segment::Child(Selector::Index(i)), Value::Array(a)) => {
+                let a = Arc::make_mut(a);
                 let len = a.len();
                 match effective_index(*i, len) {
                     Some(k) => &mut a[k],
@@ -933,14 +885,10 @@ fn settable(target: &Value, segs: &[Segment]) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::json;
     use asl_syntax::path::parse;
-    use serde_json::json;
 
-    fn env<'a>(
-        input: &'a Value,
-        context: &'a Value,
-        vars: Option<&'a Map<String, Value>>,
-    ) -> Env<'a> {
+    fn env<'a>(input: &'a Value, context: &'a Value, vars: Option<&'a Map>) -> Env<'a> {
         Env {
             vars,
             ..Env::new(input, context)
@@ -1182,7 +1130,7 @@ mod tests {
         let input = json!({"a": 1});
         let ctx = json!({"Execution": {"Id": "arn:x"}});
         let mut vars = Map::new();
-        vars.insert("order".into(), json!({"total": 42, "items": [1, 2]}));
+        vars.insert("order", json!({"total": 42, "items": [1, 2]}));
         let e = env(&input, &ctx, Some(&vars));
         assert_eq!(
             select(&parse("$$.Execution.Id").unwrap(), &e).unwrap(),
@@ -1293,13 +1241,5 @@ mod tests {
             &format!("{}b", "a".repeat(40)),
             false
         ));
-    }
-
-    #[test]
-    fn path_java_string_form() {
-        assert_eq!(
-            java_string(&json!({"a": [1, "x"], "b": null})),
-            "{a=[1, x], b=null}"
-        );
     }
 }

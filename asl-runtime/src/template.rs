@@ -8,8 +8,8 @@
 //! * an intrinsic call is evaluated by [`crate::intrinsics`];
 //! * literal values are copied unevaluated, even when they look like paths (ASL-PT-04).
 
+use crate::value::{Map, Value, str_of};
 use asl_syntax::template::Template;
-use serde_json::{Map, Value};
 
 use crate::{Env, StateError};
 
@@ -18,17 +18,38 @@ pub fn eval(template: &Template, env: &Env<'_>) -> Result<Value, StateError> {
     eval_in(template, env, "")
 }
 
+/// The value of a static template (a Pass state's `Result`, ASL-PT-07); dynamic leaves,
+/// which a static template does not have, become `null`. Strings and keys the compiler wrote
+/// into statics are used in place.
+pub fn constant(template: &Template) -> Value {
+    match template {
+        Template::Object(fields) => Value::object(
+            fields
+                .iter()
+                .map(|f| (str_of(&f.key), constant(&f.value)))
+                .collect(),
+        ),
+        Template::Array(items) => items.iter().map(constant).collect(),
+        Template::Path(_) | Template::Call(_) | Template::Jsonata(_) | Template::Null => {
+            Value::Null
+        }
+        Template::Bool(b) => Value::Bool(*b),
+        Template::Number(n) => Value::Number(n.to_json()),
+        Template::String(s) => Value::String(str_of(s)),
+    }
+}
+
 fn eval_in(template: &Template, env: &Env<'_>, key: &str) -> Result<Value, StateError> {
     Ok(match template {
         Template::Object(fields) => {
             let mut out = Map::with_capacity(fields.len());
             for f in fields.iter() {
                 let v = eval_in(&f.value, env, &f.key)?;
-                out.insert(f.key.to_string(), v);
+                out.insert(str_of(&f.key), v);
             }
-            Value::Object(out)
+            Value::object(out)
         }
-        Template::Array(items) => Value::Array(
+        Template::Array(items) => Value::array(
             items
                 .iter()
                 .map(|t| eval_in(t, env, key))
@@ -46,15 +67,15 @@ fn eval_in(template: &Template, env: &Env<'_>, key: &str) -> Result<Value, State
         Template::Null => Value::Null,
         Template::Bool(b) => Value::Bool(*b),
         Template::Number(n) => Value::Number(n.to_json()),
-        Template::String(s) => Value::String(s.to_string()),
+        Template::String(s) => Value::String(str_of(s)),
     })
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::json;
     use asl_syntax::template::{Field, Template};
-    use serde_json::json;
     use std::borrow::Cow;
 
     fn env<'a>(input: &'a Value, ctx: &'a Value) -> Env<'a> {

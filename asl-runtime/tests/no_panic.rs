@@ -83,12 +83,12 @@ fn json() -> impl Strategy<Value = Value> {
         any::<i64>().prop_map(Value::from),
         (-1e20f64..1e20).prop_map(Value::from),
         Just(Value::from(u64::MAX)),
-        "[a-z,*?\\\\\"{}\\[\\] ]{0,12}".prop_map(Value::String),
+        "[a-z,*?\\\\\"{}\\[\\] ]{0,12}".prop_map(Value::from),
         Just(Value::String("2019-01-01T00:00:00Z".into())),
     ];
     leaf.prop_recursive(4, 48, 6, |inner| {
         prop_oneof![
-            prop::collection::vec(inner.clone(), 0..6).prop_map(Value::Array),
+            prop::collection::vec(inner.clone(), 0..6).prop_map(Value::array),
             prop::collection::vec(
                 (
                     prop_oneof![
@@ -104,9 +104,7 @@ fn json() -> impl Strategy<Value = Value> {
                 ),
                 0..6
             )
-            .prop_map(|kv| Value::Object(
-                kv.into_iter().map(|(k, v)| (k.to_string(), v)).collect()
-            )),
+            .prop_map(|kv| Value::object(kv.into_iter().collect())),
         ]
     })
 }
@@ -116,15 +114,15 @@ fn json() -> impl Strategy<Value = Value> {
 fn input() -> impl Strategy<Value = Value> {
     let fields = (
         prop_oneof![(0i64..5).prop_map(Value::from), json()],
-        prop_oneof!["[a-z,b?*]{0,8}".prop_map(Value::String), json()],
+        prop_oneof!["[a-z,b?*]{0,8}".prop_map(Value::from), json()],
         prop_oneof![
-            prop::collection::vec(json(), 0..5).prop_map(Value::Array),
+            prop::collection::vec(json(), 0..5).prop_map(Value::array),
             json()
         ],
         json(),
     );
     prop_oneof![
-        4 => fields.prop_map(|(n, s, arr, o)| serde_json::json!({"a": {"n": n, "s": s, "arr": arr, "o": o}})),
+        4 => fields.prop_map(|(n, s, arr, o)| asl_runtime::json!({"a": {"n": n, "s": s, "arr": arr, "o": o}})),
         1 => json(),
     ]
 }
@@ -167,7 +165,7 @@ fn argument() -> impl Strategy<Value = Value> {
         Just(Value::from(1e300)),
         Just(Value::String("SHA-256".into())),
         Just(Value::String("{} {}".into())),
-        "[a-z,{}\\' ]{0,10}".prop_map(Value::String),
+        "[a-z,{}\\' ]{0,10}".prop_map(Value::from),
         json(),
     ]
 }
@@ -177,7 +175,7 @@ proptest! {
 
     #[test]
     fn intrinsics_never_panic(p0 in argument(), p1 in argument(), p2 in argument()) {
-        let input = serde_json::json!({"p0": p0, "p1": p1, "p2": p2});
+        let input = asl_runtime::json!({"p0": p0, "p1": p1, "p2": p2});
         let env = asl_runtime::Env::new(&input, &Value::Null);
         for call in intrinsic_calls() {
             if let Err(e) = asl_runtime::intrinsics::eval(&call, &env) {
@@ -259,7 +257,7 @@ proptest! {
 
     #[test]
     fn paths_never_panic(doc in json(), value in json()) {
-        let ctx = serde_json::json!({"Execution": {"Input": doc.clone()}});
+        let ctx = asl_runtime::json!({"Execution": {"Input": doc.clone()}});
         let env = asl_runtime::Env::new(&doc, &ctx);
         for p in paths() {
             let selected = asl_runtime::path::select(&p, &env);

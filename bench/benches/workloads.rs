@@ -13,7 +13,7 @@ fn workload(c: &mut Criterion, w: &Workload) {
     g.throughput(Throughput::Elements(w.transitions));
     g.bench_function("compiled", |b| {
         b.iter_batched(
-            || data.clone(),
+            || asl_runtime::Value::from(&data),
             |i| rt.block_on(run_compiled(w, i)),
             BatchSize::SmallInput,
         )

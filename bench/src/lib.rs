@@ -10,7 +10,8 @@ use std::path::PathBuf;
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
-use asl_runtime::{Options, Value, json};
+use asl_runtime::{Options, Value};
+use serde_json::json;
 
 include!(concat!(env!("OUT_DIR"), "/machines.rs"));
 
@@ -42,8 +43,9 @@ pub fn bench_dir() -> PathBuf {
     }
 }
 
-/// A workload's input document.
-pub fn input(w: &Workload) -> Value {
+/// A workload's input document, as `serde_json` reads it (the baseline's value type;
+/// `Value::from(&doc)` gives the compiled machines theirs).
+pub fn input(w: &Workload) -> serde_json::Value {
     let path = bench_dir().join(format!("{}.input.json", w.name));
     let text = std::fs::read_to_string(&path)
         .unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()));
@@ -73,6 +75,7 @@ pub async fn run_compiled(w: &Workload, input: Value) -> Value {
 /// Hand-written equivalents: the same JSON values built and read, no interpretation.
 pub mod baseline {
     use super::*;
+    use serde_json::Value;
 
     /// pass-chain: 100 × `Parameters {step, name.$, prev.$, tags.$}` with `ResultPath $.acc`.
     pub fn pass_chain(mut input: Value) -> Value {
@@ -142,7 +145,7 @@ mod tests {
             .build()
             .expect("runtime");
         for w in [&PASS_CHAIN, &CHOICE_LOOP, &MAP_FANOUT] {
-            let compiled = rt.block_on(run_compiled(w, input(w)));
+            let compiled = rt.block_on(run_compiled(w, Value::from(&input(w))));
             assert_eq!(compiled, baseline::run(w, input(w)), "{}", w.name);
         }
     }

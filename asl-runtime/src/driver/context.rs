@@ -3,8 +3,9 @@
 
 use std::sync::Arc;
 
+use crate::json;
+use crate::value::{Map, Value};
 use jiff::Timestamp;
-use serde_json::{Map, Value, json};
 
 use super::Exec;
 use super::visit::Visit;
@@ -50,18 +51,18 @@ impl Exec<'_> {
                 .clone()
                 .unwrap_or_else(|| "arn:aws:iam::111111111111:role/asl-local".to_string());
             let mut execution = Map::new();
-            execution.insert("Id".into(), id.into());
+            execution.insert("Id", id.into());
             if with_input {
-                execution.insert("Input".into(), self.input.clone().unwrap_or(Value::Null));
+                execution.insert("Input", self.input.clone().unwrap_or(Value::Null));
             }
             execution.insert(
-                "StartTime".into(),
+                "StartTime",
                 crate::timestamp::format_context(self.start).into(),
             );
-            execution.insert("Name".into(), name.into());
-            execution.insert("RoleArn".into(), role.into());
-            execution.insert("RedriveCount".into(), self.options.redrive_count.into());
-            Value::Object(execution)
+            execution.insert("Name", name.into());
+            execution.insert("RoleArn", role.into());
+            execution.insert("RedriveCount", self.options.redrive_count.into());
+            Value::object(execution)
         })
     }
 
@@ -79,20 +80,17 @@ impl Exec<'_> {
     /// The context object for a state visit (ASL-CTX).
     pub(super) fn context(&self, state: &State, entered: Timestamp, retry_count: u32) -> Value {
         let mut c = Map::with_capacity(3);
+        c.insert("Execution", self.execution(state.context_input).clone());
+        c.insert("StateMachine", self.state_machine().clone());
         c.insert(
-            "Execution".into(),
-            self.execution(state.context_input).clone(),
-        );
-        c.insert("StateMachine".into(), self.state_machine().clone());
-        c.insert(
-            "State".into(),
+            "State",
             json!({
                 "EnteredTime": crate::timestamp::format_context(entered),
                 "Name": state.name,
                 "RetryCount": retry_count,
             }),
         );
-        Value::Object(c)
+        Value::object(c)
     }
 }
 
@@ -109,8 +107,11 @@ impl Visit<'_, '_> {
             return Value::Null;
         }
         let mut c = self.x.context(self.s, self.entered_at, retry_count);
-        if let (Some(token), Value::Object(m)) = (token, &mut c) {
-            m.insert("Task".into(), json!({ "Token": token }));
+        if let (Some(token), Some(m)) = (token, c.as_object_mut()) {
+            m.insert(
+                "Task",
+                Value::object(Map::from_iter([("Token", Value::from(token))])),
+            );
         }
         c
     }

@@ -2,8 +2,8 @@
 //! inside the execution's own task (no spawning), so a failure cancels the siblings by
 //! dropping them (ASL-PAR-04, ASL-MAP-06).
 
+use crate::value::{Map, Str, Value};
 use futures_util::StreamExt;
-use serde_json::{Map, Value, json};
 
 use super::Location;
 use super::history::{AbortGuard, At};
@@ -39,7 +39,7 @@ impl Visit<'_, '_> {
             self.x.run_scope(start, input.clone(), child, 0)
         });
         let results = futures_util::future::try_join_all(branches).await?;
-        Ok(Value::Array(results))
+        Ok(Value::array(results))
     }
 
     /// Inline Map (ASL-MAP, ASL-IO-12).
@@ -56,9 +56,12 @@ impl Visit<'_, '_> {
             Some(p) => self.local(select(p, effective, ctx))?,
             None => effective.clone(),
         };
-        let items: Vec<(Option<String>, Value)> = match items {
-            Value::Array(a) => a.into_iter().map(|v| (None, v)).collect(),
-            Value::Object(o) => o.into_iter().map(|(k, v)| (Some(k), v)).collect(),
+        let items: Vec<(Option<Str>, Value)> = match items {
+            Value::Array(a) => a.iter().map(|v| (None, v.clone())).collect(),
+            Value::Object(o) => o
+                .iter()
+                .map(|(k, v)| (Some(k.clone()), v.clone()))
+                .collect(),
             other => {
                 return Err(self.failure(StateError::runtime(format!(
                     "Map state input must be an array but was: {}",
@@ -86,18 +89,19 @@ impl Visit<'_, '_> {
                     self.local(crate::template::eval(t, &self.env(effective, &Value::Null)))?
                 }
                 Some(t) => {
-                    let mut c = match self.x.context(self.s, self.entered_at, 0) {
-                        Value::Object(c) => c,
-                        _ => Map::new(),
-                    };
+                    let mut c = self.x.context(self.s, self.entered_at, 0);
                     let mut item = Map::new();
                     if let Some(k) = key {
-                        item.insert("Key".into(), k.into());
+                        item.insert("Key", k.into());
                     }
-                    item.insert("Index".into(), i.into());
-                    item.insert("Value".into(), value);
-                    c.insert("Map".into(), json!({ "Item": item }));
-                    let c = Value::Object(c);
+                    item.insert("Index", i.into());
+                    item.insert("Value", value);
+                    if let Some(c) = c.as_object_mut() {
+                        c.insert(
+                            "Map",
+                            Value::object(Map::from_iter([("Item", Value::object(item))])),
+                        );
+                    }
                     self.local(crate::template::eval(t, &self.env(effective, &c)))?
                 }
                 None => value,
@@ -198,7 +202,7 @@ impl Visit<'_, '_> {
             }
         }
         self.x.event("MapStateSucceeded", name, started);
-        Ok(Value::Array(results))
+        Ok(Value::array(results))
     }
 }
 

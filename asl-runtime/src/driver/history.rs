@@ -4,8 +4,8 @@
 
 use std::sync::atomic::Ordering;
 
+use crate::Value;
 use jiff::Timestamp;
-use serde_json::Value;
 
 use super::{Exec, Location};
 use crate::machine::Kind;
@@ -94,11 +94,11 @@ impl Exec<'_> {
         let t = t.unwrap_or_else(|| self.now());
         let (id, t) = j.event(kind, at.key(), t, || {
             let mut d = details();
-            if let (Some(s), Value::Object(m)) = (state, &mut d) {
-                m.entry("name").or_insert_with(|| s.into());
+            if let (Some(s), Some(m)) = (state, d.as_object_mut()) {
+                m.get_or_insert_with("name", || s.into());
             }
             match d {
-                Value::Null => state.map(|s| serde_json::json!({ "name": s })),
+                Value::Null => state.map(|s| crate::json!({ "name": s })),
                 d => Some(d),
             }
         });

@@ -23,8 +23,8 @@ use std::collections::HashMap;
 use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 
+use crate::Value;
 use jiff::Timestamp;
-use serde_json::Value;
 
 use crate::store::{Close, HistoryRecord, Store, StoreError, TokenRecord};
 

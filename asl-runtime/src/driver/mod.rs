@@ -21,8 +21,8 @@ use std::borrow::Cow;
 use std::sync::atomic::AtomicU32;
 use std::sync::{Arc, Mutex, OnceLock};
 
+use crate::Value;
 use jiff::Timestamp;
-use serde_json::Value;
 
 use crate::handler::Dispatch;
 use crate::machine::{Machine, StateId};
@@ -215,7 +215,7 @@ pub async fn run_durable(
         "ExecutionStarted",
         None,
         At::Execution,
-        || serde_json::json!({ "input": rec.input, "roleArn": exec.execution(false)["RoleArn"] }),
+        || crate::json!({ "input": rec.input, "roleArn": exec.execution(false)["RoleArn"] }),
     );
     let body = exec.body(input);
     // Replay is over the first time the whole execution waits (see `journal.rs`); when all
@@ -278,8 +278,8 @@ pub async fn run_durable(
         },
     };
     exec.event_with(kind, None, At::Execution, || match &close.output {
-        Some(o) => serde_json::json!({ "output": o }),
-        None => serde_json::json!({ "error": close.error, "cause": close.cause }),
+        Some(o) => crate::json!({ "output": o }),
+        None => crate::json!({ "error": close.error, "cause": close.cause }),
     });
     if journal.flush(Some(&close)).await.is_err() {
         return Err(Stopped::Store(journal.take_broken().unwrap_or_else(|| {

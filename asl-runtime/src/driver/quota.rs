@@ -2,7 +2,7 @@
 //! serialization only when the bound is over. Values a state passes through unchanged are not
 //! re-checked.
 
-use serde_json::Value;
+use crate::Value;
 
 use super::retry::Failure;
 use super::visit::Visit;
@@ -102,7 +102,7 @@ impl Visit<'_, '_> {
 
 #[cfg(test)]
 mod tests {
-    use serde_json::json;
+    use crate::json;
 
     use super::*;
 

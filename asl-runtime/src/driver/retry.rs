@@ -5,8 +5,8 @@
 use std::borrow::Cow;
 use std::sync::Mutex;
 
+use crate::{Value, json};
 use rand::{Rng, SeedableRng};
-use serde_json::{Value, json};
 
 use super::history::exited_event;
 use super::visit::Visit;

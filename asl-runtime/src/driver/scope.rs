@@ -4,7 +4,7 @@
 
 use std::borrow::Cow;
 
-use serde_json::Value;
+use crate::Value;
 
 use super::history::{AbortGuard, aborted_event};
 use super::retry::Failure;
@@ -139,7 +139,7 @@ impl Exec<'_> {
                 let ctx = v.ctx(0);
                 let effective = v.input_path(&raw, &ctx)?;
                 let result = match (&p.result, &p.parameters) {
-                    (Some(r), _) => Some(r.to_json()),
+                    (Some(r), _) => Some(crate::template::constant(r)),
                     (None, Some(t)) => {
                         Some(v.local(crate::template::eval(t, &v.env(&effective, &ctx)))?)
                     }
@@ -238,7 +238,7 @@ fn fail_field(
             let v = crate::path::select(p, e)
                 .map_err(|m| StateError::runtime(m.field_cause(field, e.input)))?;
             Some(match v {
-                Value::String(s) => s,
+                Value::String(s) => s.to_string(),
                 other => json_text(&other),
             })
         }

@@ -4,7 +4,7 @@
 
 use std::sync::Arc;
 
-use serde_json::{Value, json};
+use crate::{Value, json};
 
 use super::Location;
 use super::history::At;

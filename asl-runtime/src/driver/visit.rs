@@ -4,9 +4,9 @@
 use std::borrow::Cow;
 use std::sync::atomic::{AtomicI64, Ordering};
 
+use crate::value::{Map, Value};
 use asl_syntax::path::Path;
 use jiff::Timestamp;
-use serde_json::{Map, Value};
 
 use super::history::{At, entered_event, exited_event};
 use super::retry::Failure;
@@ -51,7 +51,7 @@ impl<'a> Exec<'a> {
             entered_event(&s.kind),
             Some(s.name),
             At::State(loc, step),
-            || serde_json::json!({ "input": input.to_string() }),
+            || crate::json!({ "input": input.to_string() }),
         );
         let entered_at = match at {
             Some(t) => t,
@@ -150,7 +150,7 @@ impl Visit<'_, '_> {
             kind,
             Some(self.s.name),
             self.at(),
-            || serde_json::json!({ "output": output.to_string() }),
+            || crate::json!({ "output": output.to_string() }),
         );
     }
 
@@ -186,7 +186,7 @@ impl Visit<'_, '_> {
     ) -> Result<Cow<'r, Value>, Failure> {
         match &self.s.input_path {
             IoPath::Identity => Ok(Cow::Borrowed(raw)),
-            IoPath::Null => Ok(Cow::Owned(Value::Object(Map::new()))),
+            IoPath::Null => Ok(Cow::Owned(Value::object(Map::new()))),
             IoPath::Path(path) => self.local(select(path, raw, ctx)).map(Cow::Owned),
         }
     }
@@ -196,7 +196,7 @@ impl Visit<'_, '_> {
     pub(super) fn output_path(&self, mut data: Value, ctx: &Value) -> Result<Value, Failure> {
         match &self.s.output_path {
             IoPath::Identity => Ok(data),
-            IoPath::Null => Ok(Value::Object(Map::new())),
+            IoPath::Null => Ok(Value::object(Map::new())),
             IoPath::Path(path) => match take_simple(&mut data, path) {
                 Some(v) => Ok(v),
                 None => self.local(select(path, &data, ctx)),
@@ -239,13 +239,13 @@ pub(super) fn env<'v>(input: &'v Value, ctx: &'v Value) -> Env<'v> {
 }
 
 pub(super) fn json_text(v: &Value) -> String {
-    serde_json::to_string(v).unwrap_or_default()
+    v.to_json_string()
 }
 
 /// A value as AWS quotes it in `…Path` messages: strings bare, others as JSON.
 pub(super) fn value_text(v: &Value) -> String {
     match v {
-        Value::String(s) => s.clone(),
+        Value::String(s) => s.to_string(),
         other => json_text(other),
     }
 }

@@ -1,7 +1,7 @@
 //! How long a Wait state waits (ASL-WT): `Seconds`, `SecondsPath`, `Timestamp` and
 //! `TimestampPath`, against the execution's clock.
 
-use serde_json::Value;
+use crate::Value;
 
 use super::Exec;
 use super::visit::{env, json_text};

@@ -13,8 +13,8 @@ mod sqlite;
 pub use memory::MemoryStore;
 pub use sqlite::{Durability, SCHEMA_VERSION, SqliteStore};
 
+use crate::Value;
 use jiff::Timestamp;
-use serde_json::Value;
 
 /// An execution's status, with AWS's names (`ExecutionStatus`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]

@@ -50,8 +50,8 @@ asl_runtime::asl! {
 struct Step;
 
 impl DynamicHandler for Step {
-    fn call<'a>(&'a self, mut input: Value, _cx: &'a TaskContext) -> BoxFuture<'a, TaskResult> {
-        Box::pin(async move { Ok(json!({ "Payload": { "n": input["Payload"]["n"].take() } })) })
+    fn call<'a>(&'a self, input: Value, _cx: &'a TaskContext) -> BoxFuture<'a, TaskResult> {
+        Box::pin(async move { Ok(json!({ "Payload": { "n": input["Payload"]["n"].clone() } })) })
     }
 }
 
