@@ -10,17 +10,18 @@ use std::collections::HashMap;
 
 use asl_syntax::ast::{
     self, Cmp, Condition, Dynamic, FailField, IntegrationPattern, Machine, Op, Operand,
-    ProcessorMode, ResourceKind, Rule, Scope, State, StateKind, Transition, Tri,
+    ResourceKind, Rule, Scope, State, StateKind, Transition, Tri,
 };
 use asl_syntax::ident;
 use asl_syntax::path::{Path, Root, Segment, Selector};
-use asl_syntax::template::Template;
+use asl_syntax::template::Num;
 use proc_macro2::{Ident, Literal, TokenStream};
 use quote::{format_ident, quote};
 use syn::{Attribute, Visibility};
 
 use crate::Compiled;
-use crate::lower;
+use crate::lower::{self, Expr, Key, ResultPlan, StepPlan};
+use crate::statics;
 
 pub fn machine(c: &Compiled, vis: &Visibility, name: &Ident, attrs: &[&Attribute]) -> TokenStream {
     let Some(m) = &c.machine else {
@@ -178,7 +179,7 @@ impl<'m> Emitter<'m> {
             (0..self.states.len()).map(|i| self.state(i)).collect()
         };
         let start = self.start;
-        let timeout = lower::opt(m.timeout_seconds.as_ref().map(|t| &t.value), |t| quote!(#t));
+        let timeout = statics::opt(m.timeout_seconds.as_ref().map(|t| &t.value), |t| quote!(#t));
         let tasks: Vec<u32> = if self.broken {
             Vec::new()
         } else {
@@ -193,7 +194,11 @@ impl<'m> Emitter<'m> {
                 .collect()
         };
         let choose = self.choose();
-        let keeps_input = self.states.iter().any(|s| context_input(s));
+        let (step_fn, step) = match self.step() {
+            Some(f) => (f, quote!(step)),
+            None => (TokenStream::new(), quote!(m::no_step)),
+        };
+        let keeps_input = self.states.iter().any(|s| lower::context_input(s));
         let doc = format!(
             " The state machine `{name_str}`, compiled from its ASL definition at build time."
         );
@@ -327,10 +332,12 @@ impl<'m> Emitter<'m> {
                     express: #express,
                     keeps_input: #keeps_input,
                     choose,
+                    step: #step,
                     tasks: &[#(#tasks),*],
                 };
 
                 #choose
+                #step_fn
             }
             #vis use #module::#name;
         }
@@ -348,14 +355,16 @@ impl<'m> Emitter<'m> {
         };
         let input_path = io_path(&s.input_path);
         let output_path = io_path(&s.output_path);
-        let uses_context = uses_context(s);
-        let context_input = context_input(s);
-        let unsupported = unsupported(s);
+        let uses_context = lower::uses_context(s);
+        let context_input = lower::context_input(s);
+        let unsupported = lower::unsupported(s);
+        let lowered = !self.broken && lower::step_plan(s).is_some();
         let kind = match (&s.kind, unsupported) {
             (_, Some(why)) => quote!(m::Kind::Unsupported(#why)),
             (StateKind::Pass(p), None) => {
-                let result = lower::opt(p.result.as_ref().map(|t| &t.value), lower::template);
-                let params = lower::opt(p.parameters.as_ref().map(|t| &t.value), lower::template);
+                let result = statics::opt(p.result.as_ref().map(|t| &t.value), statics::template);
+                let params =
+                    statics::opt(p.parameters.as_ref().map(|t| &t.value), statics::template);
                 let rp = io_path(&p.result_path);
                 quote!(m::Kind::Pass(m::Pass { result: #result, parameters: #params, result_path: #rp }))
             }
@@ -372,10 +381,12 @@ impl<'m> Emitter<'m> {
                     ResourceKind::Other => quote!(Integration),
                 };
                 let handler = self.handler_of(s);
-                let params = lower::opt(t.parameters.as_ref().map(|t| &t.value), lower::template);
+                let params =
+                    statics::opt(t.parameters.as_ref().map(|t| &t.value), statics::template);
                 let timeout = seconds(t.timeout.as_ref());
                 let heartbeat = seconds(t.heartbeat.as_ref());
-                let creds = lower::opt(t.credentials.as_ref().map(|t| &t.value), lower::template);
+                let creds =
+                    statics::opt(t.credentials.as_ref().map(|t| &t.value), statics::template);
                 let result = self.result_spec(i, &t.result);
                 quote!(m::Kind::Task(m::Task {
                     resource: #resource,
@@ -396,7 +407,7 @@ impl<'m> Emitter<'m> {
                         quote!(m::Wait::Seconds(#n))
                     }
                     ast::Wait::SecondsPath(p) => {
-                        let p = lower::path(&p.value);
+                        let p = statics::path(&p.value);
                         quote!(m::Wait::SecondsPath(#p))
                     }
                     ast::Wait::Timestamp(t) => {
@@ -405,7 +416,7 @@ impl<'m> Emitter<'m> {
                         quote!(m::Wait::Timestamp(#secs))
                     }
                     ast::Wait::TimestampPath(p) => {
-                        let p = lower::path(&p.value);
+                        let p = statics::path(&p.value);
                         quote!(m::Wait::TimestampPath(#p))
                     }
                     ast::Wait::SecondsExpr(_) | ast::Wait::TimestampExpr(_) => {
@@ -422,7 +433,8 @@ impl<'m> Emitter<'m> {
             }
             (StateKind::Parallel(p), None) => {
                 let branches = self.children.get(&i).cloned().unwrap_or_default();
-                let params = lower::opt(p.parameters.as_ref().map(|t| &t.value), lower::template);
+                let params =
+                    statics::opt(p.parameters.as_ref().map(|t| &t.value), statics::template);
                 let result = self.result_spec(i, &p.result);
                 quote!(m::Kind::Parallel(m::Parallel {
                     branches: &[#(#branches),*],
@@ -436,17 +448,20 @@ impl<'m> Emitter<'m> {
                     .get(&i)
                     .and_then(|c| c.first().copied())
                     .unwrap_or(0);
-                let items = lower::opt(mp.items_path.as_ref().map(|p| &p.value), lower::path);
-                let sel = lower::opt(mp.item_selector.as_ref().map(|t| &t.value), lower::template);
+                let items = statics::opt(mp.items_path.as_ref().map(|p| &p.value), statics::path);
+                let sel = statics::opt(
+                    mp.item_selector.as_ref().map(|t| &t.value),
+                    statics::template,
+                );
                 let maxc = seconds(mp.max_concurrency.as_ref());
                 let tfc = seconds(mp.tolerated_failure_count.as_ref());
                 let tfp = match &mp.tolerated_failure_percentage {
                     Some(Dynamic::Static(v)) => {
-                        let v = lower::f64_lit(v.value);
+                        let v = statics::f64_lit(v.value);
                         quote!(Some(m::Percentage::Static(#v)))
                     }
                     Some(Dynamic::Path(p)) => {
-                        let p = lower::path(&p.value);
+                        let p = statics::path(&p.value);
                         quote!(Some(m::Percentage::Path(#p)))
                     }
                     _ => quote!(None),
@@ -470,21 +485,22 @@ impl<'m> Emitter<'m> {
             output_path: #output_path,
             uses_context: #uses_context,
             context_input: #context_input,
+            lowered: #lowered,
             kind: #kind,
         })
     }
 
     fn result_spec(&self, i: usize, r: &ast::ResultHandling) -> TokenStream {
-        let sel = lower::opt(
+        let sel = statics::opt(
             r.result_selector.as_ref().map(|t| &t.value),
-            lower::template,
+            statics::template,
         );
         let rp = io_path(&r.result_path);
         let retry = r.retry.iter().map(|r| {
             let errors = r.error_equals.iter().map(|e| e.value.as_str());
             let (iv, ma) = (r.interval_seconds, r.max_attempts);
-            let br = lower::f64_lit(r.backoff_rate);
-            let md = lower::opt(r.max_delay_seconds.as_ref(), |d| quote!(#d));
+            let br = statics::f64_lit(r.backoff_rate);
+            let md = statics::opt(r.max_delay_seconds.as_ref(), |d| quote!(#d));
             let jitter = r.jitter == ast::Jitter::Full;
             quote!(m::Retrier {
                 error_equals: &[#(#errors),*],
@@ -509,6 +525,81 @@ impl<'m> Emitter<'m> {
         })
     }
 
+    /// The machine's step function: one arm per lowered state (`lower::step_plan`), its
+    /// data flow as straight-line code. `None` when no state is lowered.
+    fn step(&self) -> Option<TokenStream> {
+        if self.broken {
+            return None;
+        }
+        let mut arms = Vec::new();
+        for (i, s) in self.states.iter().enumerate() {
+            let Some(plan) = lower::step_plan(s) else {
+                continue;
+            };
+            let idx = i as u32;
+            arms.push(match plan {
+                StepPlan::Choice => quote! {
+                    #idx => match choose(#idx, &::asl_runtime::Env::new(&input, &V::Null)) {
+                        Ok(next) => m::Step::Choose(next, input),
+                        Err(_) => m::Step::Slow(input),
+                    }
+                },
+                StepPlan::Pass {
+                    result,
+                    result_path,
+                } => {
+                    let value = match &result {
+                        Some(e) => {
+                            let e = expr_tokens(e);
+                            quote! {
+                                fn result(input: &V) -> ::core::option::Option<V> {
+                                    let _ = input;
+                                    ::core::option::Option::Some(#e)
+                                }
+                                let Some(result) = result(&input) else {
+                                    return m::Step::Slow(input);
+                                };
+                            }
+                        }
+                        None => quote!(let result = input.clone();),
+                    };
+                    let out = match result_path {
+                        ResultPlan::Replace => quote!(m::Step::Output(result)),
+                        ResultPlan::Discard => quote!({
+                            let _ = result;
+                            m::Step::Output(input)
+                        }),
+                        ResultPlan::Set(p) => {
+                            let sp = statics::path(p);
+                            quote! {{
+                                static P: s::path::Path = #sp;
+                                let mut out = input;
+                                // An unwritable target is left unchanged (ASL-IO-07).
+                                match ::asl_runtime::path::set(&mut out, &P, result) {
+                                    Ok(()) => m::Step::Output(out),
+                                    Err(_) => m::Step::Slow(out),
+                                }
+                            }}
+                        }
+                    };
+                    quote!(#idx => { #value #out })
+                }
+            });
+        }
+        if arms.is_empty() {
+            return None;
+        }
+        Some(quote! {
+            fn step(state: m::StateId, input: ::asl_runtime::Value) -> m::Step {
+                use ::asl_runtime::Value as V;
+                match state {
+                    #(#arms)*
+                    _ => m::Step::Slow(input),
+                }
+            }
+        })
+    }
+
     /// The machine's Choice function: one arm per Choice state, each rule a Rust boolean
     /// expression over `asl_runtime::choice`.
     fn choose(&self) -> TokenStream {
@@ -520,7 +611,7 @@ impl<'m> Emitter<'m> {
             let StateKind::Choice(ch) = &s.kind else {
                 continue;
             };
-            if unsupported(s).is_some() {
+            if lower::unsupported(s).is_some() {
                 continue;
             }
             let idx = i as u32;
@@ -557,41 +648,6 @@ impl<'m> Emitter<'m> {
     }
 }
 
-/// Why the runtime cannot run a state yet (JSONata, variables, Distributed Map and its
-/// readers/writers), so it fails loudly instead of computing something else.
-fn unsupported(s: &State) -> Option<&'static str> {
-    if s.query_language == ast::QueryLanguage::Jsonata {
-        return Some("JSONata states are not supported by this runtime yet");
-    }
-    if s.assign.is_some() {
-        return Some("variables (Assign) are not supported by this runtime yet");
-    }
-    if let StateKind::Choice(c) = &s.kind
-        && c.choices.iter().any(|r| r.assign.is_some())
-    {
-        return Some("variables (Assign) are not supported by this runtime yet");
-    }
-    if let Some(rh) = s.result_handling()
-        && rh.catch.iter().any(|c| c.assign.is_some())
-    {
-        return Some("variables (Assign) are not supported by this runtime yet");
-    }
-    if let StateKind::Map(m) = &s.kind
-        && (m.processor.mode == ProcessorMode::Distributed
-            || m.item_reader.is_some()
-            || m.item_batcher.is_some()
-            || m.result_writer.is_some())
-    {
-        return Some("Distributed Map is not supported by this runtime yet");
-    }
-    let mut vars = false;
-    visit_paths(s, &mut |p| vars |= matches!(p.root, Root::Variable(_)));
-    if vars {
-        return Some("variables ($name paths) are not supported by this runtime yet");
-    }
-    None
-}
-
 fn io_path(t: &Tri<Path>) -> TokenStream {
     match t {
         Tri::Absent => quote!(m::IoPath::Identity),
@@ -604,7 +660,7 @@ fn io_path(t: &Tri<Path>) -> TokenStream {
             quote!(m::IoPath::Identity)
         }
         Tri::Value(p) => {
-            let p = lower::path(&p.value);
+            let p = statics::path(&p.value);
             quote!(m::IoPath::Path(#p))
         }
     }
@@ -617,7 +673,7 @@ fn seconds(d: Option<&Dynamic<u64>>) -> TokenStream {
             quote!(Some(m::Seconds::Static(#v)))
         }
         Some(Dynamic::Path(p)) => {
-            let p = lower::path(&p.value);
+            let p = statics::path(&p.value);
             quote!(Some(m::Seconds::Path(#p)))
         }
         _ => quote!(None),
@@ -632,129 +688,14 @@ fn fail_field(f: Option<&FailField>) -> TokenStream {
             quote!(Some(m::FailField::Literal(#s)))
         }
         Some(FailField::Path(p)) => {
-            let p = lower::path(&p.value);
+            let p = statics::path(&p.value);
             quote!(Some(m::FailField::Path(#p)))
         }
         Some(FailField::Call(c)) => {
-            let c = lower::call(&c.value);
+            let c = statics::call(&c.value);
             quote!(Some(m::FailField::Call(#c)))
         }
     }
-}
-
-/// Calls `f` on every path a state evaluates (I/O paths, templates, intrinsic arguments,
-/// Choice variables and operands, `…Path` fields).
-fn visit_paths(s: &State, f: &mut dyn FnMut(&Path)) {
-    fn tri(t: &Tri<Path>, f: &mut dyn FnMut(&Path)) {
-        if let Tri::Value(p) = t {
-            f(&p.value);
-        }
-    }
-    fn call(c: &asl_syntax::intrinsic::Call, f: &mut dyn FnMut(&Path)) {
-        for a in c.args.iter() {
-            match a {
-                asl_syntax::intrinsic::Arg::Path(p) => f(p),
-                asl_syntax::intrinsic::Arg::Call(c) => call(c, f),
-                _ => {}
-            }
-        }
-    }
-    fn template(t: Option<&asl_syntax::span::Spanned<Template>>, f: &mut dyn FnMut(&Path)) {
-        if let Some(t) = t {
-            t.value.visit_dynamic(&mut |d| match d {
-                Template::Path(p) => f(p),
-                Template::Call(c) => call(c, f),
-                _ => {}
-            });
-        }
-    }
-    fn dynamic<T>(d: Option<&Dynamic<T>>, f: &mut dyn FnMut(&Path)) {
-        if let Some(Dynamic::Path(p)) = d {
-            f(&p.value);
-        }
-    }
-    fn rule(r: &Rule, f: &mut dyn FnMut(&Path)) {
-        match r {
-            Rule::And(rs, _) | Rule::Or(rs, _) => rs.iter().for_each(|r| rule(r, f)),
-            Rule::Not(r, _) => rule(r, f),
-            Rule::Test(t) => {
-                f(&t.variable.value);
-                if let Operand::Path(p) = &t.operand {
-                    f(p);
-                }
-            }
-        }
-    }
-    tri(&s.input_path, f);
-    tri(&s.output_path, f);
-    template(s.assign.as_ref(), f);
-    if let Some(rh) = s.result_handling() {
-        template(rh.result_selector.as_ref(), f);
-    }
-    match &s.kind {
-        StateKind::Pass(p) => template(p.parameters.as_ref(), f),
-        StateKind::Task(t) => {
-            template(t.parameters.as_ref(), f);
-            template(t.credentials.as_ref(), f);
-            dynamic(t.timeout.as_ref(), f);
-            dynamic(t.heartbeat.as_ref(), f);
-        }
-        StateKind::Choice(c) => c.choices.iter().for_each(|r| {
-            if let Condition::Rule(r) = &r.condition {
-                rule(r, f);
-            }
-        }),
-        StateKind::Wait(ast::Wait::SecondsPath(p) | ast::Wait::TimestampPath(p)) => f(&p.value),
-        StateKind::Fail(fl) => {
-            for x in [&fl.error, &fl.cause].into_iter().flatten() {
-                match x {
-                    FailField::Path(p) => f(&p.value),
-                    FailField::Call(c) => call(&c.value, f),
-                    _ => {}
-                }
-            }
-        }
-        StateKind::Parallel(p) => template(p.parameters.as_ref(), f),
-        StateKind::Map(m) => {
-            if let Some(p) = &m.items_path {
-                f(&p.value);
-            }
-            template(m.item_selector.as_ref(), f);
-            dynamic(m.max_concurrency.as_ref(), f);
-            dynamic(m.tolerated_failure_count.as_ref(), f);
-            dynamic(m.tolerated_failure_percentage.as_ref(), f);
-        }
-        _ => {}
-    }
-}
-
-/// Whether a `$$` path of the state may reach `$$.Execution.Input` (conservative: anything
-/// but a member path that leaves `Execution.Input` out).
-fn context_input(s: &State) -> bool {
-    fn reaches(p: &Path) -> bool {
-        if p.root != Root::Context {
-            return false;
-        }
-        match p.segments.first() {
-            None => true,
-            Some(Segment::Child(Selector::Name(n))) if n != "Execution" => false,
-            Some(Segment::Child(Selector::Name(_))) => match p.segments.get(1) {
-                Some(Segment::Child(Selector::Name(n))) => n == "Input",
-                _ => true,
-            },
-            _ => true,
-        }
-    }
-    let mut any = false;
-    visit_paths(s, &mut |p| any |= reaches(p));
-    any
-}
-
-/// Whether the state reads `$$` anywhere.
-fn uses_context(s: &State) -> bool {
-    let mut ctx = false;
-    visit_paths(s, &mut |p| ctx |= p.root == Root::Context);
-    ctx
 }
 
 /// A Choice rule as a Rust boolean expression (ASL-CH, ASL-SUB-30..36): `&&`/`||`/`!`
@@ -791,7 +732,7 @@ fn test_expr(t: &ast::Test) -> TokenStream {
             quote!(&*#o)
         }
         Operand::String(s) => quote!(#s),
-        Operand::Number(n) => lower::f64_lit(n.as_f64()),
+        Operand::Number(n) => statics::f64_lit(n.as_f64()),
         Operand::Bool(b) => quote!(#b),
         Operand::Timestamp(ts) => {
             let (secs, nanos) = asl_syntax::timestamp::parse(ts)
@@ -867,7 +808,7 @@ fn presence_expr(p: &Path, operand: bool) -> TokenStream {
     match direct(p) {
         Some(d) => quote!(c::is_present(#d, #operand)),
         None => {
-            let sp = lower::path(p);
+            let sp = statics::path(p);
             quote!((c::present({ static P: s::path::Path = #sp; &P }, env) == #operand))
         }
     }
@@ -879,8 +820,89 @@ fn value_expr(p: &Path) -> TokenStream {
     match direct(p) {
         Some(d) => quote!(#d.ok_or_else(|| c::missing(#src))?),
         None => {
-            let sp = lower::path(p);
+            let sp = statics::path(p);
             quote!({ static P: s::path::Path = #sp; c::variable(&P, env)? })
+        }
+    }
+}
+
+/// A lowered value as a `&Value` expression: a path borrowed, anything else computed.
+fn ref_tokens(e: &Expr) -> TokenStream {
+    match e {
+        Expr::Direct(keys) => {
+            let steps = keys.iter().map(key_tokens);
+            quote!(input #(#steps)*)
+        }
+        e => {
+            let e = expr_tokens(e);
+            quote!(&#e)
+        }
+    }
+}
+
+fn key_tokens(k: &Key) -> TokenStream {
+    match k {
+        Key::Name(n) => quote!(.get(#n)?),
+        Key::Index(i) => {
+            let i = Literal::usize_unsuffixed(*i);
+            quote!(.get(#i)?)
+        }
+    }
+}
+
+/// A lowered value (`lower::Expr`) as an expression over `input: &Value` inside a function
+/// returning `Option<Value>`: `?` where the descriptor's evaluation would fail.
+fn expr_tokens(e: &Expr) -> TokenStream {
+    match e {
+        Expr::Null => quote!(V::Null),
+        Expr::Bool(b) => quote!(V::Bool(#b)),
+        Expr::Number(n) => match *n {
+            Num::PosInt(u) => quote!(V::from(#u)),
+            Num::NegInt(i) => quote!(V::from(#i)),
+            Num::Float(f) => {
+                let f = statics::f64_lit(f);
+                quote!(V::from(#f))
+            }
+        },
+        Expr::String(s) => quote!(V::from_static(#s)),
+        Expr::Array(items) => {
+            let items = items.iter().map(expr_tokens);
+            quote!(V::array(::std::vec![#(#items),*]))
+        }
+        Expr::Object(fields) if fields.is_empty() => quote!(V::object(::asl_runtime::Map::new())),
+        Expr::Object(fields) => {
+            let n = fields.len();
+            let inserts = fields.iter().map(|(k, v)| {
+                let v = expr_tokens(v);
+                quote!(o.insert(::asl_runtime::value::Str::new_static(#k), #v);)
+            });
+            quote!({
+                let mut o = ::asl_runtime::Map::with_capacity(#n);
+                #(#inserts)*
+                V::object(o)
+            })
+        }
+        Expr::Direct(keys) => {
+            let steps = keys.iter().map(key_tokens);
+            quote!(input #(#steps)* .clone())
+        }
+        Expr::Select(p) => {
+            let sp = statics::path(p);
+            quote!({
+                static P: s::path::Path = #sp;
+                ::asl_runtime::path::select(&P, &::asl_runtime::Env::new(input, &V::Null)).ok()?
+            })
+        }
+        Expr::MathAdd(a, b) => {
+            let (a, b) = (ref_tokens(a), ref_tokens(b));
+            quote!(::asl_runtime::intrinsics::math_add(#a, #b)?)
+        }
+        Expr::Call(c) => {
+            let sc = statics::call(c);
+            quote!({
+                static C: s::intrinsic::Call = #sc;
+                ::asl_runtime::intrinsics::eval(&C, &::asl_runtime::Env::new(input, &V::Null)).ok()?
+            })
         }
     }
 }

@@ -11,6 +11,7 @@ mod emit;
 mod expand;
 mod lower;
 pub mod read;
+mod statics;
 
 pub use builder::{BuildError, Builder, compile_dir, generate_source, machine_name};
 pub use expand::{CallSite, expand_with};

@@ -1,251 +1,334 @@
-//! Compile-time values as Rust expressions: the pre-parsed paths, payload templates and
-//! intrinsic calls of `asl_syntax` written out as constant expressions of the same types, every
-//! `Cow` borrowed, so generated code holds them in `static`s.
+//! Lowering decisions: what each state becomes in the generated code. `emit` writes the
+//! tokens; the choices are made here.
 //!
-//! The generated module imports `asl_syntax` as `s` and `std::borrow::Cow` as `Cow`.
+//! - [`unsupported`]: states the runtime cannot run yet, which fail loudly when entered.
+//! - [`visit_paths`], [`uses_context`], [`context_input`]: what a state reads, so the driver
+//!   builds the context object only where it is read.
+//! - [`step_plan`]: the Pass and Choice states of a simple shape that run as straight-line
+//!   Rust (`asl_runtime::machine::Step`), and how each of their values is computed; every
+//!   other state is read from its static descriptor.
 
-use asl_syntax::intrinsic::{Arg, Call};
-use asl_syntax::path::{Filter, Operand, Path, Root, Segment, Selector, Slice};
+use asl_syntax::ast::{
+    self, Condition, Dynamic, FailField, Operand, ProcessorMode, Rule, State, StateKind, Tri,
+};
+use asl_syntax::intrinsic::{Arg, Call, Func};
+use asl_syntax::path::{Path, Root, Segment, Selector};
 use asl_syntax::template::{Num, Template};
-use proc_macro2::{Ident, Span};
-use proc_macro2::{Literal, TokenStream};
-use quote::quote;
 
-/// An enum variant's identifier from its `Debug` name.
-fn debug_ident(x: impl std::fmt::Debug) -> Ident {
-    Ident::new(&format!("{x:?}"), Span::call_site())
+/// Why the runtime cannot run a state yet (JSONata, variables, Distributed Map and its
+/// readers/writers), so it fails loudly instead of computing something else.
+pub fn unsupported(s: &State) -> Option<&'static str> {
+    if s.query_language == ast::QueryLanguage::Jsonata {
+        return Some("JSONata states are not supported by this runtime yet");
+    }
+    if s.assign.is_some() {
+        return Some("variables (Assign) are not supported by this runtime yet");
+    }
+    if let StateKind::Choice(c) = &s.kind
+        && c.choices.iter().any(|r| r.assign.is_some())
+    {
+        return Some("variables (Assign) are not supported by this runtime yet");
+    }
+    if let Some(rh) = s.result_handling()
+        && rh.catch.iter().any(|c| c.assign.is_some())
+    {
+        return Some("variables (Assign) are not supported by this runtime yet");
+    }
+    if let StateKind::Map(m) = &s.kind
+        && (m.processor.mode == ProcessorMode::Distributed
+            || m.item_reader.is_some()
+            || m.item_batcher.is_some()
+            || m.result_writer.is_some())
+    {
+        return Some("Distributed Map is not supported by this runtime yet");
+    }
+    let mut vars = false;
+    visit_paths(s, &mut |p| vars |= matches!(p.root, Root::Variable(_)));
+    if vars {
+        return Some("variables ($name paths) are not supported by this runtime yet");
+    }
+    None
 }
 
-fn cow_str(s: &str) -> TokenStream {
-    quote!(Cow::Borrowed(#s))
-}
-
-fn cow_slice(items: impl IntoIterator<Item = TokenStream>) -> TokenStream {
-    let items = items.into_iter();
-    quote!(Cow::Borrowed(&[#(#items),*]))
-}
-
-pub fn f64_lit(x: f64) -> TokenStream {
-    if x.is_finite() {
-        let l = Literal::f64_suffixed(x);
-        quote!(#l)
-    } else if x.is_nan() {
-        quote!(f64::NAN)
-    } else if x > 0.0 {
-        quote!(f64::INFINITY)
-    } else {
-        quote!(f64::NEG_INFINITY)
+/// Calls `f` on every path a state evaluates (I/O paths, templates, intrinsic arguments,
+/// Choice variables and operands, `…Path` fields).
+pub fn visit_paths(s: &State, f: &mut dyn FnMut(&Path)) {
+    fn tri(t: &Tri<Path>, f: &mut dyn FnMut(&Path)) {
+        if let Tri::Value(p) = t {
+            f(&p.value);
+        }
+    }
+    fn call(c: &asl_syntax::intrinsic::Call, f: &mut dyn FnMut(&Path)) {
+        for a in c.args.iter() {
+            match a {
+                asl_syntax::intrinsic::Arg::Path(p) => f(p),
+                asl_syntax::intrinsic::Arg::Call(c) => call(c, f),
+                _ => {}
+            }
+        }
+    }
+    fn template(t: Option<&asl_syntax::span::Spanned<Template>>, f: &mut dyn FnMut(&Path)) {
+        if let Some(t) = t {
+            t.value.visit_dynamic(&mut |d| match d {
+                Template::Path(p) => f(p),
+                Template::Call(c) => call(c, f),
+                _ => {}
+            });
+        }
+    }
+    fn dynamic<T>(d: Option<&Dynamic<T>>, f: &mut dyn FnMut(&Path)) {
+        if let Some(Dynamic::Path(p)) = d {
+            f(&p.value);
+        }
+    }
+    fn rule(r: &Rule, f: &mut dyn FnMut(&Path)) {
+        match r {
+            Rule::And(rs, _) | Rule::Or(rs, _) => rs.iter().for_each(|r| rule(r, f)),
+            Rule::Not(r, _) => rule(r, f),
+            Rule::Test(t) => {
+                f(&t.variable.value);
+                if let Operand::Path(p) = &t.operand {
+                    f(p);
+                }
+            }
+        }
+    }
+    tri(&s.input_path, f);
+    tri(&s.output_path, f);
+    template(s.assign.as_ref(), f);
+    if let Some(rh) = s.result_handling() {
+        template(rh.result_selector.as_ref(), f);
+    }
+    match &s.kind {
+        StateKind::Pass(p) => template(p.parameters.as_ref(), f),
+        StateKind::Task(t) => {
+            template(t.parameters.as_ref(), f);
+            template(t.credentials.as_ref(), f);
+            dynamic(t.timeout.as_ref(), f);
+            dynamic(t.heartbeat.as_ref(), f);
+        }
+        StateKind::Choice(c) => c.choices.iter().for_each(|r| {
+            if let Condition::Rule(r) = &r.condition {
+                rule(r, f);
+            }
+        }),
+        StateKind::Wait(ast::Wait::SecondsPath(p) | ast::Wait::TimestampPath(p)) => f(&p.value),
+        StateKind::Fail(fl) => {
+            for x in [&fl.error, &fl.cause].into_iter().flatten() {
+                match x {
+                    FailField::Path(p) => f(&p.value),
+                    FailField::Call(c) => call(&c.value, f),
+                    _ => {}
+                }
+            }
+        }
+        StateKind::Parallel(p) => template(p.parameters.as_ref(), f),
+        StateKind::Map(m) => {
+            if let Some(p) = &m.items_path {
+                f(&p.value);
+            }
+            template(m.item_selector.as_ref(), f);
+            dynamic(m.max_concurrency.as_ref(), f);
+            dynamic(m.tolerated_failure_count.as_ref(), f);
+            dynamic(m.tolerated_failure_percentage.as_ref(), f);
+        }
+        _ => {}
     }
 }
 
-pub fn path(p: &Path) -> TokenStream {
-    let source = cow_str(&p.source);
-    let root = match &p.root {
-        Root::Input => quote!(s::path::Root::Input),
-        Root::Context => quote!(s::path::Root::Context),
-        Root::Variable(v) => {
-            let v = cow_str(v);
-            quote!(s::path::Root::Variable(#v))
+/// Whether a `$$` path of the state may reach `$$.Execution.Input` (conservative: anything
+/// but a member path that leaves `Execution.Input` out).
+pub fn context_input(s: &State) -> bool {
+    fn reaches(p: &Path) -> bool {
+        if p.root != Root::Context {
+            return false;
         }
-    };
-    let segments = segments(&p.segments);
-    let function = match p.function {
-        Some(f) => {
-            let f = debug_ident(f);
-            quote!(Some(s::path::Function::#f))
+        match p.segments.first() {
+            None => true,
+            Some(Segment::Child(Selector::Name(n))) if n != "Execution" => false,
+            Some(Segment::Child(Selector::Name(_))) => match p.segments.get(1) {
+                Some(Segment::Child(Selector::Name(n))) => n == "Input",
+                _ => true,
+            },
+            _ => true,
         }
-        None => quote!(None),
-    };
-    quote!(s::path::Path { source: #source, root: #root, segments: #segments, function: #function })
+    }
+    let mut any = false;
+    visit_paths(s, &mut |p| any |= reaches(p));
+    any
 }
 
-fn segments(segs: &[Segment]) -> TokenStream {
-    cow_slice(segs.iter().map(|s| match s {
-        Segment::Child(sel) => {
-            let sel = selector(sel);
-            quote!(s::path::Segment::Child(#sel))
-        }
-        Segment::Descendant(sel) => {
-            let sel = selector(sel);
-            quote!(s::path::Segment::Descendant(#sel))
-        }
-    }))
+/// Whether the state reads `$$` anywhere.
+pub fn uses_context(s: &State) -> bool {
+    let mut ctx = false;
+    visit_paths(s, &mut |p| ctx |= p.root == Root::Context);
+    ctx
 }
 
-fn selector(sel: &Selector) -> TokenStream {
-    match sel {
-        Selector::Name(n) => {
-            let n = cow_str(n);
-            quote!(s::path::Selector::Name(#n))
-        }
-        Selector::Names(ns) => {
-            let ns = cow_slice(ns.iter().map(|n| cow_str(n)));
-            quote!(s::path::Selector::Names(#ns))
-        }
-        Selector::Index(i) => quote!(s::path::Selector::Index(#i)),
-        Selector::Indexes(is) => {
-            let is = is.iter();
-            quote!(s::path::Selector::Indexes(Cow::Borrowed(&[#(#is),*])))
-        }
-        Selector::Slice(Slice { start, end, step }) => {
-            let o = |x: &Option<i64>| match x {
-                Some(v) => quote!(Some(#v)),
-                None => quote!(None),
+/// How a lowered state runs (see `asl_runtime::machine::Step`).
+pub enum StepPlan<'a> {
+    /// A Pass state: its result, and where it goes.
+    Pass {
+        /// The result: the input itself, or a computed value.
+        result: Option<Expr<'a>>,
+        /// Where the result goes.
+        result_path: ResultPlan<'a>,
+    },
+    /// A Choice state: the machine's Choice function, its input passed through.
+    Choice,
+}
+
+/// A lowered Pass state's `ResultPath`.
+pub enum ResultPlan<'a> {
+    /// Absent or `$`: the result is the output.
+    Replace,
+    /// `null`: the input is the output.
+    Discard,
+    /// A reference path: the result is written into the input there.
+    Set(&'a Path),
+}
+
+/// A value computed by straight-line code. Each fails (`None` in the generated code, and the
+/// state runs through its descriptor) exactly where the descriptor's evaluation would fail.
+pub enum Expr<'a> {
+    Null,
+    Bool(bool),
+    Number(Num),
+    String(&'a str),
+    Array(Vec<Expr<'a>>),
+    /// Built in place: keys used from the static text.
+    Object(Vec<(&'a str, Expr<'a>)>),
+    /// A definite path of member names and non-negative indexes over `$`: a borrowed lookup,
+    /// then a reference-count copy.
+    Direct(Vec<Key<'a>>),
+    /// Any other JSONPath: the runtime's selector on the static path.
+    Select(&'a Path),
+    /// `States.MathAdd` as a call with its checks.
+    MathAdd(Box<Expr<'a>>, Box<Expr<'a>>),
+    /// Any other intrinsic: the runtime's evaluator on the static call.
+    Call(&'a Call),
+}
+
+/// One step of a [`Expr::Direct`] path.
+pub enum Key<'a> {
+    Name(&'a str),
+    Index(usize),
+}
+
+/// Largest template (in nodes) lowered to straight-line code; larger ones stay static data,
+/// which keeps a machine's code small (DESIGN.md, "Why thin code").
+const MAX_NODES: usize = 32;
+
+/// Whether and how `s` runs as straight-line code: a Pass or Choice state that reads no `$$`,
+/// with InputPath and OutputPath the identity, whose templates are small.
+pub fn step_plan(s: &State) -> Option<StepPlan<'_>> {
+    if unsupported(s).is_some()
+        || uses_context(s)
+        || !is_identity(&s.input_path)
+        || !is_identity(&s.output_path)
+    {
+        return None;
+    }
+    match &s.kind {
+        StateKind::Choice(_) => Some(StepPlan::Choice),
+        StateKind::Pass(p) => {
+            let mut budget = MAX_NODES;
+            let result = match (&p.result, &p.parameters) {
+                (Some(r), _) => Some(expr(&r.value, &mut budget)?),
+                (None, Some(t)) => Some(expr(&t.value, &mut budget)?),
+                (None, None) => None,
             };
-            let (a, b, c) = (o(start), o(end), o(step));
-            quote!(s::path::Selector::Slice(s::path::Slice { start: #a, end: #b, step: #c }))
+            let result_path = match &p.result_path {
+                t if is_identity(t) => ResultPlan::Replace,
+                Tri::Null(_) => ResultPlan::Discard,
+                Tri::Value(path) if path.value.root == Root::Input && path.value.is_reference() => {
+                    ResultPlan::Set(&path.value)
+                }
+                _ => return None,
+            };
+            Some(StepPlan::Pass {
+                result,
+                result_path,
+            })
         }
-        Selector::Wildcard => quote!(s::path::Selector::Wildcard),
-        Selector::Filter(f) => {
-            let f = filter(f);
-            quote!(s::path::Selector::Filter(#f))
-        }
+        _ => None,
     }
 }
 
-fn filter(f: &Filter) -> TokenStream {
-    match f {
-        Filter::Or(fs) => {
-            let fs = cow_slice(fs.iter().map(filter));
-            quote!(s::path::Filter::Or(#fs))
-        }
-        Filter::And(fs) => {
-            let fs = cow_slice(fs.iter().map(filter));
-            quote!(s::path::Filter::And(#fs))
-        }
-        Filter::Not(fs) => {
-            let fs = cow_slice(fs.iter().map(filter));
-            quote!(s::path::Filter::Not(#fs))
-        }
-        Filter::Exists(o) => {
-            let o = operand(o);
-            quote!(s::path::Filter::Exists(#o))
-        }
-        Filter::Compare { op, left, right } => {
-            let op = debug_ident(op);
-            let (l, r) = (operand(left), operand(right));
-            quote!(s::path::Filter::Compare { op: s::path::CompareOp::#op, left: #l, right: #r })
-        }
-    }
-}
-
-fn operand(o: &Operand) -> TokenStream {
-    match o {
-        Operand::Current(segs) => {
-            let segs = segments(segs);
-            quote!(s::path::Operand::Current(#segs))
-        }
-        Operand::Root(segs) => {
-            let segs = segments(segs);
-            quote!(s::path::Operand::Root(#segs))
-        }
-        Operand::Str(v) => {
-            let v = cow_str(v);
-            quote!(s::path::Operand::Str(#v))
-        }
-        Operand::Num(n) => {
-            let n = f64_lit(*n);
-            quote!(s::path::Operand::Num(#n))
-        }
-        Operand::Bool(b) => quote!(s::path::Operand::Bool(#b)),
-        Operand::Null => quote!(s::path::Operand::Null),
-        Operand::Regex {
-            pattern,
-            case_insensitive,
-        } => {
-            let p = cow_str(pattern);
-            quote!(s::path::Operand::Regex { pattern: #p, case_insensitive: #case_insensitive })
-        }
-    }
-}
-
-pub fn num(n: Num) -> TokenStream {
-    match n {
-        Num::PosInt(u) => quote!(s::template::Num::PosInt(#u)),
-        Num::NegInt(i) => quote!(s::template::Num::NegInt(#i)),
-        Num::Float(f) => {
-            let f = f64_lit(f);
-            quote!(s::template::Num::Float(#f))
-        }
-    }
-}
-
-pub fn template(t: &Template) -> TokenStream {
+/// Absent, or `$`.
+pub fn is_identity(t: &Tri<Path>) -> bool {
     match t {
-        Template::Null => quote!(s::template::Template::Null),
-        Template::Bool(b) => quote!(s::template::Template::Bool(#b)),
-        Template::Number(n) => {
-            let n = num(*n);
-            quote!(s::template::Template::Number(#n))
-        }
-        Template::String(v) => {
-            let v = cow_str(v);
-            quote!(s::template::Template::String(#v))
-        }
-        Template::Array(items) => {
-            let items = cow_slice(items.iter().map(template));
-            quote!(s::template::Template::Array(#items))
-        }
-        Template::Object(fields) => {
-            let fields = cow_slice(fields.iter().map(|f| {
-                let k = cow_str(&f.key);
-                let v = template(&f.value);
-                quote!(s::template::Field { key: #k, value: #v })
-            }));
-            quote!(s::template::Template::Object(#fields))
-        }
-        Template::Path(p) => {
-            let p = path(p);
-            quote!(s::template::Template::Path(#p))
-        }
-        Template::Call(c) => {
-            let c = call(c);
-            quote!(s::template::Template::Call(#c))
-        }
-        Template::Jsonata(j) => {
-            let j = cow_str(j);
-            quote!(s::template::Template::Jsonata(#j))
+        Tri::Absent => true,
+        Tri::Null(_) => false,
+        Tri::Value(p) => {
+            p.value.root == Root::Input && p.value.segments.is_empty() && p.value.function.is_none()
         }
     }
 }
 
-pub fn call(c: &Call) -> TokenStream {
-    let func = debug_ident(c.func);
-    let args = cow_slice(c.args.iter().map(arg));
-    quote!(s::intrinsic::Call { func: s::intrinsic::Func::#func, args: #args })
+fn expr<'a>(t: &'a Template, budget: &mut usize) -> Option<Expr<'a>> {
+    *budget = budget.checked_sub(1)?;
+    Some(match t {
+        Template::Null => Expr::Null,
+        Template::Bool(b) => Expr::Bool(*b),
+        Template::Number(n) => Expr::Number(*n),
+        Template::String(s) => Expr::String(s),
+        Template::Array(items) => Expr::Array(
+            items
+                .iter()
+                .map(|t| expr(t, budget))
+                .collect::<Option<_>>()?,
+        ),
+        Template::Object(fields) => Expr::Object(
+            fields
+                .iter()
+                .map(|f| Some((f.key.as_ref(), expr(&f.value, budget)?)))
+                .collect::<Option<_>>()?,
+        ),
+        Template::Path(p) => path_expr(p)?,
+        Template::Call(c) => call_expr(c),
+        Template::Jsonata(_) => return None,
+    })
 }
 
-fn arg(a: &Arg) -> TokenStream {
-    match a {
-        Arg::Null => quote!(s::intrinsic::Arg::Null),
-        Arg::Bool(b) => quote!(s::intrinsic::Arg::Bool(#b)),
-        Arg::Int(i) => quote!(s::intrinsic::Arg::Int(#i)),
-        Arg::Float(f) => {
-            let f = f64_lit(*f);
-            quote!(s::intrinsic::Arg::Float(#f))
-        }
-        Arg::String(v) => {
-            let v = cow_str(v);
-            quote!(s::intrinsic::Arg::String(#v))
-        }
-        Arg::Path(p) => {
-            let p = path(p);
-            quote!(s::intrinsic::Arg::Path(#p))
-        }
-        Arg::Call(c) => {
-            let c = call(c);
-            quote!(s::intrinsic::Arg::Call(#c))
-        }
+fn path_expr(p: &Path) -> Option<Expr<'_>> {
+    if p.root != Root::Input {
+        return None;
     }
+    if p.function.is_some() {
+        return Some(Expr::Select(p));
+    }
+    let keys: Option<Vec<Key<'_>>> = p
+        .segments
+        .iter()
+        .map(|seg| match seg {
+            Segment::Child(Selector::Name(n)) => Some(Key::Name(n.as_ref())),
+            Segment::Child(Selector::Index(i)) => usize::try_from(*i).ok().map(Key::Index),
+            _ => None,
+        })
+        .collect();
+    Some(match keys {
+        Some(keys) => Expr::Direct(keys),
+        None => Expr::Select(p),
+    })
 }
 
-/// `Some(expr)` / `None`.
-pub fn opt<T>(v: Option<&T>, f: impl Fn(&T) -> TokenStream) -> TokenStream {
-    match v {
-        Some(v) => {
-            let t = f(v);
-            quote!(Some(#t))
+fn call_expr(c: &Call) -> Expr<'_> {
+    fn arg(a: &Arg) -> Option<Expr<'_>> {
+        match a {
+            Arg::Int(i) => Some(Expr::Number(match u64::try_from(*i) {
+                Ok(u) => Num::PosInt(u),
+                Err(_) => Num::NegInt(*i),
+            })),
+            Arg::Path(p) if p.root == Root::Input => path_expr(p),
+            _ => None,
         }
-        None => quote!(None),
     }
+    if c.func == Func::MathAdd
+        && let [a, b] = &c.args[..]
+        && let (Some(a), Some(b)) = (arg(a), arg(b))
+    {
+        return Expr::MathAdd(Box::new(a), Box::new(b));
+    }
+    Expr::Call(c)
 }

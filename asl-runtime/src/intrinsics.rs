@@ -488,24 +488,18 @@ impl Args {
         let Value::Number(n) = self.get(i) else {
             return Err(self.wrong(i, "a number"));
         };
-        if let Some(v) = n.as_i64() {
-            return Ok(v);
-        }
-        let r = java_round(n.as_f64().unwrap_or(f64::NAN));
-        if r.is_finite() && r >= i64::MIN as f64 && r <= i64::MAX as f64 {
-            Ok(r as i64)
-        } else {
-            Err(fail(
+        integer(n).ok_or_else(|| {
+            fail(
                 self.func,
                 format!("argument {} is out of range: {n}", i + 1),
-            ))
-        }
+            )
+        })
     }
 
     /// An integer in Java's `int` range (MathAdd, ASL-FN-16).
     fn int32(&self, i: usize) -> Result<i64, StateError> {
         let v = self.int(i)?;
-        if i32::try_from(v).is_err() {
+        if !is_int32(v) {
             return Err(fail(
                 self.func,
                 format!(
@@ -516,6 +510,31 @@ impl Args {
         }
         Ok(v)
     }
+}
+
+/// An integer argument's value: non-integers rounded with Java's `Math.round` (ASL-FN-00f,
+/// ASL-SUB-16); `None` out of `i64` range.
+fn integer(n: &Number) -> Option<i64> {
+    if let Some(v) = n.as_i64() {
+        return Some(v);
+    }
+    let r = java_round(n.as_f64().unwrap_or(f64::NAN));
+    (r.is_finite() && r >= i64::MIN as f64 && r <= i64::MAX as f64).then_some(r as i64)
+}
+
+fn is_int32(v: i64) -> bool {
+    i32::try_from(v).is_ok()
+}
+
+/// `States.MathAdd` on evaluated arguments, for lowered code (ASL-FN-16): the sum, or `None`
+/// wherever [`eval`] fails (an argument that is not a number or not in Java's `int` range),
+/// so that the state runs through its descriptor and fails with the evaluator's cause.
+pub fn math_add(x: &Value, y: &Value) -> Option<Value> {
+    let int32 = |v: &Value| match v {
+        Value::Number(n) => integer(n).filter(|&i| is_int32(i)),
+        _ => None,
+    };
+    Some(Value::from(int32(x)? + int32(y)?))
 }
 
 /// A deterministic source of draws for one state visit: the `n`-th draw is a fixed function

@@ -24,6 +24,33 @@ pub type StateId = u32;
 /// a missing `Variable`.
 pub type ChooseFn = fn(StateId, &Env<'_>) -> Result<StateId, StateError>;
 
+/// The states the compiler lowered to straight-line Rust: given such a state's index and its
+/// input, its whole data flow (InputPath, Parameters or Result, ResultPath, OutputPath; the
+/// Choice rules), without descriptors. See [`Step`].
+pub type StepFn = fn(StateId, crate::Value) -> Step;
+
+/// What a lowered state computed.
+///
+/// Lowered code takes only the common road: anything unusual (a path that selects nothing, an
+/// argument of the wrong type, no Choice rule matching) gives [`Step::Slow`] with the input
+/// untouched, and the state runs again through its descriptor, which reports it as AWS does.
+/// Lowered code has no side effects, so the second run sees what the first saw: speed never
+/// changes an answer.
+#[derive(Debug)]
+pub enum Step {
+    /// A Pass state's output.
+    Output(crate::Value),
+    /// A Choice state's next state; its output is its input.
+    Choose(StateId, crate::Value),
+    /// Not taken: run the state through its descriptor.
+    Slow(crate::Value),
+}
+
+/// A [`StepFn`] for machines with no lowered state.
+pub fn no_step(_: StateId, input: crate::Value) -> Step {
+    Step::Slow(input)
+}
+
 /// One compiled state machine.
 #[derive(Debug)]
 pub struct Machine {
@@ -46,6 +73,8 @@ pub struct Machine {
     pub keeps_input: bool,
     /// The Choice states' rules.
     pub choose: ChooseFn,
+    /// The lowered states' straight-line code (states with [`State::lowered`]).
+    pub step: StepFn,
     /// Task states in handler order: `tasks[i]` is the state bound to handler method `i`.
     pub tasks: &'static [StateId],
 }
@@ -88,6 +117,8 @@ pub struct State {
     /// `$$.Execution.Input…`, wildcards): only then does its context object carry the input,
     /// so a Map's per-item context does not copy the whole execution input.
     pub context_input: bool,
+    /// Whether [`Machine::step`] runs this state (a Pass or Choice state of a simple shape).
+    pub lowered: bool,
     /// The state's type and its type-specific fields.
     pub kind: Kind,
 }

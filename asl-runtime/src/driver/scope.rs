@@ -10,7 +10,7 @@ use super::history::{AbortGuard, aborted_event};
 use super::retry::Failure;
 use super::visit::{Visit, env, json_text};
 use super::{Exec, Flow, Location};
-use crate::machine::{FailField, IoPath, Kind, StateId, Wait};
+use crate::machine::{FailField, IoPath, Kind, StateId, Step, Wait};
 use crate::{Env, StateError};
 
 /// The effective input as an owned value: when InputPath was the identity (borrowed), the raw
@@ -117,6 +117,34 @@ impl Exec<'_> {
             };
             if !is_sync(&state.kind) {
                 return SyncRun::Paused(cur, data);
+            }
+            // A lowered state runs as straight-line code; durable runs record each state's
+            // input and output, so they take the descriptors.
+            if state.lowered && self.journal.is_none() {
+                match (self.m.step)(cur, data) {
+                    Step::Slow(d) => data = d,
+                    Step::Output(out) => {
+                        let v = self.enter(state, loc, *step, &Value::Null);
+                        *step += 1;
+                        match v.exit(out, &Value::Null) {
+                            Ok(Flow::Next(next, out)) => {
+                                cur = next;
+                                data = out;
+                                continue;
+                            }
+                            Ok(Flow::End(out)) => return SyncRun::Done(Ok(out)),
+                            Err(f) => return SyncRun::Done(Err(f)),
+                        }
+                    }
+                    Step::Choose(next, out) => {
+                        let v = self.enter(state, loc, *step, &Value::Null);
+                        *step += 1;
+                        v.exited("ChoiceStateExited", &out);
+                        cur = next;
+                        data = out;
+                        continue;
+                    }
+                }
             }
             let v = self.enter(state, loc, *step, &data);
             *step += 1;
