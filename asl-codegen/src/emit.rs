@@ -547,6 +547,7 @@ impl<'m> Emitter<'m> {
                 StepPlan::Pass {
                     result,
                     result_path,
+                    small,
                 } => {
                     let value = match &result {
                         Some(e) => {
@@ -564,10 +565,15 @@ impl<'m> Emitter<'m> {
                         None => quote!(let result = input.clone();),
                     };
                     let out = match result_path {
-                        ResultPlan::Replace => quote!(m::Step::Output(result)),
+                        ResultPlan::Replace => {
+                            quote!(m::Step::Output { value: result, small: #small })
+                        }
                         ResultPlan::Discard => quote!({
                             let _ = result;
-                            m::Step::Output(input)
+                            m::Step::Output {
+                                value: input,
+                                small: false,
+                            }
                         }),
                         ResultPlan::Set(p) => {
                             let sp = statics::path(p);
@@ -576,7 +582,7 @@ impl<'m> Emitter<'m> {
                                 let mut out = input;
                                 // An unwritable target is left unchanged (ASL-IO-07).
                                 match ::asl_runtime::path::set(&mut out, &P, result) {
-                                    Ok(()) => m::Step::Output(out),
+                                    Ok(()) => m::Step::Output { value: out, small: false },
                                     Err(_) => m::Step::Slow(out),
                                 }
                             }}

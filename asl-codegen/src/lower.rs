@@ -173,6 +173,9 @@ pub enum StepPlan<'a> {
         result: Option<Expr<'a>>,
         /// Where the result goes.
         result_path: ResultPlan<'a>,
+        /// Whether the output is provably far below the 256 KiB payload quota, so the
+        /// runtime does not measure it.
+        small: bool,
     },
     /// A Choice state: the machine's Choice function, its input passed through.
     Choice,
@@ -246,13 +249,45 @@ pub fn step_plan(s: &State) -> Option<StepPlan<'_>> {
                 }
                 _ => return None,
             };
+            let small = matches!(result_path, ResultPlan::Replace)
+                && result
+                    .as_ref()
+                    .and_then(max_json_len)
+                    .is_some_and(|n| n < SMALL_BYTES);
             Some(StepPlan::Pass {
                 result,
                 result_path,
+                small,
             })
         }
         _ => None,
     }
+}
+
+/// Outputs up to this size (a quarter of the 256 KiB quota) are not measured at run time.
+const SMALL_BYTES: usize = 64 * 1024;
+
+/// An upper bound of the JSON text length of a value, if it does not depend on the input.
+fn max_json_len(e: &Expr) -> Option<usize> {
+    Some(match e {
+        Expr::Null | Expr::Bool(_) => 5,
+        // Numbers print in at most 24 characters; an int sum in at most 11.
+        Expr::Number(_) | Expr::MathAdd(..) => 24,
+        // Every character escaped as `\uXXXX`, and the quotes.
+        Expr::String(s) => s.len() * 6 + 2,
+        Expr::Array(items) => {
+            items.iter().map(max_json_len).sum::<Option<usize>>()? + items.len() + 2
+        }
+        Expr::Object(fields) => {
+            fields
+                .iter()
+                .map(|(k, v)| Some(k.len() * 6 + 3 + max_json_len(v)?))
+                .sum::<Option<usize>>()?
+                + fields.len()
+                + 2
+        }
+        Expr::Direct(_) | Expr::Select(_) | Expr::Call(_) => return None,
+    })
 }
 
 /// Absent, or `$`.

@@ -39,7 +39,13 @@ pub type StepFn = fn(StateId, crate::Value) -> Step;
 #[derive(Debug)]
 pub enum Step {
     /// A Pass state's output.
-    Output(crate::Value),
+    Output {
+        /// The output.
+        value: crate::Value,
+        /// Whether the compiler proved it is far below the payload quota (built from
+        /// literals and numbers only), so that it is not measured.
+        small: bool,
+    },
     /// A Choice state's next state; its output is its input.
     Choose(StateId, crate::Value),
     /// Not taken: run the state through its descriptor.

@@ -123,10 +123,14 @@ impl Exec<'_> {
             if state.lowered && self.journal.is_none() {
                 match (self.m.step)(cur, data) {
                     Step::Slow(d) => data = d,
-                    Step::Output(out) => {
+                    Step::Output { value, small } => {
                         let v = self.enter(state, loc, *step, &Value::Null);
                         *step += 1;
-                        match v.exit(out, &Value::Null) {
+                        let exit = match small {
+                            true => Ok(v.exit_checked(value)),
+                            false => v.size_check(&value).map(|()| v.exit_checked(value)),
+                        };
+                        match exit {
                             Ok(Flow::Next(next, out)) => {
                                 cur = next;
                                 data = out;

@@ -226,11 +226,16 @@ impl Visit<'_, '_> {
     pub(super) fn exit(&self, data: Value, ctx: &Value) -> Result<Flow, Failure> {
         let out = self.output_path(data, ctx)?;
         self.size_check(&out)?;
+        Ok(self.exit_checked(out))
+    }
+
+    /// The exit event and the transition of an output already within the quota.
+    pub(super) fn exit_checked(&self, out: Value) -> Flow {
         self.exited(exited_event(&self.s.kind), &out);
-        Ok(match self.s.next {
+        match self.s.next {
             Some(n) => Flow::Next(n, out),
             None => Flow::End(out),
-        })
+        }
     }
 }
 
