@@ -575,18 +575,35 @@ impl<'m> Emitter<'m> {
                                 small: false,
                             }
                         }),
-                        ResultPlan::Set(p) => {
-                            let sp = statics::path(p);
-                            quote! {{
-                                static P: s::path::Path = #sp;
-                                let mut out = input;
-                                // An unwritable target is left unchanged (ASL-IO-07).
-                                match ::asl_runtime::path::set(&mut out, &P, result) {
-                                    Ok(()) => m::Step::Output { value: out, small: false },
-                                    Err(_) => m::Step::Slow(out),
-                                }
-                            }}
-                        }
+                        ResultPlan::Set(p) => match &p.segments[..] {
+                            // One member: written in place, or left for the descriptor when
+                            // the input is not an object (ASL-IO-07).
+                            [Segment::Child(Selector::Name(n))] => {
+                                let n = n.as_ref();
+                                quote! {{
+                                    let mut out = input;
+                                    match out.as_object_mut() {
+                                        Some(o) => {
+                                            o.insert(::asl_runtime::value::Str::new_static(#n), result);
+                                            m::Step::Output { value: out, small: false }
+                                        }
+                                        None => m::Step::Slow(out),
+                                    }
+                                }}
+                            }
+                            _ => {
+                                let sp = statics::path(p);
+                                quote! {{
+                                    static P: s::path::Path = #sp;
+                                    let mut out = input;
+                                    // An unwritable target is left unchanged (ASL-IO-07).
+                                    match ::asl_runtime::path::set(&mut out, &P, result) {
+                                        Ok(()) => m::Step::Output { value: out, small: false },
+                                        Err(_) => m::Step::Slow(out),
+                                    }
+                                }}
+                            }
+                        },
                     };
                     quote!(#idx => { #value #out })
                 }
@@ -875,12 +892,17 @@ fn expr_tokens(e: &Expr) -> TokenStream {
             let items = items.iter().map(expr_tokens);
             quote!(V::array(::std::vec![#(#items),*]))
         }
-        Expr::Object(fields) if fields.is_empty() => quote!(V::object(::asl_runtime::Map::new())),
-        Expr::Object(fields) => {
+        Expr::Object(fields, _) if fields.is_empty() => {
+            quote!(V::object(::asl_runtime::Map::new()))
+        }
+        Expr::Object(fields, distinct) => {
             let n = fields.len();
             let inserts = fields.iter().map(|(k, v)| {
                 let v = expr_tokens(v);
-                quote!(o.insert(::asl_runtime::value::Str::new_static(#k), #v);)
+                match distinct {
+                    true => quote!(o.push_absent(::asl_runtime::value::Str::new_static(#k), #v);),
+                    false => quote!(o.insert(::asl_runtime::value::Str::new_static(#k), #v);),
+                }
             });
             quote!({
                 let mut o = ::asl_runtime::Map::with_capacity(#n);

@@ -199,8 +199,9 @@ pub enum Expr<'a> {
     Number(Num),
     String(&'a str),
     Array(Vec<Expr<'a>>),
-    /// Built in place: keys used from the static text.
-    Object(Vec<(&'a str, Expr<'a>)>),
+    /// Built in place: keys used from the static text. `distinct` when no key repeats (after
+    /// `.$` is stripped), so members are appended without a lookup.
+    Object(Vec<(&'a str, Expr<'a>)>, bool),
     /// A definite path of member names and non-negative indexes over `$`: a borrowed lookup,
     /// then a reference-count copy.
     Direct(Vec<Key<'a>>),
@@ -278,7 +279,7 @@ fn max_json_len(e: &Expr) -> Option<usize> {
         Expr::Array(items) => {
             items.iter().map(max_json_len).sum::<Option<usize>>()? + items.len() + 2
         }
-        Expr::Object(fields) => {
+        Expr::Object(fields, _) => {
             fields
                 .iter()
                 .map(|(k, v)| Some(k.len() * 6 + 3 + max_json_len(v)?))
@@ -314,12 +315,19 @@ fn expr<'a>(t: &'a Template, budget: &mut usize) -> Option<Expr<'a>> {
                 .map(|t| expr(t, budget))
                 .collect::<Option<_>>()?,
         ),
-        Template::Object(fields) => Expr::Object(
-            fields
+        Template::Object(fields) => {
+            let distinct = fields
                 .iter()
-                .map(|f| Some((f.key.as_ref(), expr(&f.value, budget)?)))
-                .collect::<Option<_>>()?,
-        ),
+                .enumerate()
+                .all(|(i, f)| fields[..i].iter().all(|g| g.key != f.key));
+            Expr::Object(
+                fields
+                    .iter()
+                    .map(|f| Some((f.key.as_ref(), expr(&f.value, budget)?)))
+                    .collect::<Option<_>>()?,
+                distinct,
+            )
+        }
         Template::Path(p) => path_expr(p)?,
         Template::Call(c) => call_expr(c),
         Template::Jsonata(_) => return None,

@@ -18,8 +18,8 @@ pub(super) fn exceeds(v: &Value, limit: usize) -> bool {
 }
 
 /// An upper bound of the serialized length, in one walk without looking inside strings: a
-/// string of n bytes serializes to at most 6n + 2 (every byte escaped as `\u00XX`), an
-/// integer to its digits, a float to at most 24 bytes.
+/// string of n bytes serializes to at most 6n + 2 (every byte escaped as `\u00XX`), a number
+/// to at most 24 bytes.
 fn upper_len(v: &Value) -> usize {
     fn string(s: &str) -> usize {
         s.len().saturating_mul(6).saturating_add(2)
@@ -27,18 +27,7 @@ fn upper_len(v: &Value) -> usize {
     match v {
         Value::Null => 4,
         Value::Bool(b) => 4 + usize::from(!*b),
-        Value::Number(n) => {
-            if let Some(u) = n.as_u64() {
-                u.checked_ilog10().map_or(1, |d| d as usize + 1)
-            } else if let Some(i) = n.as_i64() {
-                i.unsigned_abs()
-                    .checked_ilog10()
-                    .map_or(1, |d| d as usize + 1)
-                    + 1
-            } else {
-                24
-            }
-        }
+        Value::Number(_) => 24,
         Value::String(s) => string(s),
         Value::Array(a) => 2 + a.len().saturating_sub(1) + a.iter().map(upper_len).sum::<usize>(),
         Value::Object(m) => {

@@ -106,6 +106,14 @@ impl Map {
         }
     }
 
+    /// Appends member `key`, which the caller knows is absent: generated code building an
+    /// object whose keys the compiler saw are distinct. (A present key would be duplicated.)
+    #[doc(hidden)]
+    pub fn push_absent(&mut self, key: Str, value: Value) {
+        debug_assert!(!self.contains_key(&key), "duplicate key {key}");
+        self.push(key, value);
+    }
+
     /// Appends a member known to be absent.
     fn push(&mut self, key: Str, value: Value) {
         let i = self.entries.len();
