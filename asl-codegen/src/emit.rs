@@ -547,7 +547,7 @@ impl<'m> Emitter<'m> {
                 StepPlan::Pass {
                     result,
                     result_path,
-                    small,
+                    result_bound,
                 } => {
                     let value = match &result {
                         Some(e) => {
@@ -566,13 +566,17 @@ impl<'m> Emitter<'m> {
                     };
                     let out = match result_path {
                         ResultPlan::Replace => {
-                            quote!(m::Step::Output { value: result, small: #small })
+                            let size = match result_bound {
+                                Some(n) if n <= lower::SMALL_BYTES => quote!(m::Size::Small),
+                                _ => quote!(m::Size::Unknown),
+                            };
+                            quote!(m::Step::Output { value: result, size: #size })
                         }
                         ResultPlan::Discard => quote!({
                             let _ = result;
                             m::Step::Output {
                                 value: input,
-                                small: false,
+                                size: m::Size::Grown(0),
                             }
                         }),
                         ResultPlan::Set(p) => match &p.segments[..] {
@@ -580,12 +584,22 @@ impl<'m> Emitter<'m> {
                             // the input is not an object (ASL-IO-07).
                             [Segment::Child(Selector::Name(n))] => {
                                 let n = n.as_ref();
+                                // The member's key, quotes, colon and comma, and its value.
+                                let key = n.len() * 6 + 4;
+                                let grown = match result_bound {
+                                    Some(b) => {
+                                        let g = key + b;
+                                        quote!(#g)
+                                    }
+                                    None => quote!(#key + result.json_len_bound()),
+                                };
                                 quote! {{
                                     let mut out = input;
                                     match out.as_object_mut() {
                                         Some(o) => {
+                                            let grown = #grown;
                                             o.insert(::asl_runtime::value::Str::new_static(#n), result);
-                                            m::Step::Output { value: out, small: false }
+                                            m::Step::Output { value: out, size: m::Size::Grown(grown) }
                                         }
                                         None => m::Step::Slow(out),
                                     }
@@ -598,7 +612,7 @@ impl<'m> Emitter<'m> {
                                     let mut out = input;
                                     // An unwritable target is left unchanged (ASL-IO-07).
                                     match ::asl_runtime::path::set(&mut out, &P, result) {
-                                        Ok(()) => m::Step::Output { value: out, small: false },
+                                        Ok(()) => m::Step::Output { value: out, size: m::Size::Unknown },
                                         Err(_) => m::Step::Slow(out),
                                     }
                                 }}

@@ -173,9 +173,9 @@ pub enum StepPlan<'a> {
         result: Option<Expr<'a>>,
         /// Where the result goes.
         result_path: ResultPlan<'a>,
-        /// Whether the output is provably far below the 256 KiB payload quota, so the
-        /// runtime does not measure it.
-        small: bool,
+        /// An upper bound of the result's JSON length when it does not depend on the input
+        /// (literals and numbers only), so the runtime need not measure it.
+        result_bound: Option<usize>,
     },
     /// A Choice state: the machine's Choice function, its input passed through.
     Choice,
@@ -250,23 +250,20 @@ pub fn step_plan(s: &State) -> Option<StepPlan<'_>> {
                 }
                 _ => return None,
             };
-            let small = matches!(result_path, ResultPlan::Replace)
-                && result
-                    .as_ref()
-                    .and_then(max_json_len)
-                    .is_some_and(|n| n < SMALL_BYTES);
+            let result_bound = result.as_ref().and_then(max_json_len);
             Some(StepPlan::Pass {
                 result,
                 result_path,
-                small,
+                result_bound,
             })
         }
         _ => None,
     }
 }
 
-/// Outputs up to this size (a quarter of the 256 KiB quota) are not measured at run time.
-const SMALL_BYTES: usize = 64 * 1024;
+/// Outputs up to this size (a quarter of the 256 KiB quota) are not measured at run time
+/// (`asl_runtime::machine::Size::SMALL`).
+pub const SMALL_BYTES: usize = 64 * 1024;
 
 /// An upper bound of the JSON text length of a value, if it does not depend on the input.
 fn max_json_len(e: &Expr) -> Option<usize> {

@@ -42,14 +42,31 @@ pub enum Step {
     Output {
         /// The output.
         value: crate::Value,
-        /// Whether the compiler proved it is far below the payload quota (built from
-        /// literals and numbers only), so that it is not measured.
-        small: bool,
+        /// What the compiler knows of its size, so that the payload quota need not measure it.
+        size: Size,
     },
     /// A Choice state's next state; its output is its input.
     Choose(StateId, crate::Value),
     /// Not taken: run the state through its descriptor.
     Slow(crate::Value),
+}
+
+/// What the compiler knows of the size of a lowered Pass state's output (ASL-IO-09).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Size {
+    /// Nothing: the output is measured.
+    Unknown,
+    /// Built from literals and numbers only: its JSON text is at most [`Size::SMALL`] bytes.
+    Small,
+    /// The input with at most this many more bytes of JSON text (one member written into it,
+    /// whose size bound the generated code computed): while the driver knows a bound of the
+    /// input, it adds this instead of measuring the whole output.
+    Grown(usize),
+}
+
+impl Size {
+    /// The most a [`Size::Small`] output's JSON text takes: a quarter of the quota.
+    pub const SMALL: usize = 64 * 1024;
 }
 
 /// A [`StepFn`] for machines with no lowered state.

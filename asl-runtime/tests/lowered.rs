@@ -176,3 +176,44 @@ fn fallbacks_report_as_the_descriptors() {
         );
     }
 }
+
+asl_runtime::asl! {
+    Doubling = {
+        "StartAt": "Grow",
+        "States": {
+            "Grow": {
+                "Type": "Pass",
+                "Parameters": { "x.$": "$.big", "y.$": "$.big" },
+                "ResultPath": "$.big",
+                "Next": "Again"
+            },
+            "Again": {
+                "Type": "Choice",
+                "Choices": [{ "Variable": "$.big", "IsPresent": true, "Next": "Grow" }],
+                "Default": "Done"
+            },
+            "Done": { "Type": "Succeed" }
+        }
+    }
+}
+
+/// Lowered states keep a bound of their data's size instead of measuring every output; the
+/// quota still fails the state that crosses it, as the descriptors do (ASL-IO-09).
+#[test]
+fn growing_data_meets_the_quota_at_the_same_state() {
+    let m = Doubling::machine();
+    let input = asl_runtime::json!({"big": "0123456789"});
+    let fast = execute(m, input.clone());
+    let slow = execute(descriptors_only(m), input);
+    let err = fast
+        .result
+        .as_ref()
+        .expect_err("the data outgrows the quota");
+    assert_eq!(err.error.as_deref(), Some("States.DataLimitExceeded"));
+    assert_eq!(fast.result, slow.result);
+    assert_eq!(fast.history.len(), slow.history.len());
+    // The 14th doubling holds 2^14 copies of the string (over 300 KB with the objects).
+    let grows = |e: &Execution| e.states_entered().iter().filter(|s| **s == "Grow").count();
+    assert_eq!(grows(&fast), 14);
+    assert_eq!(grows(&slow), 14);
+}

@@ -14,29 +14,17 @@ pub const MAX_PAYLOAD_BYTES: usize = 262_144;
 /// Whether the compact JSON text of `v` is longer than `limit` bytes (ASL-SUB-54). A cheap
 /// upper bound first (one walk, no formatting); the exact length only when the bound is over.
 pub(super) fn exceeds(v: &Value, limit: usize) -> bool {
-    upper_len(v) > limit && exact_len_exceeds(v, limit)
+    within(v, limit).is_none()
 }
 
-/// An upper bound of the serialized length, in one walk without looking inside strings: a
-/// string of n bytes serializes to at most 6n + 2 (every byte escaped as `\u00XX`), a number
-/// to at most 24 bytes.
-fn upper_len(v: &Value) -> usize {
-    fn string(s: &str) -> usize {
-        s.len().saturating_mul(6).saturating_add(2)
+/// An upper bound of the length of `v`'s JSON text when it is within `limit` (`None` when it
+/// exceeds it), so that a caller can keep track of the size of data that grows.
+pub(super) fn within(v: &Value, limit: usize) -> Option<usize> {
+    let bound = v.json_len_bound();
+    if bound > limit && exact_len_exceeds(v, limit) {
+        return None;
     }
-    match v {
-        Value::Null => 4,
-        Value::Bool(b) => 4 + usize::from(!*b),
-        Value::Number(_) => 24,
-        Value::String(s) => string(s),
-        Value::Array(a) => 2 + a.len().saturating_sub(1) + a.iter().map(upper_len).sum::<usize>(),
-        Value::Object(m) => {
-            2 + m.len().saturating_sub(1)
-                + m.iter()
-                    .map(|(k, v)| string(k) + 1 + upper_len(v))
-                    .sum::<usize>()
-        }
-    }
+    Some(bound.min(limit))
 }
 
 /// The exact test: serialize, stopping as soon as the count passes `limit`.
@@ -64,17 +52,19 @@ fn exact_len_exceeds(v: &Value, limit: usize) -> bool {
 impl Visit<'_, '_> {
     /// The payload quota on a state's output (ASL-IO-09): terminal.
     pub(super) fn size_check(&self, out: &Value) -> Result<(), Failure> {
-        if exceeds(out, MAX_PAYLOAD_BYTES) {
-            return Err(Failure {
-                error: Some("States.DataLimitExceeded".into()),
-                cause: Some(format!(
-                    "The state/task '{}' returned a result with a size exceeding the maximum number of bytes service limit.",
-                    self.s.name
-                )),
-                terminal: true,
-            });
-        }
-        Ok(())
+        self.size_bound(out).map(drop)
+    }
+
+    /// [`Visit::size_check`], giving an upper bound of the output's JSON length.
+    pub(super) fn size_bound(&self, out: &Value) -> Result<usize, Failure> {
+        within(out, MAX_PAYLOAD_BYTES).ok_or_else(|| Failure {
+            error: Some("States.DataLimitExceeded".into()),
+            cause: Some(format!(
+                "The state/task '{}' returned a result with a size exceeding the maximum number of bytes service limit.",
+                self.s.name
+            )),
+            terminal: true,
+        })
     }
 
     /// The quota, unless the state passes its input through unchanged (identity InputPath and
@@ -115,7 +105,11 @@ mod tests {
         ];
         for v in &values {
             let n = serde_json::to_string(v).unwrap().len();
-            assert!(upper_len(v) >= n, "{v}: bound {} < {n}", upper_len(v));
+            assert!(
+                v.json_len_bound() >= n,
+                "{v}: bound {} < {n}",
+                v.json_len_bound()
+            );
             assert!(!exceeds(v, n), "{v}");
             assert!(exceeds(v, n - 1), "{v}");
         }

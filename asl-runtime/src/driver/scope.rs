@@ -7,10 +7,11 @@ use std::borrow::Cow;
 use crate::Value;
 
 use super::history::{AbortGuard, aborted_event};
+use super::quota::MAX_PAYLOAD_BYTES;
 use super::retry::Failure;
 use super::visit::{Visit, env, json_text};
 use super::{Exec, Flow, Location};
-use crate::machine::{FailField, IoPath, Kind, StateId, Step, Wait};
+use crate::machine::{FailField, IoPath, Kind, Size, StateId, Step, Wait};
 use crate::{Env, StateError};
 
 /// The effective input as an owned value: when InputPath was the identity (borrowed), the raw
@@ -111,6 +112,8 @@ impl Exec<'_> {
         loc: &Location,
         step: &mut u32,
     ) -> SyncRun {
+        // An upper bound of the JSON length of `data`, while lowered states keep it.
+        let mut bound: Option<usize> = None;
         for _ in 0..SYNC_BUDGET {
             let Some(state) = self.m.states.get(cur as usize) else {
                 return SyncRun::Done(Err(StateError::runtime(format!("no state #{cur}")).into()));
@@ -123,13 +126,26 @@ impl Exec<'_> {
             if state.lowered && self.journal.is_none() {
                 match (self.m.step)(cur, data) {
                     Step::Slow(d) => data = d,
-                    Step::Output { value, small } => {
+                    Step::Output { value, size } => {
                         let v = self.enter(state, loc, *step, &Value::Null);
                         *step += 1;
-                        let exit = match small {
-                            true => Ok(v.exit_checked(value)),
-                            false => v.size_check(&value).map(|()| v.exit_checked(value)),
+                        // The quota (ASL-IO-09): measured only when the compiler's knowledge
+                        // of the output's size and the bound of the input do not settle it.
+                        let known = match (size, bound) {
+                            (Size::Small, _) => Some(Size::SMALL),
+                            (Size::Grown(n), Some(b)) => {
+                                Some(b.saturating_add(n)).filter(|&t| t <= MAX_PAYLOAD_BYTES)
+                            }
+                            _ => None,
                         };
+                        let exit = match known {
+                            Some(b) => Ok((b, v.exit_checked(value))),
+                            None => v.size_bound(&value).map(|b| (b, v.exit_checked(value))),
+                        };
+                        let exit = exit.map(|(b, flow)| {
+                            bound = Some(b);
+                            flow
+                        });
                         match exit {
                             Ok(Flow::Next(next, out)) => {
                                 cur = next;
@@ -150,6 +166,7 @@ impl Exec<'_> {
                     }
                 }
             }
+            bound = None;
             let v = self.enter(state, loc, *step, &data);
             *step += 1;
             match self.state_sync(&v, cur, data) {

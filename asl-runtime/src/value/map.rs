@@ -35,11 +35,13 @@ pub struct Map {
 
 impl Map {
     /// An empty object.
+    #[inline]
     pub fn new() -> Map {
         Map::default()
     }
 
     /// An empty object with room for `n` members.
+    #[inline]
     pub fn with_capacity(n: usize) -> Map {
         Map {
             entries: Vec::with_capacity(n),
@@ -48,15 +50,18 @@ impl Map {
     }
 
     /// The number of members.
+    #[inline]
     pub fn len(&self) -> usize {
         self.entries.len()
     }
 
     /// Whether there are no members.
+    #[inline]
     pub fn is_empty(&self) -> bool {
         self.entries.is_empty()
     }
 
+    #[inline]
     fn position(&self, key: &str) -> Option<usize> {
         match &self.index {
             None => self.entries.iter().position(|(k, _)| k.as_str() == key),
@@ -79,22 +84,26 @@ impl Map {
     }
 
     /// The value of member `key`.
+    #[inline]
     pub fn get(&self, key: &str) -> Option<&Value> {
         self.position(key).map(|i| &self.entries[i].1)
     }
 
     /// The value of member `key`, to change.
+    #[inline]
     pub fn get_mut(&mut self, key: &str) -> Option<&mut Value> {
         self.position(key).map(|i| &mut self.entries[i].1)
     }
 
     /// Whether member `key` is present.
+    #[inline]
     pub fn contains_key(&self, key: &str) -> bool {
         self.position(key).is_some()
     }
 
     /// Sets member `key`, in place if present (keeping its position), else at the end.
     /// Returns the value it replaced.
+    #[inline]
     pub fn insert(&mut self, key: impl Into<Str>, value: Value) -> Option<Value> {
         let key = key.into();
         match self.position(&key) {
@@ -109,12 +118,14 @@ impl Map {
     /// Appends member `key`, which the caller knows is absent: generated code building an
     /// object whose keys the compiler saw are distinct. (A present key would be duplicated.)
     #[doc(hidden)]
+    #[inline]
     pub fn push_absent(&mut self, key: Str, value: Value) {
         debug_assert!(!self.contains_key(&key), "duplicate key {key}");
         self.push(key, value);
     }
 
     /// Appends a member known to be absent.
+    #[inline]
     fn push(&mut self, key: Str, value: Value) {
         let i = self.entries.len();
         let h = self.index.as_ref().map(|_| hash(&key));
@@ -140,6 +151,7 @@ impl Map {
     }
 
     /// The value of member `key`, inserted by `f` when absent.
+    #[inline]
     pub fn get_or_insert_with(
         &mut self,
         key: impl Into<Str>,
@@ -165,26 +177,31 @@ impl Map {
     }
 
     /// The members in order.
+    #[inline]
     pub fn iter(&self) -> Iter<'_> {
         self.entries.iter().map(|(k, v)| (k, v))
     }
 
     /// The members in order, values changeable.
+    #[inline]
     pub fn iter_mut(&mut self) -> IterMut<'_> {
         self.entries.iter_mut().map(|(k, v)| (&*k, v))
     }
 
     /// The keys in order.
+    #[inline]
     pub fn keys(&self) -> impl DoubleEndedIterator<Item = &Str> + ExactSizeIterator {
         self.entries.iter().map(|(k, _)| k)
     }
 
     /// The values in order.
+    #[inline]
     pub fn values(&self) -> impl DoubleEndedIterator<Item = &Value> + ExactSizeIterator {
         self.entries.iter().map(|(_, v)| v)
     }
 
     /// The values in order, changeable.
+    #[inline]
     pub fn values_mut(
         &mut self,
     ) -> impl DoubleEndedIterator<Item = &mut Value> + ExactSizeIterator {
@@ -192,6 +209,7 @@ impl Map {
     }
 
     /// The member at position `i`.
+    #[inline]
     pub fn get_index(&self, i: usize) -> Option<(&Str, &Value)> {
         self.entries.get(i).map(|(k, v)| (k, v))
     }
@@ -247,6 +265,7 @@ impl<K: Into<Str>> Extend<(K, Value)> for Map {
 impl IntoIterator for Map {
     type Item = (Str, Value);
     type IntoIter = std::vec::IntoIter<(Str, Value)>;
+    #[inline]
     fn into_iter(self) -> Self::IntoIter {
         self.entries.into_iter()
     }
@@ -255,6 +274,7 @@ impl IntoIterator for Map {
 impl<'a> IntoIterator for &'a Map {
     type Item = (&'a Str, &'a Value);
     type IntoIter = Iter<'a>;
+    #[inline]
     fn into_iter(self) -> Self::IntoIter {
         self.iter()
     }
@@ -263,6 +283,7 @@ impl<'a> IntoIterator for &'a Map {
 impl<'a> IntoIterator for &'a mut Map {
     type Item = (&'a Str, &'a mut Value);
     type IntoIter = IterMut<'a>;
+    #[inline]
     fn into_iter(self) -> Self::IntoIter {
         self.iter_mut()
     }
@@ -271,6 +292,7 @@ impl<'a> IntoIterator for &'a mut Map {
 impl std::ops::Index<&str> for Map {
     type Output = Value;
     /// The member's value, or `null` when absent (as `serde_json`'s index does).
+    #[inline]
     fn index(&self, key: &str) -> &Value {
         self.get(key).unwrap_or(&Value::Null)
     }

@@ -56,6 +56,7 @@ static NULL: Value = Value::Null;
 /// A [`Str`] for text the compiler wrote into a static (used in place, no allocation), or
 /// copied when it was built at run time.
 #[allow(clippy::ptr_arg)] // the `Cow` says whether the text is `'static`
+#[inline]
 pub fn str_of(s: &std::borrow::Cow<'static, str>) -> Str {
     match s {
         std::borrow::Cow::Borrowed(b) => Str::new_static(b),
@@ -65,51 +66,61 @@ pub fn str_of(s: &std::borrow::Cow<'static, str>) -> Str {
 
 impl Value {
     /// An array value.
+    #[inline]
     pub fn array(items: Vec<Value>) -> Value {
         Value::Array(Arc::new(items))
     }
 
     /// An object value.
+    #[inline]
     pub fn object(map: Map) -> Value {
         Value::Object(Arc::new(map))
     }
 
     /// A string value that uses `s` in place, without allocation.
+    #[inline]
     pub const fn from_static(s: &'static str) -> Value {
         Value::String(Str::new_static(s))
     }
 
     /// Whether the value is `null`.
+    #[inline]
     pub fn is_null(&self) -> bool {
         matches!(self, Value::Null)
     }
 
     /// Whether the value is `true` or `false`.
+    #[inline]
     pub fn is_boolean(&self) -> bool {
         matches!(self, Value::Bool(_))
     }
 
     /// Whether the value is a number.
+    #[inline]
     pub fn is_number(&self) -> bool {
         matches!(self, Value::Number(_))
     }
 
     /// Whether the value is a string.
+    #[inline]
     pub fn is_string(&self) -> bool {
         matches!(self, Value::String(_))
     }
 
     /// Whether the value is an array.
+    #[inline]
     pub fn is_array(&self) -> bool {
         matches!(self, Value::Array(_))
     }
 
     /// Whether the value is an object.
+    #[inline]
     pub fn is_object(&self) -> bool {
         matches!(self, Value::Object(_))
     }
 
     /// The boolean, if the value is one.
+    #[inline]
     pub fn as_bool(&self) -> Option<bool> {
         match self {
             Value::Bool(b) => Some(*b),
@@ -118,6 +129,7 @@ impl Value {
     }
 
     /// The number, if the value is one.
+    #[inline]
     pub fn as_number(&self) -> Option<&Number> {
         match self {
             Value::Number(n) => Some(n),
@@ -126,36 +138,43 @@ impl Value {
     }
 
     /// The number as an `f64`, if the value is a number.
+    #[inline]
     pub fn as_f64(&self) -> Option<f64> {
         self.as_number()?.as_f64()
     }
 
     /// The number as an `i64`, if the value is an integer in its range.
+    #[inline]
     pub fn as_i64(&self) -> Option<i64> {
         self.as_number()?.as_i64()
     }
 
     /// The number as a `u64`, if the value is an integer in its range.
+    #[inline]
     pub fn as_u64(&self) -> Option<u64> {
         self.as_number()?.as_u64()
     }
 
     /// Whether the value is an integer that fits an `i64`.
+    #[inline]
     pub fn is_i64(&self) -> bool {
         self.as_number().is_some_and(Number::is_i64)
     }
 
     /// Whether the value is an integer that fits a `u64`.
+    #[inline]
     pub fn is_u64(&self) -> bool {
         self.as_number().is_some_and(Number::is_u64)
     }
 
     /// Whether the value is a number that is not an integer (or is out of integer range).
+    #[inline]
     pub fn is_f64(&self) -> bool {
         self.as_number().is_some_and(Number::is_f64)
     }
 
     /// The string, if the value is one.
+    #[inline]
     pub fn as_str(&self) -> Option<&str> {
         match self {
             Value::String(s) => Some(s),
@@ -164,6 +183,7 @@ impl Value {
     }
 
     /// The items, if the value is an array.
+    #[inline]
     pub fn as_array(&self) -> Option<&Vec<Value>> {
         match self {
             Value::Array(a) => Some(a),
@@ -172,6 +192,7 @@ impl Value {
     }
 
     /// The members, if the value is an object.
+    #[inline]
     pub fn as_object(&self) -> Option<&Map> {
         match self {
             Value::Object(m) => Some(m),
@@ -180,6 +201,7 @@ impl Value {
     }
 
     /// The items to change, if the value is an array; a shared array is copied first.
+    #[inline]
     pub fn as_array_mut(&mut self) -> Option<&mut Vec<Value>> {
         match self {
             Value::Array(a) => Some(Arc::make_mut(a)),
@@ -188,6 +210,7 @@ impl Value {
     }
 
     /// The members to change, if the value is an object; a shared object is copied first.
+    #[inline]
     pub fn as_object_mut(&mut self) -> Option<&mut Map> {
         match self {
             Value::Object(m) => Some(Arc::make_mut(m)),
@@ -196,11 +219,13 @@ impl Value {
     }
 
     /// Member `key` of an object or item `key` of an array (`None` for anything else).
+    #[inline]
     pub fn get<I: ValueIndex>(&self, key: I) -> Option<&Value> {
         key.index_into(self)
     }
 
     /// Member `key` of an object or item `key` of an array, to change (copy on write).
+    #[inline]
     pub fn get_mut<I: ValueIndex>(&mut self, key: I) -> Option<&mut Value> {
         key.index_into_mut(self)
     }
@@ -228,6 +253,7 @@ impl Value {
     }
 
     /// Takes the value out, leaving `null`.
+    #[inline]
     pub fn take(&mut self) -> Value {
         std::mem::take(self)
     }
@@ -265,6 +291,30 @@ impl Value {
         }
     }
 
+    /// An upper bound of the length of the value's compact JSON text, in one walk without
+    /// looking inside strings: a string of n bytes takes at most 6n + 2 (every byte escaped as
+    /// `\u00XX`), a number at most 24. The payload quota checks this first (ASL-SUB-54).
+    pub fn json_len_bound(&self) -> usize {
+        fn string(s: &str) -> usize {
+            s.len().saturating_mul(6).saturating_add(2)
+        }
+        match self {
+            Value::Null => 4,
+            Value::Bool(b) => 4 + usize::from(!*b),
+            Value::Number(_) => 24,
+            Value::String(s) => string(s),
+            Value::Array(a) => {
+                2 + a.len().saturating_sub(1) + a.iter().map(Value::json_len_bound).sum::<usize>()
+            }
+            Value::Object(m) => {
+                2 + m.len().saturating_sub(1)
+                    + m.iter()
+                        .map(|(k, v)| string(k) + 1 + v.json_len_bound())
+                        .sum::<usize>()
+            }
+        }
+    }
+
     /// Compact JSON text (no spaces), as AWS writes values into causes and events.
     pub fn to_json_string(&self) -> String {
         serde_json::to_string(self).expect("a Value always serializes")
@@ -288,36 +338,44 @@ mod private {
 }
 
 impl ValueIndex for usize {
+    #[inline]
     fn index_into<'v>(&self, v: &'v Value) -> Option<&'v Value> {
         v.as_array()?.get(*self)
     }
+    #[inline]
     fn index_into_mut<'v>(&self, v: &'v mut Value) -> Option<&'v mut Value> {
         v.as_array_mut()?.get_mut(*self)
     }
 }
 
 impl ValueIndex for str {
+    #[inline]
     fn index_into<'v>(&self, v: &'v Value) -> Option<&'v Value> {
         v.as_object()?.get(self)
     }
+    #[inline]
     fn index_into_mut<'v>(&self, v: &'v mut Value) -> Option<&'v mut Value> {
         v.as_object_mut()?.get_mut(self)
     }
 }
 
 impl ValueIndex for String {
+    #[inline]
     fn index_into<'v>(&self, v: &'v Value) -> Option<&'v Value> {
         self.as_str().index_into(v)
     }
+    #[inline]
     fn index_into_mut<'v>(&self, v: &'v mut Value) -> Option<&'v mut Value> {
         self.as_str().index_into_mut(v)
     }
 }
 
 impl<T: ValueIndex + ?Sized> ValueIndex for &T {
+    #[inline]
     fn index_into<'v>(&self, v: &'v Value) -> Option<&'v Value> {
         (**self).index_into(v)
     }
+    #[inline]
     fn index_into_mut<'v>(&self, v: &'v mut Value) -> Option<&'v mut Value> {
         (**self).index_into_mut(v)
     }
@@ -326,6 +384,7 @@ impl<T: ValueIndex + ?Sized> ValueIndex for &T {
 impl<I: ValueIndex> std::ops::Index<I> for Value {
     type Output = Value;
     /// Member or item `key`, or `null` when there is none (as `serde_json`'s index does).
+    #[inline]
     fn index(&self, key: I) -> &Value {
         self.get(key).unwrap_or(&NULL)
     }
@@ -556,6 +615,7 @@ eq_number!(i32 => as_i64 as i64, i64 => as_i64 as i64, u32 => as_u64 as u64, u64
 impl std::str::FromStr for Value {
     type Err = serde_json::Error;
     /// Parses JSON text.
+    #[inline]
     fn from_str(s: &str) -> Result<Value, serde_json::Error> {
         serde_json::from_str(s)
     }

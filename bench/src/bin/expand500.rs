@@ -137,7 +137,7 @@ fn write_crate(dir: &str, root: &str, text: &str) {
     std::fs::write(
         dir.join("src/main.rs"),
         format!(
-            "asl_runtime::asl!(pub Big = {text});\n\nfn main() {{\n    // Build (not run) an execution, so the machine's code and statics are compiled.\n    let machine = Big::with_dynamic(asl_runtime::mock::Mocks::new());\n    let run = machine.run(serde_json::json!({{}}));\n    drop(run);\n    println!(\"{{}} states\", Big::STATES.len());\n}}\n"
+            "asl_runtime::asl!(pub Big = {text});\n\nfn main() {{\n    // Build (not run) an execution, so the machine's code and statics are compiled.\n    let machine = Big::with_dynamic(asl_runtime::mock::Mocks::new());\n    let run = machine.run(asl_runtime::json!({{}}));\n    drop(run);\n    println!(\"{{}} states\", Big::STATES.len());\n}}\n"
         ),
     )
     .expect("main.rs");
