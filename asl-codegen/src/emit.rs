@@ -1,16 +1,19 @@
 //! Tokens for one compiled machine: a module holding the state enum, the handler trait, the
-//! machine type, one `static` descriptor and the compiled Choice rules.
+//! machine type, one `static` descriptor, the compiled Choice rules and the step function of
+//! the lowered states. What each state becomes is decided in [`crate::lower`]; this module
+//! only writes it out.
 //!
 //! The shape follows the measured build cost (DESIGN.md "Why thin code"): everything known at
-//! compile time becomes static data read by the runtime's one non-generic driver; the only
-//! code per machine is the Choice function (rules as Rust boolean expressions) and a `match`
+//! compile time becomes static data read by the runtime's one non-generic driver; the code per
+//! machine is the Choice function (rules as Rust boolean expressions), the step function
+//! (small Pass templates built in place, `States.MathAdd` as a call), and a `match`
 //! dispatching Task calls to the handler trait, monomorphised once per handler type.
 
 use std::collections::HashMap;
 
 use asl_syntax::ast::{
-    self, Cmp, Condition, Dynamic, FailField, IntegrationPattern, Machine, Op, Operand,
-    ResourceKind, Rule, Scope, State, StateKind, Transition, Tri,
+    self, Cmp, Condition, Dynamic, FailField, Machine, Op, Operand, Rule, Scope, State, StateKind,
+    Transition, Tri,
 };
 use asl_syntax::ident;
 use asl_syntax::path::{Path, Root, Segment, Selector};
@@ -370,16 +373,7 @@ impl<'m> Emitter<'m> {
             }
             (StateKind::Task(t), None) => {
                 let resource = t.resource.value.as_str();
-                let rt = match &t.resource_kind {
-                    ResourceKind::LambdaFunction => quote!(Lambda),
-                    ResourceKind::Activity => quote!(Activity),
-                    ResourceKind::Integration { pattern, .. } => match pattern {
-                        IntegrationPattern::Sync | IntegrationPattern::Sync2 => quote!(Sync),
-                        IntegrationPattern::WaitForTaskToken => quote!(Callback),
-                        IntegrationPattern::RequestResponse => quote!(Integration),
-                    },
-                    ResourceKind::Other => quote!(Integration),
-                };
+                let rt = format_ident!("{}", lower::resource_type(t));
                 let handler = self.handler_of(s);
                 let params =
                     statics::opt(t.parameters.as_ref().map(|t| &t.value), statics::template);

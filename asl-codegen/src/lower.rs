@@ -4,12 +4,14 @@
 //! - [`unsupported`]: states the runtime cannot run yet, which fail loudly when entered.
 //! - [`visit_paths`], [`uses_context`], [`context_input`]: what a state reads, so the driver
 //!   builds the context object only where it is read.
+//! - [`resource_type`]: which events a Task records.
 //! - [`step_plan`]: the Pass and Choice states of a simple shape that run as straight-line
 //!   Rust (`asl_runtime::machine::Step`), and how each of their values is computed; every
 //!   other state is read from its static descriptor.
 
 use asl_syntax::ast::{
-    self, Condition, Dynamic, FailField, Operand, ProcessorMode, Rule, State, StateKind, Tri,
+    self, Condition, Dynamic, FailField, IntegrationPattern, Operand, ProcessorMode, ResourceKind,
+    Rule, State, StateKind, Tri,
 };
 use asl_syntax::intrinsic::{Arg, Call, Func};
 use asl_syntax::path::{Path, Root, Segment, Selector};
@@ -163,6 +165,21 @@ pub fn uses_context(s: &State) -> bool {
     let mut ctx = false;
     visit_paths(s, &mut |p| ctx |= p.root == Root::Context);
     ctx
+}
+
+/// The runtime's `machine::ResourceType` of a Task (its variant name), which decides the
+/// events the Task records (ASL-EV-03/04/05).
+pub fn resource_type(t: &ast::Task) -> &'static str {
+    match &t.resource_kind {
+        ResourceKind::LambdaFunction => "Lambda",
+        ResourceKind::Activity => "Activity",
+        ResourceKind::Integration { pattern, .. } => match pattern {
+            IntegrationPattern::Sync | IntegrationPattern::Sync2 => "Sync",
+            IntegrationPattern::WaitForTaskToken => "Callback",
+            IntegrationPattern::RequestResponse => "Integration",
+        },
+        ResourceKind::Other => "Integration",
+    }
 }
 
 /// How a lowered state runs (see `asl_runtime::machine::Step`).

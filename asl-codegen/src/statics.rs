@@ -1,6 +1,6 @@
-//! Compile-time values written out as Rust constant expressions: the pre-parsed paths, payload templates and
-//! intrinsic calls of `asl_syntax` written out as constant expressions of the same types, every
-//! `Cow` borrowed, so generated code holds them in `static`s.
+//! Compile-time values written out as Rust constant expressions: the pre-parsed paths, payload
+//! templates and intrinsic calls of `asl_syntax` as expressions of the same types, every `Cow`
+//! borrowed, so generated code holds them in `static`s.
 //!
 //! The generated module imports `asl_syntax` as `s` and `std::borrow::Cow` as `Cow`.
 

@@ -101,6 +101,8 @@ mod tests {
             json!(-0.000001),
             json!("plain"),
             json!("quote\" back\\ nl\n ctl\u{1} é 😀"),
+            json!("\u{8}\u{c}\r\t/\u{7f}\u{1f}\u{2028}<>&'"),
+            json!("a string longer than thirty-two bytes, \"escaped\""),
             json!({"a": [1, 2.5, "x"], "b": {"c": null}, "": []}),
         ];
         for v in &values {

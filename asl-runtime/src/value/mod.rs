@@ -291,12 +291,24 @@ impl Value {
         }
     }
 
-    /// An upper bound of the length of the value's compact JSON text, in one walk without
-    /// looking inside strings: a string of n bytes takes at most 6n + 2 (every byte escaped as
-    /// `\u00XX`), a number at most 24. The payload quota checks this first (ASL-SUB-54).
+    /// An upper bound of the length of the value's compact JSON text, in one walk: a string of
+    /// up to 32 bytes counted exactly, a longer one of n bytes as 6n + 2 (every byte escaped
+    /// as `\u00XX`), a number as 24. The payload quota checks this first (ASL-SUB-54).
     pub fn json_len_bound(&self) -> usize {
         fn string(s: &str) -> usize {
-            s.len().saturating_mul(6).saturating_add(2)
+            if s.len() > 32 {
+                return s.len().saturating_mul(6).saturating_add(2);
+            }
+            // serde_json's escapes: `\"` `\\` `\b` `\f` `\n` `\r` `\t`, `\u00XX` for other
+            // control characters; everything else as is.
+            2 + s
+                .bytes()
+                .map(|b| match b {
+                    b'"' | b'\\' | 0x08 | 0x0c | b'\n' | b'\r' | b'\t' => 2,
+                    0..=0x1f => 6,
+                    _ => 1,
+                })
+                .sum::<usize>()
         }
         match self {
             Value::Null => 4,
