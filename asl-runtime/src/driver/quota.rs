@@ -12,7 +12,8 @@ use crate::machine::IoPath;
 pub const MAX_PAYLOAD_BYTES: usize = 262_144;
 
 /// Whether the compact JSON text of `v` is longer than `limit` bytes (ASL-SUB-54). A cheap
-/// upper bound first (one walk, no formatting); the exact length only when the bound is over.
+/// upper bound first (one walk, no formatting), a tighter one when it is over, the exact
+/// length only when both are.
 pub(super) fn exceeds(v: &Value, limit: usize) -> bool {
     within(v, limit).is_none()
 }
@@ -21,10 +22,14 @@ pub(super) fn exceeds(v: &Value, limit: usize) -> bool {
 /// exceeds it), so that a caller can keep track of the size of data that grows.
 pub(super) fn within(v: &Value, limit: usize) -> Option<usize> {
     let bound = v.json_len_bound();
-    if bound > limit && exact_len_exceeds(v, limit) {
-        return None;
+    if bound <= limit {
+        return Some(bound);
     }
-    Some(bound.min(limit))
+    let tight = v.json_len_bound_tight();
+    if tight <= limit {
+        return Some(tight);
+    }
+    (!exact_len_exceeds(v, limit)).then_some(limit)
 }
 
 /// The exact test: serialize, stopping as soon as the count passes `limit`.

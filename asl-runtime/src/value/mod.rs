@@ -291,16 +291,22 @@ impl Value {
         }
     }
 
-    /// An upper bound of the length of the value's compact JSON text, in one walk: a string of
-    /// up to 32 bytes counted exactly, a longer one of n bytes as 6n + 2 (every byte escaped
-    /// as `\u00XX`), a number as 24. The payload quota checks this first (ASL-SUB-54).
+    /// An upper bound of the length of the value's compact JSON text, in one walk that does not
+    /// look inside strings: a string of n bytes counts as 6n + 2 (every byte escaped as
+    /// `\u00XX`), a number as 24. The payload quota checks this first (ASL-SUB-54).
     pub fn json_len_bound(&self) -> usize {
-        fn string(s: &str) -> usize {
+        self.len_bound(&|s| s.len().saturating_mul(6).saturating_add(2))
+    }
+
+    /// A tighter bound than [`Value::json_len_bound`], at the price of reading the strings of
+    /// up to 32 bytes (counted exactly); the quota's second test before it serializes.
+    pub(crate) fn json_len_bound_tight(&self) -> usize {
+        self.len_bound(&|s| {
             if s.len() > 32 {
                 return s.len().saturating_mul(6).saturating_add(2);
             }
             // serde_json's escapes: `\"` `\\` `\b` `\f` `\n` `\r` `\t`, `\u00XX` for other
-            // control characters; everything else as is.
+            // control characters; every other byte as is.
             2 + s
                 .bytes()
                 .map(|b| match b {
@@ -309,19 +315,22 @@ impl Value {
                     _ => 1,
                 })
                 .sum::<usize>()
-        }
+        })
+    }
+
+    fn len_bound(&self, string: &impl Fn(&str) -> usize) -> usize {
         match self {
             Value::Null => 4,
             Value::Bool(b) => 4 + usize::from(!*b),
             Value::Number(_) => 24,
             Value::String(s) => string(s),
             Value::Array(a) => {
-                2 + a.len().saturating_sub(1) + a.iter().map(Value::json_len_bound).sum::<usize>()
+                2 + a.len().saturating_sub(1) + a.iter().map(|v| v.len_bound(string)).sum::<usize>()
             }
             Value::Object(m) => {
                 2 + m.len().saturating_sub(1)
                     + m.iter()
-                        .map(|(k, v)| string(k) + 1 + v.json_len_bound())
+                        .map(|(k, v)| string(k) + 1 + v.len_bound(string))
                         .sum::<usize>()
             }
         }
