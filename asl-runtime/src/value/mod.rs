@@ -690,6 +690,47 @@ mod tests {
     }
 
     #[test]
+    fn typed_values_convert_both_ways() {
+        #[derive(serde::Serialize, serde::Deserialize, Debug, PartialEq)]
+        enum Kind {
+            Plain,
+            Tagged { n: u8 },
+        }
+        #[derive(serde::Serialize, serde::Deserialize, Debug, PartialEq)]
+        struct Order {
+            id: String,
+            qty: u32,
+            price: f64,
+            note: Option<String>,
+            tags: Vec<String>,
+            kinds: Vec<Kind>,
+            pair: (i64, bool),
+            counts: std::collections::BTreeMap<u32, char>,
+        }
+        let o = Order {
+            id: "A-1".into(),
+            qty: 3,
+            price: 9.5,
+            note: None,
+            tags: vec!["x".into()],
+            kinds: vec![Kind::Plain, Kind::Tagged { n: 7 }],
+            pair: (-1, true),
+            counts: [(2, 'b'), (10, 'z')].into_iter().collect(),
+        };
+        let v = to_value(&o).unwrap();
+        assert_eq!(
+            v,
+            serde_json::json!({"id": "A-1", "qty": 3, "price": 9.5, "note": null, "tags": ["x"],
+                "kinds": ["Plain", {"Tagged": {"n": 7}}], "pair": [-1, true],
+                "counts": {"2": "b", "10": "z"}})
+        );
+        assert_eq!(to_value(&o).unwrap(), serde_json::to_value(&o).unwrap());
+        assert_eq!(from_value::<Order>(v.clone()).unwrap(), o);
+        let err = from_value::<Order>(json!({"id": 1})).unwrap_err();
+        assert!(err.to_string().contains("invalid type"), "{err}");
+    }
+
+    #[test]
     fn json_pointer_rfc_6901() {
         let v = json!({"a/b": [10, {"~k": true}], "": 1});
         assert_eq!(v.pointer(""), Some(&v));
