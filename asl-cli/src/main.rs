@@ -306,7 +306,13 @@ fn compile(src: &Source, o: &Opts) -> Checked {
     } else {
         MachineType::Standard
     };
-    asl_syntax::compile_source(src, &CheckOptions { machine_type })
+    asl_syntax::compile_source(
+        src,
+        &CheckOptions {
+            machine_type,
+            ..Default::default()
+        },
+    )
 }
 
 fn check(o: &Opts) -> u8 {
@@ -380,7 +386,14 @@ fn expand(o: &Opts) -> u8 {
     } else {
         MachineType::Standard
     };
-    match asl_codegen::generate_source(&name, &src, &CheckOptions { machine_type }) {
+    match asl_codegen::generate_source(
+        &name,
+        &src,
+        &CheckOptions {
+            machine_type,
+            ..Default::default()
+        },
+    ) {
         Ok(code) => match std::io::stdout().write_all(code.as_bytes()) {
             Ok(()) => 0,
             Err(_) => USAGE,

@@ -27,6 +27,7 @@ pub struct Builder {
     out_dir: Option<PathBuf>,
     out_file: Option<String>,
     express: Vec<String>,
+    methods: Vec<(String, String, String)>,
     emit_cargo: bool,
 }
 
@@ -76,6 +77,21 @@ impl Builder {
     /// Checks the named machine as an Express workflow (ASL-VAL-25).
     pub fn express(mut self, machine: impl Into<String>) -> Self {
         self.express.push(machine.into());
+        self
+    }
+
+    /// Names the handler method of Task state `state` of machine `machine` (its Rust name,
+    /// e.g. `OrderFlow` for `order-flow.asl.json`): by default a state's method is its name in
+    /// snake case, and a state whose name gives a method another Task state already has gets
+    /// a numbered one (`describe_db_instances_2`) with a warning.
+    pub fn method(
+        mut self,
+        machine: impl Into<String>,
+        state: impl Into<String>,
+        method: impl Into<String>,
+    ) -> Self {
+        self.methods
+            .push((machine.into(), state.into(), method.into()));
         self
     }
 
@@ -141,6 +157,12 @@ impl Builder {
             if self.express.contains(&name) {
                 opts.machine_type = MachineType::Express;
             }
+            opts.methods = self
+                .methods
+                .iter()
+                .filter(|(m, _, _)| *m == name)
+                .map(|(_, state, method)| (state.clone(), method.clone()))
+                .collect();
             let src = Source::new(path.display().to_string(), text);
             let compiled = Compiled::from_source(name.clone(), &src, &opts);
             if compiled.has_errors() {

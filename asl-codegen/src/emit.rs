@@ -30,7 +30,7 @@ pub fn machine(c: &Compiled, vis: &Visibility, name: &Ident, attrs: &[&Attribute
     let Some(m) = &c.machine else {
         return TokenStream::new();
     };
-    Emitter::new(m, c.has_errors()).emit(c, vis, name, attrs, c.express)
+    Emitter::new(m, c.has_errors(), &c.methods).emit(c, vis, name, attrs, c.express)
 }
 
 /// States of all scopes in one array, depth first in source order.
@@ -50,7 +50,7 @@ struct Emitter<'m> {
 }
 
 impl<'m> Emitter<'m> {
-    fn new(m: &'m Machine, broken: bool) -> Self {
+    fn new(m: &'m Machine, broken: bool, chosen: &[(String, String)]) -> Self {
         let mut e = Emitter {
             broken,
             states: Vec::new(),
@@ -61,14 +61,11 @@ impl<'m> Emitter<'m> {
             methods: Vec::new(),
         };
         e.start = e.walk(&m.scope);
-        for s in &e.states {
-            if matches!(s.kind, StateKind::Task(_)) {
-                let method = ident::method_name(&s.name.value);
-                if !e.methods.iter().any(|(n, _)| *n == method) {
-                    e.methods.push((method, s));
-                }
-            }
-        }
+        e.methods = ident::method_names(m, chosen)
+            .methods
+            .into_iter()
+            .map(|(s, method)| (method, s))
+            .collect();
         e
     }
 
@@ -99,10 +96,9 @@ impl<'m> Emitter<'m> {
     }
 
     fn handler_of(&self, s: &State) -> u32 {
-        let method = ident::method_name(&s.name.value);
         self.methods
             .iter()
-            .position(|(n, _)| *n == method)
+            .position(|(_, t)| t.name.value == s.name.value)
             .unwrap_or(0) as u32
     }
 
@@ -651,8 +647,9 @@ impl<'m> Emitter<'m> {
                 let next = self.target(i, &rule.next.value);
                 let cond = match &rule.condition {
                     Condition::Rule(r) => rule_expr(r),
-                    // Unreachable: a JSONata Choice state is `Kind::Unsupported`.
-                    Condition::Jsonata(_) => quote!(false),
+                    // Unreachable: a JSONata Choice state is `Kind::Unsupported`, and a
+                    // definition with an invalid rule has errors (no `choose` is emitted).
+                    Condition::Jsonata(_) | Condition::Invalid => quote!(false),
                 };
                 body.push(quote!(if #cond { return Ok(#next); }));
             }

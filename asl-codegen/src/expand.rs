@@ -79,7 +79,8 @@ impl Parse for MacroInput {
     }
 }
 
-/// Options given as `#[asl(express)]` on the machine.
+/// Options given as `#[asl(express)]`, `#[asl(standard)]` and
+/// `#[asl(methods("State name" = method_name, …))]` on the machine.
 fn options(attrs: &[Attribute]) -> syn::Result<(CheckOptions, Vec<&Attribute>)> {
     let mut opts = CheckOptions::default();
     let mut rest = Vec::new();
@@ -92,8 +93,23 @@ fn options(attrs: &[Attribute]) -> syn::Result<(CheckOptions, Vec<&Attribute>)> 
                 } else if m.path.is_ident("standard") {
                     opts.machine_type = MachineType::Standard;
                     Ok(())
+                } else if m.path.is_ident("methods") {
+                    // `methods("State name" = method_name, …)`: handler method names.
+                    let content;
+                    syn::parenthesized!(content in m.input);
+                    while !content.is_empty() {
+                        let state: syn::LitStr = content.parse()?;
+                        content.parse::<syn::Token![=]>()?;
+                        let method: syn::Ident = syn::ext::IdentExt::parse_any(&content)?;
+                        opts.methods.push((state.value(), method.to_string()));
+                        if content.is_empty() {
+                            break;
+                        }
+                        content.parse::<syn::Token![,]>()?;
+                    }
+                    Ok(())
                 } else {
-                    Err(m.error("unknown option: expected `express` or `standard`"))
+                    Err(m.error("unknown option: expected `express`, `standard` or `methods(\"State\" = name, …)`"))
                 }
             })?;
         } else {

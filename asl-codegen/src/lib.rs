@@ -33,8 +33,10 @@ pub struct Compiled {
     pub name: String,
     /// The parsed AST, or `None` when the definition could not be parsed into one.
     pub machine: Option<Machine>,
-    /// Every diagnostic of the front end and of [`codegen_checks`], errors and warnings.
+    /// Every diagnostic of the front end, errors and warnings.
     pub diagnostics: Diagnostics,
+    /// Handler method names chosen by the user (`(state, method)`).
+    pub methods: Vec<(String, String)>,
     /// The definition as compact JSON.
     pub definition_json: String,
     /// Compiled as an Express machine.
@@ -48,16 +50,11 @@ impl Compiled {
         definition_json: String,
         opts: &asl_syntax::CheckOptions,
     ) -> Self {
-        let mut diagnostics = checked.diagnostics;
-        if let Some(m) = &checked.machine {
-            for d in codegen_checks(m) {
-                diagnostics.push(d);
-            }
-        }
         Compiled {
             name,
             machine: checked.machine,
-            diagnostics,
+            diagnostics: checked.diagnostics,
+            methods: opts.methods.clone(),
             definition_json,
             express: opts.machine_type == asl_syntax::ast::MachineType::Express,
         }
@@ -74,28 +71,6 @@ impl Compiled {
     pub fn has_errors(&self) -> bool {
         self.diagnostics.has_errors()
     }
-}
-
-/// Rules of the Rust mapping itself: each Task state becomes one handler method, so two Task
-/// states whose names convert to the same method name cannot both be bound.
-pub fn codegen_checks(m: &Machine) -> Vec<Diagnostic> {
-    use asl_syntax::diag::Code;
-    asl_syntax::ident::method_collisions(m)
-        .into_iter()
-        .map(|(first, second, method)| {
-            Diagnostic::error(
-                Code::AslIdentCollision,
-                format!(
-                    "Task states \"{}\" and \"{}\" would both be handled by the method `{method}`",
-                    first.name.value, second.name.value
-                ),
-                second.name.span,
-            )
-            .with_pointer(second.pointer.clone())
-            .with_note(first.name.span, "the other Task state is defined here")
-            .with_help("rename one of the states so their handler methods differ")
-        })
-        .collect()
 }
 
 /// The definition re-serialised compactly (empty when it is not JSON).

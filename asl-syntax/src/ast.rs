@@ -305,6 +305,9 @@ pub enum Condition {
     Rule(Rule),
     /// JSONata `Condition`: `true`/`false` or an expression.
     Jsonata(Spanned<Template>),
+    /// A JSONPath rule that did not parse (its error is reported): the rule is kept so that
+    /// its `Next` still counts for reachability, and one mistake gives one error.
+    Invalid,
 }
 
 /// A JSONPath Choice rule (ASL-CHOP).

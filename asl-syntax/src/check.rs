@@ -6,7 +6,7 @@
 use crate::ast::*;
 use crate::diag::{Code, Diagnostic, Diagnostics};
 use crate::ident;
-use crate::span::Span;
+use crate::span::{Span, Spanned};
 use std::collections::{HashMap, HashSet};
 
 /// Longest state name AWS accepts (ASL-ST-02, ASL-Q-05).
@@ -16,15 +16,16 @@ pub const MAX_LABEL: usize = 40;
 
 /// Runs the machine-wide rules listed in the module docs on a parsed machine, checked as
 /// `machine_type`, pushing every problem to `diags`.
-pub fn check_machine(m: &Machine, machine_type: MachineType, diags: &mut Diagnostics) {
+pub fn check_machine(m: &Machine, opts: &crate::CheckOptions, diags: &mut Diagnostics) {
     let mut cx = Checker {
         diags,
-        machine_type,
+        machine_type: opts.machine_type,
     };
     cx.scope(&m.scope, &[]);
     cx.names(m);
     cx.labels(m);
     cx.idents(m);
+    cx.methods(m, &opts.methods);
 }
 
 struct Checker<'d> {
@@ -41,6 +42,23 @@ impl Checker<'_> {
         self.push(Diagnostic::error(code, msg, span).with_pointer(pointer));
     }
 
+    /// ASL-VAL-03/04: a transition to a state the scope does not have, with the closest name
+    /// as a help when one is close (a misspelling, a different case).
+    fn missing_target(&mut self, target: &Spanned<String>, pointer: String, names: &HashSet<&str>) {
+        let mut d = Diagnostic::error(
+            Code::MissingTransitionTarget,
+            format!("Missing 'Next' target: {}", target.value),
+            target.span,
+        )
+        .with_pointer(pointer);
+        if let Some(close) = closest(&target.value, names) {
+            d = d.with_help(format!(
+                "a state named \"{close}\" exists: did you mean it?"
+            ));
+        }
+        self.push(d);
+    }
+
     /// One `StartAt`/`States` scope, then its nested scopes. `outer_vars` are the variables
     /// assigned in enclosing scopes (ASL-VAR-07).
     fn scope(&mut self, scope: &Scope, outer_vars: &[(String, Span)]) {
@@ -51,24 +69,14 @@ impl Checker<'_> {
         let start_ok =
             !scope.start_at.value.is_empty() && names.contains(scope.start_at.value.as_str());
         if !start_ok && !scope.start_at.value.is_empty() {
-            self.err(
-                Code::MissingTransitionTarget,
-                format!("Missing 'Next' target: {}", scope.start_at.value),
-                scope.start_at.span,
-                start_ptr,
-            );
+            self.missing_target(&scope.start_at, start_ptr, &names);
         }
 
         // ASL-VAL-04 / ASL-ST-06: transitions stay inside the scope.
         for s in &scope.states {
             for (target, ptr) in s.targets() {
                 if !target.value.is_empty() && !names.contains(target.value.as_str()) {
-                    self.err(
-                        Code::MissingTransitionTarget,
-                        format!("Missing 'Next' target: {}", target.value),
-                        target.span,
-                        ptr,
-                    );
+                    self.missing_target(target, ptr, &names);
                 }
             }
         }
@@ -367,9 +375,7 @@ impl Checker<'_> {
     }
 
     /// Our own check: generated code names every state in an enum variant. Two names that
-    /// convert to the same identifier are valid ASL, so this is a warning. (Two Task states
-    /// sharing a handler method are an error of the code generator, which reports it with
-    /// [`ident::method_collisions`].)
+    /// convert to the same identifier are valid ASL, so this is a warning.
     fn idents(&mut self, m: &Machine) {
         let states = m.all_states();
         let mut variants: HashMap<String, &State> = HashMap::new();
@@ -394,6 +400,51 @@ impl Checker<'_> {
             } else {
                 variants.insert(v, s);
             }
+        }
+    }
+
+    /// Our own check: each Task state is bound to one handler method. Two states whose names
+    /// become the same method are valid ASL: the second gets a numbered name, with a warning
+    /// naming both; a chosen name must be a Rust identifier, for a Task state of the machine.
+    fn methods(&mut self, m: &Machine, chosen: &[(String, String)]) {
+        for (state, method) in chosen {
+            let task = m
+                .all_states()
+                .into_iter()
+                .find(|s| s.name.value == *state)
+                .filter(|s| matches!(s.kind, StateKind::Task(_)));
+            if task.is_none() {
+                self.push(Diagnostic::error(
+                    Code::AslIdentCollision,
+                    format!("a handler method name was chosen for \"{state}\", which is not a Task state of this machine"),
+                    m.scope.span,
+                ));
+            }
+            if !ident::is_method_ident(method) {
+                self.push(Diagnostic::error(
+                    Code::AslIdentCollision,
+                    format!("the handler method name chosen for \"{state}\", `{method}`, is not a Rust identifier"),
+                    m.scope.span,
+                ));
+            }
+        }
+        for c in ident::method_names(m, chosen).collisions {
+            self.push(
+                Diagnostic::warning(
+                    Code::AslIdentCollision,
+                    format!(
+                        "Task states \"{}\" and \"{}\" both become the handler method `{}`: the second is named `{}`",
+                        c.first.name.value, c.second.name.value, c.base, c.method
+                    ),
+                    c.second.name.span,
+                )
+                .with_pointer(c.second.pointer.clone())
+                .with_note(c.first.name.span, "the other Task state is defined here")
+                .with_help(format!(
+                    "choose its name: `#[asl(methods(\"{}\" = name))]` on `asl!`, or `Builder::method`",
+                    c.second.name.value
+                )),
+            );
         }
     }
 }
@@ -495,4 +546,21 @@ fn invalid_resource(r: &str, kind: &ResourceKind) -> Option<String> {
         }
     }
     None
+}
+
+/// The name among `names` closest to `wanted`, if it is close enough to be a misspelling of
+/// it (normalized Damerau-Levenshtein similarity of at least 0.7, ignoring case).
+fn closest<'n>(wanted: &str, names: &HashSet<&'n str>) -> Option<&'n str> {
+    let wanted = wanted.to_lowercase();
+    names
+        .iter()
+        .map(|n| {
+            (
+                strsim::normalized_damerau_levenshtein(&wanted, &n.to_lowercase()),
+                *n,
+            )
+        })
+        .filter(|(sim, _)| *sim >= 0.7)
+        .max_by(|a, b| a.0.total_cmp(&b.0).then_with(|| b.1.cmp(a.1)))
+        .map(|(_, n)| n)
 }

@@ -59,8 +59,6 @@ pub enum Code {
     /// `PASS_RESULT_IS_STATIC` (warning): a `.$` key inside a Pass `Result` (ASL-PT-07).
     PassResultIsStatic,
     // Checks of our own.
-    /// A Choice comparison whose literal operand has the wrong JSON type or form.
-    AslOperandType,
     /// `And`/`Or` with a single member: legal, but almost certainly a mistake.
     AslSingleOperand,
     /// Two state names that become the same Rust identifier.
@@ -90,7 +88,6 @@ impl Code {
             Code::NoDollar => "NO_DOLLAR",
             Code::NoPath => "NO_PATH",
             Code::PassResultIsStatic => "PASS_RESULT_IS_STATIC",
-            Code::AslOperandType => "ASL_OPERAND_TYPE",
             Code::AslSingleOperand => "ASL_SINGLE_OPERAND",
             Code::AslIdentCollision => "ASL_IDENT_COLLISION",
             Code::AslDeadRule => "ASL_DEAD_RULE",

@@ -236,6 +236,7 @@ fn condition_label(c: &Condition) -> String {
             Template::Bool(b) => b.to_string(),
             _ => "Condition".to_string(),
         },
+        Condition::Invalid => "(invalid rule)".to_string(),
     })
 }
 

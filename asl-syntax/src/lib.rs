@@ -91,6 +91,9 @@ pub struct CheckOptions {
     /// Standard (default) or Express: Express forbids `.sync`, `.waitForTaskToken`,
     /// activities and Distributed Map (ASL-VAL-25).
     pub machine_type: MachineType,
+    /// Handler method names chosen by the user, as `(state name, method name)` pairs; other
+    /// Task states get [`ident::method_name`] of their name.
+    pub methods: Vec<(String, String)>,
 }
 
 /// Parses and checks an already-read definition.
@@ -101,7 +104,7 @@ pub fn compile_value(
 ) -> Checked {
     let machine = parse::parse_machine(value, &mut diagnostics);
     if let Some(m) = &machine {
-        check::check_machine(m, opts.machine_type, &mut diagnostics);
+        check::check_machine(m, opts, &mut diagnostics);
     }
     diagnostics.sort();
     Checked {

@@ -1120,10 +1120,15 @@ impl<'d> Parser<'d> {
                 let output = self.template_field(&mut o, "Output", ql);
                 (Condition::Jsonata(Spanned::new(cond, v.span)), output)
             }
-            QueryLanguage::JsonPath => (Condition::Rule(self.rule_body(&mut o)?), None),
+            QueryLanguage::JsonPath => match self.rule_body(&mut o) {
+                Some(r) => (Condition::Rule(r), None),
+                None => (Condition::Invalid, None),
+            },
         };
         let span = o.span;
-        o.finish(self.diags);
+        if !matches!(condition, Condition::Invalid) {
+            o.finish(self.diags);
+        }
         Some(ChoiceRule {
             next: next.unwrap_or_else(|| Spanned::new(String::new(), span)),
             condition,
@@ -1291,15 +1296,24 @@ impl<'d> Parser<'d> {
         let (op, is_path) = Op::lookup(&op_m.key)?;
         let opp = o.field_pointer(&op_m.key);
         let v = &op_m.value;
+        // AWS rejects a wrongly typed operand as a schema error (ASL-VAL-15); the message and
+        // the help are ours.
         let mismatch = |p: &mut Self, want: &str| {
-            p.diags.push(
-                Diagnostic::error(
-                    Code::AslOperandType,
-                    format!("'{}' compares with {want}, found {}", op_m.key, describe(v)),
-                    v.span,
-                )
-                .with_pointer(opp.clone()),
-            );
+            let mut d = Diagnostic::error(
+                Code::SchemaValidationFailed,
+                format!("'{}' compares with {want}, found {}", op_m.key, describe(v)),
+                v.span,
+            )
+            .with_pointer(opp.clone());
+            let unquoted = v.as_str().map(str::trim).filter(|s| match op {
+                Op::Numeric(_) => s.parse::<f64>().is_ok_and(f64::is_finite),
+                Op::Boolean => *s == "true" || *s == "false",
+                _ => false,
+            });
+            if let Some(s) = unquoted {
+                d = d.with_help(format!("write it without quotes: \"{}\": {s}", op_m.key));
+            }
+            p.diags.push(d);
             None
         };
         let operand = if is_path {
@@ -1329,7 +1343,7 @@ impl<'d> Parser<'d> {
                     Some(s) if crate::timestamp::is_valid(s) => Operand::Timestamp(s.to_string()),
                     Some(_) => {
                         self.diags.push(
-                            Diagnostic::error(Code::AslOperandType, "String does not match RFC3339 timestamp", v.span)
+                            Diagnostic::error(Code::SchemaValidationFailed, "String does not match RFC3339 timestamp", v.span)
                                 .with_pointer(opp.clone())
                                 .with_help("timestamps look like 2016-03-14T01:59:00Z (uppercase T and Z, or a numeric offset)"),
                         );

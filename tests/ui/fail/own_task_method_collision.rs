@@ -1,4 +1,12 @@
-// own check: two Task states, one handler method
+// own check: two Task states wanting one handler method: a warning, and the second's method is charge_card_2 (a handler without it does not compile)
+struct H;
+
+impl machine::Handler for H {
+    async fn charge_card(&self, input: asl_runtime::Value, _: asl_runtime::TaskContext) -> asl_runtime::TaskResult {
+        Ok(input)
+    }
+}
+
 asl_runtime::asl! {
     pub Machine = {
         "StartAt": "Charge card",

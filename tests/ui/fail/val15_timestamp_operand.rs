@@ -1,4 +1,4 @@
-// own check: Timestamp operand must be a timestamp
+// ASL-VAL-15: a Timestamp operand must be a timestamp
 asl_runtime::asl! {
     pub Machine = {
         "StartAt": "A",

@@ -1,4 +1,4 @@
-// own check: NumericEquals compares with a number
+// ASL-VAL-15: NumericEquals compares with a number (SCHEMA_VALIDATION_FAILED; the invalid rule's Next still counts, so B is reachable)
 asl_runtime::asl! {
     pub Machine = {
         "StartAt": "A",
