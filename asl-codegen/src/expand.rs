@@ -202,25 +202,29 @@ fn resolve(rel: &str, call_site: &CallSite) -> PathBuf {
     manifest.join(p)
 }
 
-/// One `compile_error!` per error, spanned on the offending token; warnings become uses of a
-/// `#[deprecated]` item, the one way a stable proc macro can make rustc warn at a token (so
-/// `#![deny(deprecated)]` turns them into errors).
+/// A warning at `span`: the use of a `#[deprecated]` item, the one way a stable proc macro can
+/// make rustc warn at a token (so `#![deny(deprecated)]` turns asl's warnings into errors).
+fn warning_at(span: proc_macro2::Span, note: &str) -> TokenStream {
+    let usage = quote_spanned! {span=> asl_warning };
+    quote! {
+        const _: () = {
+            #[deprecated(note = #note)]
+            #[allow(non_camel_case_types)]
+            struct asl_warning;
+            let _ = #usage;
+        };
+    }
+}
+
+/// One `compile_error!` per error, spanned on the offending token, and one warning per
+/// warning ([`warning_at`]).
 fn token_errors(diags: &Diagnostics, src: &TokenSource) -> TokenStream {
     diags
         .iter()
         .map(|d| {
+            let span = src.span(d.span);
             if !d.is_error() {
-                let note = d.to_string();
-                let span = src.span(d.span);
-                let usage = quote_spanned! {span=> asl_warning };
-                return quote! {
-                    const _: () = {
-                        #[deprecated(note = #note)]
-                        #[allow(non_camel_case_types)]
-                        struct asl_warning;
-                        let _ = #usage;
-                    };
-                };
+                return warning_at(span, &d.to_string());
             }
             let mut msg = d.to_string();
             if let Some(h) = &d.help {
@@ -229,20 +233,24 @@ fn token_errors(diags: &Diagnostics, src: &TokenSource) -> TokenStream {
             for (_, note) in &d.notes {
                 msg.push_str(&format!("\nnote: {note}"));
             }
-            let span = src.span(d.span);
             quote_spanned! {span=> ::core::compile_error!(#msg); }
         })
         .collect()
 }
 
-/// Errors in a string or file definition: the message carries `--> file:line:col` and an
-/// excerpt, since a proc macro on stable cannot point inside a literal or another file.
+/// Errors and warnings of a string or file definition, at the literal: the message carries
+/// `--> file:line:col` and an excerpt, since a proc macro on stable cannot point inside a
+/// literal or another file.
 fn text_errors(diags: &Diagnostics, src: &Source, span: proc_macro2::Span) -> TokenStream {
     diags
-        .errors()
+        .iter()
         .map(|d| {
             let msg = crate::render_for_macro(src, d);
-            quote_spanned! {span=> ::core::compile_error!(#msg); }
+            if d.is_error() {
+                quote_spanned! {span=> ::core::compile_error!(#msg); }
+            } else {
+                warning_at(span, &msg)
+            }
         })
         .collect()
 }
