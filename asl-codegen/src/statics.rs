@@ -149,12 +149,9 @@ fn operand(o: &Operand) -> TokenStream {
         }
         Operand::Bool(b) => quote!(s::path::Operand::Bool(#b)),
         Operand::Null => quote!(s::path::Operand::Null),
-        Operand::Regex {
-            pattern,
-            case_insensitive,
-        } => {
-            let p = cow_str(pattern);
-            quote!(s::path::Operand::Regex { pattern: #p, case_insensitive: #case_insensitive })
+        Operand::Regex { pattern, flags } => {
+            let (p, f) = (cow_str(pattern), cow_str(flags));
+            quote!(s::path::Operand::Regex { pattern: #p, flags: #f })
         }
     }
 }

@@ -10,6 +10,7 @@ pub mod engine;
 pub mod error;
 pub mod handler;
 pub mod intrinsics;
+pub mod jsonata;
 pub mod machine;
 pub mod mock;
 pub mod path;

@@ -501,11 +501,7 @@ fn accept(f: &Filter, cur: &Value, root: &Value) -> bool {
         Filter::Compare { op, left, right } => {
             let l = operand(left, cur, root);
             if *op == CompareOp::Matches {
-                let Operand::Regex {
-                    pattern,
-                    case_insensitive,
-                } = right
-                else {
+                let Operand::Regex { pattern, flags } = right else {
                     return false;
                 };
                 let text = match l.as_deref() {
@@ -514,7 +510,8 @@ fn accept(f: &Filter, cur: &Value, root: &Value) -> bool {
                     Some(Value::Bool(b)) => b.to_string(),
                     _ => return false,
                 };
-                return regex_full_match(pattern, &text, *case_insensitive);
+                // Java's `Matcher.matches()`: the whole text (ASL-PATH filters, Jayway).
+                return asl_syntax::regex::full_match(pattern, flags, &text);
             }
             let r = operand(right, cur, root);
             compare(*op, l.as_deref(), r.as_deref())
@@ -579,161 +576,6 @@ fn compare(op: CompareOp, l: Option<&Value>, r: Option<&Value>) -> bool {
         CompareOp::Gt => ord() == Some(Ordering::Greater),
         CompareOp::Ge => matches!(ord(), Some(Ordering::Greater | Ordering::Equal)),
         CompareOp::Matches => false,
-    }
-}
-
-// ---- a tiny regex matcher for `=~` (Java `Matcher.matches()`: whole input) ----
-//
-// Supported: literals, `.`, `[…]` classes (ranges, `^` negation, escapes), `\d \w \s \D \W \S`,
-// escaped literals, quantifiers `* + ?`, a leading `^` and trailing `$`. Groups, alternation and
-// `{m,n}` are not supported: such a pattern matches nothing.
-
-#[derive(Debug)]
-enum Atom {
-    Any,
-    Lit(char),
-    Class(Vec<(char, char)>, bool),
-}
-
-fn regex_full_match(pattern: &str, text: &str, ci: bool) -> bool {
-    let Some(prog) = regex_compile(pattern) else {
-        return false;
-    };
-    let t: Vec<char> = text.chars().collect();
-    let mut budget = 100_000u32;
-    regex_at(&prog, &t, ci, &mut budget)
-}
-
-fn regex_compile(p: &str) -> Option<Vec<(Atom, u8)>> {
-    let mut chars: Vec<char> = p.chars().collect();
-    if chars.first() == Some(&'^') {
-        chars.remove(0);
-    }
-    if chars.last() == Some(&'$') && !(chars.len() >= 2 && chars[chars.len() - 2] == '\\') {
-        chars.pop();
-    }
-    let mut out = Vec::new();
-    let mut i = 0;
-    let esc = |c: char| -> Atom {
-        match c {
-            'd' => Atom::Class(vec![('0', '9')], false),
-            'D' => Atom::Class(vec![('0', '9')], true),
-            'w' => Atom::Class(vec![('a', 'z'), ('A', 'Z'), ('0', '9'), ('_', '_')], false),
-            'W' => Atom::Class(vec![('a', 'z'), ('A', 'Z'), ('0', '9'), ('_', '_')], true),
-            's' => Atom::Class(vec![(' ', ' '), ('\t', '\r')], false),
-            'S' => Atom::Class(vec![(' ', ' '), ('\t', '\r')], true),
-            't' => Atom::Lit('\t'),
-            'n' => Atom::Lit('\n'),
-            'r' => Atom::Lit('\r'),
-            c => Atom::Lit(c),
-        }
-    };
-    while i < chars.len() {
-        let c = chars[i];
-        i += 1;
-        let atom = match c {
-            '(' | ')' | '|' | '{' | '}' | '*' | '+' | '?' => return None,
-            '.' => Atom::Any,
-            '\\' => {
-                let e = *chars.get(i)?;
-                i += 1;
-                esc(e)
-            }
-            '[' => {
-                let neg = chars.get(i) == Some(&'^');
-                if neg {
-                    i += 1;
-                }
-                let mut ranges = Vec::new();
-                let mut first = true;
-                loop {
-                    let mut c = *chars.get(i)?;
-                    i += 1;
-                    if c == ']' && !first {
-                        break;
-                    }
-                    first = false;
-                    if c == '\\' {
-                        c = *chars.get(i)?;
-                        i += 1;
-                        if let Atom::Class(rs, false) = esc(c) {
-                            ranges.extend(rs);
-                            continue;
-                        }
-                    }
-                    if chars.get(i) == Some(&'-') && chars.get(i + 1).is_some_and(|&e| e != ']') {
-                        let hi = chars[i + 1];
-                        i += 2;
-                        ranges.push((c, hi));
-                    } else {
-                        ranges.push((c, c));
-                    }
-                }
-                Atom::Class(ranges, neg)
-            }
-            c => Atom::Lit(c),
-        };
-        let q = match chars.get(i) {
-            Some('*') => b'*',
-            Some('+') => b'+',
-            Some('?') => b'?',
-            _ => b'1',
-        };
-        if q != b'1' {
-            i += 1;
-        }
-        out.push((atom, q));
-    }
-    Some(out)
-}
-
-fn atom_matches(a: &Atom, c: char, ci: bool) -> bool {
-    let fold = |x: char| {
-        if ci {
-            x.to_lowercase().next().unwrap_or(x)
-        } else {
-            x
-        }
-    };
-    match a {
-        Atom::Any => c != '\n',
-        Atom::Lit(l) => fold(*l) == fold(c),
-        Atom::Class(ranges, neg) => {
-            let hit = ranges.iter().any(|&(lo, hi)| {
-                (lo..=hi).contains(&c)
-                    || (ci
-                        && ((lo..=hi).contains(&fold(c))
-                            || (lo..=hi).contains(&c.to_ascii_uppercase())))
-            });
-            hit != *neg
-        }
-    }
-}
-
-fn regex_at(prog: &[(Atom, u8)], t: &[char], ci: bool, budget: &mut u32) -> bool {
-    if *budget == 0 {
-        return false;
-    }
-    *budget -= 1;
-    let Some(((atom, q), rest)) = prog.split_first() else {
-        return t.is_empty();
-    };
-    match q {
-        b'1' => {
-            !t.is_empty() && atom_matches(atom, t[0], ci) && regex_at(rest, &t[1..], ci, budget)
-        }
-        b'?' => {
-            (!t.is_empty() && atom_matches(atom, t[0], ci) && regex_at(rest, &t[1..], ci, budget))
-                || regex_at(rest, t, ci, budget)
-        }
-        _ => {
-            let min = usize::from(*q == b'+');
-            let mut n = 0;
-            while n < t.len() && atom_matches(atom, t[n], ci) {
-                n += 1;
-            }
-            (min..=n).rev().any(|k| regex_at(rest, &t[k..], ci, budget))
-        }
     }
 }
 
@@ -1225,21 +1067,32 @@ mod tests {
     }
 
     #[test]
-    fn path_filter_regex_matcher() {
-        assert!(regex_full_match("a.c", "abc", false));
-        assert!(!regex_full_match("a.c", "abcd", false));
-        assert!(regex_full_match("^[a-c]+\\d*$", "abca12", false));
-        assert!(regex_full_match("[^x]?y", "y", false));
-        assert!(regex_full_match("ABC", "abc", true));
-        assert!(!regex_full_match("ABC", "abc", false));
-        assert!(
-            !regex_full_match("(a|b)", "a", false),
-            "unsupported constructs match nothing"
+    fn path_filter_regex_is_java_matches() {
+        let doc = json!({"items": [
+            {"name": "ac"}, {"name": "bc"}, {"name": "xbc"}, {"name": "ABC"}, {"name": 123}
+        ]});
+        let names = |p: &str| sel(p, &doc).unwrap();
+        // Groups and alternation (the earlier matcher's gap), the whole text as Java's
+        // `Matcher.matches()`.
+        assert_eq!(
+            names("$.items[?(@.name =~ /(a|b)c/)].name"),
+            json!(["ac", "bc"])
         );
-        assert!(!regex_full_match(
-            &"a*".repeat(30),
-            &format!("{}b", "a".repeat(40)),
-            false
-        ));
+        assert_eq!(names("$.items[?(@.name =~ /abc/i)].name"), json!(["ABC"]));
+        assert_eq!(names("$.items[?(@.name =~ /[0-9]{3}/)].name"), json!([123]));
+        assert_eq!(
+            names("$.items[?(@.name =~ /.*c/)].name"),
+            json!(["ac", "bc", "xbc"])
+        );
+    }
+
+    #[test]
+    fn path_regex_that_cannot_run_is_a_parse_error() {
+        let e = parse("$.items[?(@.name =~ /(unclosed/)]").unwrap_err();
+        assert!(
+            e.message.contains("invalid regular expression"),
+            "{}",
+            e.message
+        );
     }
 }

@@ -22,6 +22,7 @@ pub mod jsonata;
 pub mod jsonata_check;
 pub mod parse;
 pub mod path;
+pub mod regex;
 pub mod render;
 pub mod source;
 pub mod span;

@@ -160,12 +160,13 @@ pub enum Operand {
     Bool(bool),
     /// `null`.
     Null,
-    /// `/pattern/flags`, kept as text; only the `i` flag is recognised.
+    /// `/pattern/flags`, kept as text and checked by [`crate::regex`] when parsed.
     Regex {
         /// The text between the slashes.
         pattern: Cow<'static, str>,
-        /// The `i` flag was given.
-        case_insensitive: bool,
+        /// The flags after the closing slash, as written (a subset of
+        /// [`crate::regex::JSONPATH_FLAGS`]).
+        flags: Cow<'static, str>,
     },
 }
 
@@ -925,11 +926,10 @@ impl<'s> Parser<'s> {
                 }
                 let pattern = self.src.get(start..self.pos).unwrap_or_default().to_owned();
                 self.pos += 1;
-                let mut case_insensitive = false;
+                let mut flags = String::new();
                 while let Some(c) = self.peek() {
                     match c {
-                        b'i' => case_insensitive = true,
-                        b'm' | b's' | b'x' | b'u' | b'd' => {}
+                        c if crate::regex::JSONPATH_FLAGS.contains(c as char) => flags.push(c as char),
                         c if c.is_ascii_alphabetic() => {
                             return Err(self.err(format!("unknown regex flag '{}'", c as char)));
                         }
@@ -937,7 +937,11 @@ impl<'s> Parser<'s> {
                     }
                     self.pos += 1;
                 }
-                Ok(Operand::Regex { pattern: Cow::Owned(pattern), case_insensitive })
+                // The engine that will run it must accept it (Java syntax it lacks, a typo).
+                if let Err(e) = crate::regex::compile_full(&pattern, &flags) {
+                    return Err(err_at(e, start));
+                }
+                Ok(Operand::Regex { pattern: Cow::Owned(pattern), flags: Cow::Owned(flags) })
             }
             Some(c) if c == b'-' || c.is_ascii_digit() => {
                 let start = self.pos;
@@ -1141,7 +1145,7 @@ mod tests {
             *right,
             Operand::Regex {
                 pattern: "foo.*".into(),
-                case_insensitive: true
+                flags: "i".into()
             }
         );
         let rootop = p("$.a[?(@.x >= $.min)]");

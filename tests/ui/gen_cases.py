@@ -21,6 +21,7 @@ CASES = [
  ("val02_missing_start_at", "ASL-VAL-02: States and StartAt are required", {"States": {"A": S}}),
  ("val03_start_at_unknown", "ASL-VAL-03: StartAt names a state", m({"A": S}, start="Missing")),
  ("val04_next_unknown", "ASL-VAL-04: Next names a state of the same scope", m({"A": {"Type": "Pass", "Next": "B"}})),
+ ("own_path_regex_invalid", "own check: a JSONPath filter's regular expression must compile (the engine that runs it checks it at build time)", m({"A": {"Type": "Pass", "Parameters": {"x.$": "$.items[?(@.name =~ /(ab/)]"}, "End": True}})),
  ("val04_next_did_you_mean", "ASL-VAL-04: a misspelled Next gets the close state name as a help", m({"A": {"Type": "Pass", "Next": "Shipp"}, "Ship": S})),
  ("val04_default_unknown", "ASL-VAL-04: Choice Default", m({"A": {"Type": "Choice", "Choices": [{"Variable": "$.x", "IsPresent": True, "Next": "B"}], "Default": "Nope"}, "B": S})),
  ("val04_catch_next_unknown", "ASL-VAL-04: Catch Next", m({"A": {"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke", "Catch": [{"ErrorEquals": ["States.ALL"], "Next": "Nope"}], "End": True}})),
