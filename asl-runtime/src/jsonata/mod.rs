@@ -2,7 +2,7 @@
 //! build time ([`asl_syntax::jsonata`]).
 //!
 //! Work in progress (issue "JSONata and variables"): the standard library's formatting
-//! functions ([`format`]) and date/time functions ([`datetime`]) come first, as plain
+//! functions ([`format`](mod@format)) and date/time functions ([`datetime`]) come first, as plain
 //! functions with JSONata 2.0.6's semantics and error codes, each checked against every case
 //! of the reference suite that calls it with literal arguments; the evaluator over the syntax
 //! trees follows and calls them. Still to settle when it does: one error code for the inputs
