@@ -306,3 +306,46 @@ fn graph_refuses_definitions_with_errors() {
     assert_eq!(stdout(&o), "");
     assert!(stderr(&o).contains("error[MISSING_TRANSITION_TARGET]"));
 }
+
+/// Two Task states whose names give one handler method.
+const SHARED_METHOD: &str = r#"{
+  "StartAt": "Charge card",
+  "States": {
+    "Charge card": {"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke", "Next": "charge-card"},
+    "charge-card": {"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke", "End": true}
+  }
+}"#;
+
+#[test]
+fn method_names_are_checked_and_chosen_as_the_compiler_does() {
+    let f = file("shared-method.asl.json", SHARED_METHOD);
+    let o = asl(&["check", path(&f)]);
+    assert_eq!(code(&o), 0, "a warning only");
+    assert!(
+        stderr(&o).contains(
+            "both become the handler method `charge_card`: the second is named `charge_card_2`"
+        ),
+        "{}",
+        stderr(&o)
+    );
+    let o = asl(&["expand", path(&f)]);
+    assert!(stdout(&o).contains("fn charge_card_2("), "{}", stdout(&o));
+    let o = asl(&["expand", "--method", "charge-card=settle", path(&f)]);
+    assert!(stdout(&o).contains("fn settle("), "{}", stdout(&o));
+    let o = asl(&["check", "--method", "charge-card=settle", path(&f)]);
+    assert!(!stderr(&o).contains("handler method"), "{}", stderr(&o));
+    assert_eq!(code(&asl(&["check", "--method", "nonsense", path(&f)])), 2);
+}
+
+#[test]
+fn completions_for_each_shell() {
+    for shell in ["bash", "zsh", "fish", "elvish", "powershell"] {
+        let o = asl(&["completions", shell]);
+        assert_eq!(code(&o), 0, "{shell}: {}", stderr(&o));
+        let script = stdout(&o);
+        for word in ["check", "graph", "expand", "format", "express"] {
+            assert!(script.contains(word), "{shell} completion lacks {word}");
+        }
+    }
+    assert_eq!(code(&asl(&["completions", "tcsh"])), 2);
+}
