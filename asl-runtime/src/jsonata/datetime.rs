@@ -18,6 +18,12 @@
 //!   matcher, the captured components are combined following its rules (missing leading
 //!   components default to the evaluation's timestamp, trailing ones to their minimum; D3136
 //!   for gaps and for the unsupported ISO-week forms).
+//!
+//! The integer components (digits, letters, roman numerals, words, ordinals) are formatted
+//! and parsed with `$formatInteger`'s picture machinery in [`super::format`]
+//! ([`analyse_integer_picture`], [`format_integer_with`], [`parse_integer_with`]), as
+//! jsonata-js's `datetime.js` shares one `formatInteger`/`analyseIntegerPicture` between the
+//! two function families.
 //! * `$millis()` is [`millis`].
 //!
 //! Time values follow JavaScript `Date` semantics throughout (milliseconds since the epoch,
@@ -54,19 +60,25 @@
 //! * a date-time without an offset given to `$toMillis` without picture is local time in
 //!   JavaScript; here it is UTC (the host time zone of AWS Step Functions);
 //! * strings are handled as Unicode scalar values, not UTF-16 code units (only matters for
-//!   characters outside the BMP in pictures and timestamps); a quantifier `{n,m}` that
+//!   characters outside the BMP in pictures and timestamps; the grouping separators of an
+//!   integer component are inserted on UTF-16 code units, as in jsonata-js, a separator
+//!   split from its surrogate pair becoming U+FFFD); a quantifier `{n,m}` that
 //!   JavaScript would read literally (a width maximum below the optional digits) never
 //!   matches; a grouping separator in a `[Z]` picture is matched literally except `.`, which
 //!   matches any character as it does in jsonata-js's generated regular expression.
 
 use super::Error;
+use super::format::{
+    Grouping, IntegerFormat, IntegerPicture, LetterCase, analyse_integer_picture,
+    format_integer_with, js_number_to_string, number_words, parse_integer_with, sequence_error,
+};
 use std::collections::HashSet;
 
 const MS_PER_DAY: f64 = 86_400_000.0;
 /// The largest time value of a JavaScript `Date`, in ms either side of the epoch.
 const MAX_TIME: f64 = 8.64e15;
 /// Longest zero padding produced for one component.
-const MAX_PAD: f64 = 100_000.0;
+const MAX_PAD: usize = 100_000;
 /// Longest formatted result.
 const MAX_OUTPUT: usize = 1 << 24;
 /// Bound on the backtracking work of one picture-driven parse (characters scanned and
@@ -157,23 +169,6 @@ fn json_string(s: &str) -> String {
     serde_json::to_string(s).unwrap_or_else(|_| format!("\"{s}\""))
 }
 
-fn err_d3130(token: &str) -> Error {
-    Error::new(
-        "D3130",
-        format!(
-            "Formatting or parsing an integer as a sequence starting with {} is not supported by this implementation",
-            json_string(token)
-        ),
-    )
-}
-
-fn err_d3131() -> Error {
-    Error::new(
-        "D3131",
-        "In a decimal digit pattern, all digits must be from the same decimal group",
-    )
-}
-
 fn err_d3132(component: &str) -> Error {
     Error::new(
         "D3132",
@@ -220,29 +215,31 @@ fn js_error(message: &str) -> Error {
     Error::new("D3137", message)
 }
 
+/// An error of the shared integer-picture machinery ([`super::format`]), with the JavaScript
+/// exceptions it reports as `RangeError` given this module's code for them (D3137).
+fn js_exception(error: Error) -> Error {
+    if error.code == "RangeError" {
+        js_error(&error.message)
+    } else {
+        error
+    }
+}
+
+/// jsonata-js `_formatInteger` for a date/time component (see [`format_integer_with`]), with
+/// this module's padding limit ([`MAX_PAD`]) and D3137 for JavaScript exceptions.
+fn format_integer(value: f64, format: &IntegerPicture) -> Result<String, Error> {
+    if format.primary == IntegerFormat::Decimal {
+        let digits = js_number_to_string(value.abs()).len();
+        if format.mandatory_digits.saturating_sub(digits) > MAX_PAD {
+            return Err(js_error("Invalid string length"));
+        }
+    }
+    format_integer_with(value, format).map_err(js_exception)
+}
+
 // ---------------------------------------------------------------------------------------------
 // JavaScript number and string helpers
 // ---------------------------------------------------------------------------------------------
-
-/// `'' + n` for the integral values formatted here (and NaN / ±Infinity).
-fn js_number_string(n: f64) -> String {
-    if n.is_nan() {
-        "NaN".to_string()
-    } else if n.is_infinite() {
-        if n > 0.0 { "Infinity" } else { "-Infinity" }.to_string()
-    } else if n == 0.0 {
-        "0".to_string()
-    } else if n.abs() < 1e21 {
-        format!("{n}")
-    } else {
-        // JavaScript: 1e+21, 1.5e+22.
-        let s = format!("{n:e}");
-        match s.split_once('e') {
-            Some((m, e)) if !e.starts_with('-') => format!("{m}e+{e}"),
-            _ => s,
-        }
-    }
-}
 
 fn is_js_whitespace(c: char) -> bool {
     c.is_whitespace() || c == '\u{feff}'
@@ -544,440 +541,6 @@ fn date_time_fragment(date: &Fields, component: char) -> Fragment {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Integer pictures (the part of fn:format-integer that date/time components use)
-// ---------------------------------------------------------------------------------------------
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Primary {
-    Decimal,
-    Letters,
-    Roman,
-    Words,
-    Sequence,
-}
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Case {
-    Upper,
-    Lower,
-    Title,
-}
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-struct Separator {
-    position: usize,
-    ch: char,
-}
-
-/// jsonata-js `analyseIntegerPicture`'s result. `mandatory`/`optional` are NaN where
-/// jsonata-js leaves them undefined (non-decimal formats).
-#[derive(Clone, Debug)]
-struct IntFormat {
-    primary: Primary,
-    case: Case,
-    ordinal: bool,
-    zero_code: u32,
-    mandatory: f64,
-    optional: f64,
-    regular: bool,
-    /// Regular: one entry whose position is the interval. Otherwise every separator.
-    separators: Vec<Separator>,
-    token: String,
-}
-
-/// The zero of each Unicode decimal digit block jsonata-js recognises.
-const DECIMAL_GROUPS: [u32; 37] = [
-    0x30, 0x0660, 0x06F0, 0x07C0, 0x0966, 0x09E6, 0x0A66, 0x0AE6, 0x0B66, 0x0BE6, 0x0C66, 0x0CE6,
-    0x0D66, 0x0DE6, 0x0E50, 0x0ED0, 0x0F20, 0x1040, 0x1090, 0x17E0, 0x1810, 0x1946, 0x19D0, 0x1A80,
-    0x1A90, 0x1B50, 0x1BB0, 0x1C40, 0x1C50, 0xA620, 0xA8D0, 0xA900, 0xA9D0, 0xA9F0, 0xAA50, 0xABF0,
-    0xFF10,
-];
-
-fn gcd(a: usize, b: usize) -> usize {
-    let (mut a, mut b) = (a, b);
-    while b != 0 {
-        let r = a % b;
-        a = b;
-        b = r;
-    }
-    a
-}
-
-fn analyse_integer_picture(picture: &[char]) -> Result<IntFormat, Error> {
-    let mut format = IntFormat {
-        primary: Primary::Decimal,
-        case: Case::Lower,
-        ordinal: false,
-        zero_code: 0x30,
-        mandatory: f64::NAN,
-        optional: f64::NAN,
-        regular: false,
-        separators: Vec::new(),
-        token: String::new(),
-    };
-    let primary_format: &[char] = match picture.iter().rposition(|&c| c == ';') {
-        None => picture,
-        Some(semicolon) => {
-            if picture.get(semicolon + 1) == Some(&'o') {
-                format.ordinal = true;
-            }
-            &picture[..semicolon]
-        }
-    };
-    let text: String = primary_format.iter().collect();
-    match text.as_str() {
-        "A" => {
-            format.case = Case::Upper;
-            format.primary = Primary::Letters;
-        }
-        "a" => format.primary = Primary::Letters,
-        "I" => {
-            format.case = Case::Upper;
-            format.primary = Primary::Roman;
-        }
-        "i" => format.primary = Primary::Roman,
-        "W" => {
-            format.case = Case::Upper;
-            format.primary = Primary::Words;
-        }
-        "Ww" => {
-            format.case = Case::Title;
-            format.primary = Primary::Words;
-        }
-        "w" => format.primary = Primary::Words,
-        _ => {
-            let mut zero_code: Option<u32> = None;
-            let mut mandatory = 0usize;
-            let mut optional = 0usize;
-            let mut separators = Vec::new();
-            let mut position = 0usize;
-            for &c in primary_format.iter().rev() {
-                let code = c as u32;
-                if let Some(&group) = DECIMAL_GROUPS.iter().find(|&&g| code >= g && code <= g + 9) {
-                    mandatory += 1;
-                    position += 1;
-                    match zero_code {
-                        None => zero_code = Some(group),
-                        Some(z) if z != group => return Err(err_d3131()),
-                        Some(_) => {}
-                    }
-                } else if c == '#' {
-                    position += 1;
-                    optional += 1;
-                } else {
-                    separators.push(Separator { position, ch: c });
-                }
-            }
-            if mandatory > 0 {
-                format.primary = Primary::Decimal;
-                format.zero_code = zero_code.unwrap_or(0x30);
-                format.mandatory = mandatory as f64;
-                format.optional = optional as f64;
-                let regular = regular_repeat(&separators);
-                if regular > 0 {
-                    format.regular = true;
-                    format.separators = vec![Separator {
-                        position: regular,
-                        ch: separators[0].ch,
-                    }];
-                } else {
-                    format.separators = separators;
-                }
-            } else {
-                format.primary = Primary::Sequence;
-                format.token = text;
-            }
-        }
-    }
-    Ok(format)
-}
-
-/// The interval of evenly spaced, identical grouping separators (0 when irregular).
-fn regular_repeat(separators: &[Separator]) -> usize {
-    let Some(first) = separators.first() else {
-        return 0;
-    };
-    if separators.iter().any(|s| s.ch != first.ch) {
-        return 0;
-    }
-    let factor = separators
-        .iter()
-        .skip(1)
-        .fold(first.position, |a, s| gcd(a, s.position));
-    for index in 1..=separators.len() {
-        let wanted = index.saturating_mul(factor);
-        if !separators.iter().any(|s| s.position == wanted) {
-            return 0;
-        }
-    }
-    factor
-}
-
-const FEW: [&str; 20] = [
-    "Zero",
-    "One",
-    "Two",
-    "Three",
-    "Four",
-    "Five",
-    "Six",
-    "Seven",
-    "Eight",
-    "Nine",
-    "Ten",
-    "Eleven",
-    "Twelve",
-    "Thirteen",
-    "Fourteen",
-    "Fifteen",
-    "Sixteen",
-    "Seventeen",
-    "Eighteen",
-    "Nineteen",
-];
-const ORDINALS: [&str; 20] = [
-    "Zeroth",
-    "First",
-    "Second",
-    "Third",
-    "Fourth",
-    "Fifth",
-    "Sixth",
-    "Seventh",
-    "Eighth",
-    "Ninth",
-    "Tenth",
-    "Eleventh",
-    "Twelfth",
-    "Thirteenth",
-    "Fourteenth",
-    "Fifteenth",
-    "Sixteenth",
-    "Seventeenth",
-    "Eighteenth",
-    "Nineteenth",
-];
-const DECADES: [&str; 9] = [
-    "Twenty", "Thirty", "Forty", "Fifty", "Sixty", "Seventy", "Eighty", "Ninety", "Hundred",
-];
-const MAGNITUDES: [&str; 4] = ["Thousand", "Million", "Billion", "Trillion"];
-
-/// jsonata-js `numberToWords`.
-fn number_to_words(value: u64, ordinal: bool) -> String {
-    fn lookup(num: u64, prev: bool, ord: bool, out: &mut String) {
-        if num <= 19 {
-            if prev {
-                out.push_str(" and ");
-            }
-            let table = if ord { &ORDINALS } else { &FEW };
-            out.push_str(table[num as usize]);
-        } else if num < 100 {
-            if prev {
-                out.push_str(" and ");
-            }
-            let tens = (num / 10) as usize;
-            let remainder = num % 10;
-            out.push_str(DECADES[tens - 2]);
-            if remainder > 0 {
-                out.push('-');
-                lookup(remainder, false, ord, out);
-            } else if ord {
-                out.pop();
-                out.push_str("ieth");
-            }
-        } else if num < 1000 {
-            if prev {
-                out.push_str(", ");
-            }
-            let hundreds = (num / 100) as usize;
-            let remainder = num % 100;
-            out.push_str(FEW[hundreds]);
-            out.push_str(" Hundred");
-            if remainder > 0 {
-                lookup(remainder, true, ord, out);
-            } else if ord {
-                out.push_str("th");
-            }
-        } else {
-            let digits = num.ilog10() as usize + 1;
-            let mag = ((digits - 1) / 3).min(MAGNITUDES.len());
-            let factor = 10u64.pow((mag * 3) as u32);
-            let mant = num / factor;
-            let remainder = num - mant * factor;
-            if prev {
-                out.push_str(", ");
-            }
-            lookup(mant, false, false, out);
-            out.push(' ');
-            out.push_str(MAGNITUDES[mag - 1]);
-            if remainder > 0 {
-                lookup(remainder, true, ord, out);
-            } else if ord {
-                out.push_str("th");
-            }
-        }
-    }
-    let mut out = String::new();
-    lookup(value, false, ordinal, &mut out);
-    out
-}
-
-const ROMAN_NUMERALS: [(u64, &str); 13] = [
-    (1000, "m"),
-    (900, "cm"),
-    (500, "d"),
-    (400, "cd"),
-    (100, "c"),
-    (90, "xc"),
-    (50, "l"),
-    (40, "xl"),
-    (10, "x"),
-    (9, "ix"),
-    (5, "v"),
-    (4, "iv"),
-    (1, "i"),
-];
-
-fn decimal_to_roman(value: f64) -> String {
-    let mut out = String::new();
-    if !(1.0..=1e7).contains(&value) {
-        // NaN gives '' in jsonata-js; larger values are not produced by date components.
-        return out;
-    }
-    let mut v = value as u64;
-    for &(n, s) in &ROMAN_NUMERALS {
-        while v >= n {
-            out.push_str(s);
-            v -= n;
-        }
-    }
-    out
-}
-
-fn decimal_to_letters(value: f64, a: u8) -> String {
-    let mut letters = Vec::new();
-    if !value.is_finite() {
-        return String::new();
-    }
-    let mut v = value;
-    while v > 0.0 {
-        let r = ((v - 1.0) % 26.0) as u8;
-        letters.push((a + r) as char);
-        v = ((v - 1.0) / 26.0).floor();
-    }
-    letters.iter().rev().collect()
-}
-
-/// jsonata-js `_formatInteger`.
-fn format_integer(value: f64, format: &IntFormat) -> Result<String, Error> {
-    let negative = value < 0.0;
-    let value = value.abs();
-    let mut formatted = match format.primary {
-        Primary::Letters => decimal_to_letters(
-            value,
-            if format.case == Case::Upper {
-                b'A'
-            } else {
-                b'a'
-            },
-        ),
-        Primary::Roman => {
-            let r = decimal_to_roman(value);
-            if format.case == Case::Upper {
-                r.to_uppercase()
-            } else {
-                r
-            }
-        }
-        Primary::Words => {
-            if !value.is_finite() || value >= 1e18 {
-                return Err(js_error("Maximum call stack size exceeded"));
-            }
-            let w = number_to_words(value as u64, format.ordinal);
-            match format.case {
-                Case::Upper => w.to_uppercase(),
-                Case::Lower => w.to_lowercase(),
-                Case::Title => w,
-            }
-        }
-        Primary::Decimal => format_decimal(value, format)?,
-        Primary::Sequence => return Err(err_d3130(&format.token)),
-    };
-    if negative {
-        formatted.insert(0, '-');
-    }
-    Ok(formatted)
-}
-
-fn format_decimal(value: f64, format: &IntFormat) -> Result<String, Error> {
-    let mut digits: Vec<char> = js_number_string(value).chars().collect();
-    let pad = format.mandatory - digits.len() as f64;
-    if pad > 0.0 {
-        if pad > MAX_PAD {
-            return Err(js_error("Invalid string length"));
-        }
-        let mut padded = vec!['0'; pad as usize];
-        padded.extend_from_slice(&digits);
-        digits = padded;
-    }
-    if format.zero_code != 0x30 {
-        let mut mapped = Vec::with_capacity(digits.len());
-        for c in digits {
-            let code = (c as u32)
-                .checked_add(format.zero_code - 0x30)
-                .and_then(char::from_u32)
-                .ok_or_else(|| js_error("Invalid code point"))?;
-            mapped.push(code);
-        }
-        digits = mapped;
-    }
-    if format.regular {
-        if let Some(sep) = format.separators.first()
-            && let Some(n) = (digits.len().saturating_sub(1)).checked_div(sep.position)
-        {
-            for ii in (1..=n).rev() {
-                let pos = digits.len().saturating_sub(ii * sep.position);
-                digits.insert(pos, sep.ch);
-            }
-        }
-    } else {
-        for sep in format.separators.iter().rev() {
-            let len = digits.len() as i64;
-            let pos = len - sep.position as i64;
-            // substr(0, pos) + sep + substr(pos), substr counting a negative start from the end
-            let left_len = pos.clamp(0, len) as usize;
-            let right_start = if pos < 0 {
-                (len + pos).max(0)
-            } else {
-                pos.min(len)
-            } as usize;
-            let mut joined: Vec<char> = digits[..left_len].to_vec();
-            joined.push(sep.ch);
-            joined.extend_from_slice(&digits[right_start..]);
-            digits = joined;
-        }
-    }
-    let mut out: String = digits.iter().collect();
-    if format.ordinal {
-        let last = digits.last().copied();
-        let before_last = digits.len().checked_sub(2).and_then(|i| digits.get(i));
-        let suffix = match last {
-            Some('1') => "st",
-            Some('2') => "nd",
-            Some('3') => "rd",
-            _ => "th",
-        };
-        let suffix = if digits.len() > 1 && before_last == Some(&'1') {
-            "th"
-        } else {
-            suffix
-        };
-        out.push_str(suffix);
-    }
-    Ok(out)
-}
-
-// ---------------------------------------------------------------------------------------------
 // Date/time pictures
 // ---------------------------------------------------------------------------------------------
 
@@ -993,8 +556,8 @@ struct Marker {
     component: char,
     presentation2: Option<char>,
     width: Option<Width>,
-    names: Option<Case>,
-    int_format: Option<IntFormat>,
+    names: Option<LetterCase>,
+    int_format: Option<IntegerPicture>,
     /// `def.n` (Y, M, D only): -1, a width maximum or the digit count.
     n: Option<f64>,
 }
@@ -1111,45 +674,57 @@ fn analyse_marker(marker: &[char]) -> Result<Marker, Error> {
         n: None,
     };
     match presentation1.first() {
-        Some('n') => def.names = Some(Case::Lower),
+        Some('n') => def.names = Some(LetterCase::Lower),
         Some('N') => {
             def.names = Some(if presentation1.get(1) == Some(&'n') {
-                Case::Title
+                LetterCase::Title
             } else {
-                Case::Upper
+                LetterCase::Upper
             })
         }
         _ if "YMDdFWwXxHhmsf".contains(component) => {
-            let mut pattern = presentation1.clone();
+            let mut pattern: String = presentation1.iter().collect();
             if let Some(p2) = presentation2 {
                 pattern.push(';');
                 pattern.push(p2);
             }
             let mut format = analyse_integer_picture(&pattern)?;
+            // jsonata-js's digit counts, undefined (NaN) unless the picture is decimal.
+            let (mut mandatory, optional) = if format.primary == IntegerFormat::Decimal {
+                (
+                    format.mandatory_digits as f64,
+                    format.optional_digits as f64,
+                )
+            } else {
+                (f64::NAN, f64::NAN)
+            };
             if let Some(min) = def.width.as_ref().and_then(|w| w.min)
-                && format.mandatory < min
+                && mandatory < min
             {
-                format.mandatory = min;
+                mandatory = min;
             }
             if "YMD".contains(component) {
                 let mut n = -1.0;
                 if let Some(max) = def.width.as_ref().and_then(|w| w.max) {
                     n = max;
-                    format.mandatory = n;
+                    mandatory = n;
                 } else {
-                    let w = format.mandatory + format.optional;
+                    let w = mandatory + optional;
                     if w >= 2.0 {
                         n = w;
                     }
                 }
                 def.n = Some(n);
             }
+            // Saturating; NaN and negative counts pad nothing, as in JavaScript.
+            format.mandatory_digits = mandatory as usize;
             def.int_format = Some(format);
         }
         _ => {}
     }
     if component == 'Z' || component == 'z' {
-        def.int_format = Some(analyse_integer_picture(&presentation1)?);
+        let picture: String = presentation1.iter().collect();
+        def.int_format = Some(analyse_integer_picture(&picture)?);
     }
     Ok(def)
 }
@@ -1246,15 +821,15 @@ fn format_component(
             };
             let Some(name) = name else {
                 // months[NaN]: undefined.toUpperCase() / undefined.length throw.
-                if names != Case::Title || marker.width.is_some() {
+                if names != LetterCase::Title || marker.width.is_some() {
                     return Err(js_error("Cannot read properties of undefined"));
                 }
                 return Ok("undefined".to_string());
             };
             let mut name = match names {
-                Case::Upper => name.to_uppercase(),
-                Case::Lower => name.to_lowercase(),
-                Case::Title => name.to_string(),
+                LetterCase::Upper => name.to_uppercase(),
+                LetterCase::Lower => name.to_lowercase(),
+                LetterCase::Title => name.to_string(),
             };
             if let Some(max) = marker.width.as_ref().and_then(|w| w.max) {
                 let len = name.chars().count() as f64;
@@ -1284,19 +859,21 @@ fn format_component(
         let Some(format) = &marker.int_format else {
             return Err(err_d3134());
         };
-        let mut value = if format.regular {
+        let mut value = if matches!(format.grouping, Grouping::Regular { .. }) {
             format_integer(offset, format)?
         } else {
-            let num_digits = format.mandatory;
-            if num_digits == 1.0 || num_digits == 2.0 {
+            // Undefined (here 0) unless the picture is decimal: D3134.
+            let num_digits = format.mandatory_digits;
+            if num_digits == 1 || num_digits == 2 {
                 let mut v = format_integer(offset_hours, format)?;
                 if offset_minutes != 0.0 {
                     v.push(':');
-                    let two = analyse_integer_picture(&['0', '0'])?;
+                    // `formatInteger(offsetMinutes, '00')`.
+                    let two = analyse_integer_picture("00")?;
                     v.push_str(&format_integer(offset_minutes.floor(), &two)?);
                 }
                 v
-            } else if num_digits == 3.0 || num_digits == 4.0 {
+            } else if num_digits == 3 || num_digits == 4 {
                 format_integer(offset, format)?
             } else {
                 return Err(err_d3134());
@@ -1315,13 +892,13 @@ fn format_component(
     } else {
         match fragment {
             Fragment::Str(s) => {
-                if component == 'P' && marker.names == Some(Case::Upper) {
+                if component == 'P' && marker.names == Some(LetterCase::Upper) {
                     Ok(s.to_uppercase())
                 } else {
                     Ok(s.to_string())
                 }
             }
-            Fragment::Num(n) => Ok(js_number_string(n)),
+            Fragment::Num(n) => Ok(js_number_to_string(n)),
             Fragment::Undefined => Ok("undefined".to_string()),
         }
     }
@@ -1362,17 +939,8 @@ enum Parser {
         gmt: bool,
         sep: Option<char>,
     },
-    Letters {
-        upper: bool,
-    },
-    Roman {
-        upper: bool,
-    },
-    Words,
-    Decimal {
-        ordinal: bool,
-        zero_code: u32,
-    },
+    /// jsonata-js's integer matcher `parse` ([`parse_integer_with`]).
+    Integer(IntegerPicture),
     /// Case-sensitive name lookup (later entries win).
     Lookup(Vec<(String, f64)>),
 }
@@ -1394,12 +962,10 @@ fn generate_matchers(spec: &[Part]) -> Result<Vec<MatchPart>, Error> {
                 component: '\0',
             },
             Part::Marker(m) if m.component == 'Z' || m.component == 'z' => {
-                let sep = m
-                    .int_format
-                    .as_ref()
-                    .filter(|f| f.primary == Primary::Decimal && f.regular)
-                    .and_then(|f| f.separators.first())
-                    .map(|s| s.ch);
+                let sep = m.int_format.as_ref().and_then(|f| match f.grouping {
+                    Grouping::Regular { character, .. } => Some(character),
+                    Grouping::Irregular(_) => None,
+                });
                 let gmt = m.component == 'z';
                 MatchPart {
                     matcher: Matcher::Tz { gmt, sep },
@@ -1457,25 +1023,29 @@ fn generate_matchers(spec: &[Part]) -> Result<Vec<MatchPart>, Error> {
     Ok(parts)
 }
 
-fn integer_matcher(f: &IntFormat, n: Option<f64>, component: char) -> Result<MatchPart, Error> {
-    let upper = f.case == Case::Upper;
-    let (matcher, parser) = match f.primary {
-        Primary::Letters => (Matcher::Letters, Parser::Letters { upper }),
-        Primary::Roman => (Matcher::Roman, Parser::Roman { upper }),
-        Primary::Words => (Matcher::Words, Parser::Words),
-        Primary::Decimal => {
+fn integer_matcher(
+    f: &IntegerPicture,
+    n: Option<f64>,
+    component: char,
+) -> Result<MatchPart, Error> {
+    let matcher = match f.primary {
+        IntegerFormat::Letters => Matcher::Letters,
+        IntegerFormat::Roman => Matcher::Roman,
+        IntegerFormat::Words => Matcher::Words,
+        IntegerFormat::Decimal => {
             let clamp = |x: f64| x.min(1e9) as usize;
-            let matcher = match n {
+            let optional = f.optional_digits as f64;
+            match n {
                 Some(n) if n > 0.0 => {
-                    if f.optional == 0.0 {
+                    if optional == 0.0 {
                         Matcher::Digits {
                             min: clamp(n),
                             max: Some(clamp(n)),
                             ordinal: f.ordinal,
                         }
-                    } else if n - f.optional >= 0.0 {
+                    } else if n - optional >= 0.0 {
                         Matcher::Digits {
-                            min: clamp(n - f.optional),
+                            min: clamp(n - optional),
                             max: Some(clamp(n)),
                             ordinal: f.ordinal,
                         }
@@ -1488,20 +1058,13 @@ fn integer_matcher(f: &IntFormat, n: Option<f64>, component: char) -> Result<Mat
                     max: None,
                     ordinal: f.ordinal,
                 },
-            };
-            (
-                matcher,
-                Parser::Decimal {
-                    ordinal: f.ordinal,
-                    zero_code: f.zero_code,
-                },
-            )
+            }
         }
-        Primary::Sequence => return Err(err_d3130(&f.token)),
+        IntegerFormat::Sequence => return Err(sequence_error(&f.token)),
     };
     Ok(MatchPart {
         matcher,
-        parser,
+        parser: Parser::Integer(f.clone()),
         component,
     })
 }
@@ -1546,41 +1109,9 @@ fn run_length(s: &[char], p: usize, max: usize, pred: impl Fn(char) -> bool) -> 
         .count()
 }
 
-/// The number words as keys, in jsonata-js's `wordValues` insertion order, with their values.
-fn word_values() -> Vec<(String, f64)> {
-    let mut words: Vec<(String, f64)> = Vec::new();
-    for (i, w) in FEW.iter().enumerate() {
-        words.push((w.to_lowercase(), i as f64));
-    }
-    for (i, w) in ORDINALS.iter().enumerate() {
-        words.push((w.to_lowercase(), i as f64));
-    }
-    for (i, w) in DECADES.iter().enumerate() {
-        let lword = w.to_lowercase();
-        let value = ((i + 2) * 10) as f64;
-        let ieth = format!("{}ieth", &lword[..lword.len() - 1]);
-        words.push((lword, value));
-        words.push((ieth, value));
-    }
-    words.push(("hundredth".to_string(), 100.0));
-    for (i, w) in MAGNITUDES.iter().enumerate() {
-        let lword = w.to_lowercase();
-        let value = 10f64.powi(((i + 1) * 3) as i32);
-        words.push((format!("{lword}th"), value));
-        words.insert(words.len() - 1, (lword, value));
-    }
-    words
-}
-
 /// End positions a part can match at `p`, in the backtracking order of JavaScript's greedy
 /// quantifiers (duplicates removed).
-fn candidates(
-    m: &Matcher,
-    s: &[char],
-    p: usize,
-    words: &[(String, f64)],
-    work: &mut u64,
-) -> Vec<usize> {
+fn candidates(m: &Matcher, s: &[char], p: usize, words: &[String], work: &mut u64) -> Vec<usize> {
     *work += 1;
     let mut out = Vec::new();
     match m {
@@ -1662,7 +1193,7 @@ fn candidates(
             // produced after everything reachable from it (greedy repetition).
             let matching = |q: usize, alt: usize| -> Option<usize> {
                 if alt < words.len() {
-                    let w = &words[alt].0;
+                    let w = &words[alt];
                     starts_with_ascii_ci(s, q, w).then(|| q + w.len())
                 } else if alt == words.len() {
                     starts_with_ascii_ci(s, q, "and").then_some(q + 3)
@@ -1712,7 +1243,7 @@ fn match_parts(parts: &[MatchPart], s: &[char]) -> Result<Option<Vec<(usize, usi
     }
     let mut work = 0u64;
     let words = if parts.iter().any(|p| matches!(p.matcher, Matcher::Words)) {
-        word_values()
+        number_words()
     } else {
         Vec::new()
     };
@@ -1766,92 +1297,7 @@ fn match_parts(parts: &[MatchPart], s: &[char]) -> Result<Option<Vec<(usize, usi
     }
 }
 
-fn roman_to_decimal(s: &str) -> f64 {
-    let mut decimal = 0.0;
-    let mut max = 1.0;
-    for c in s.chars().rev() {
-        let value = match c {
-            'M' => 1000.0,
-            'D' => 500.0,
-            'C' => 100.0,
-            'L' => 50.0,
-            'X' => 10.0,
-            'V' => 5.0,
-            'I' => 1.0,
-            _ => return f64::NAN,
-        };
-        if value < max {
-            decimal -= value;
-        } else {
-            max = value;
-            decimal += value;
-        }
-    }
-    decimal
-}
-
-fn letters_to_decimal(s: &[char], a: char) -> f64 {
-    s.iter().rev().enumerate().fold(0.0, |acc, (i, &c)| {
-        acc + (f64::from(c as u32) - f64::from(a as u32) + 1.0) * 26f64.powf(i as f64)
-    })
-}
-
-/// jsonata-js `wordsToNumber` (the text already lower-cased).
-fn words_to_number(text: &str, words: &[(String, f64)]) -> f64 {
-    // text.split(/,\s|\sand\s|[\s\\-]/)
-    let chars: Vec<char> = text.chars().collect();
-    let mut parts: Vec<String> = Vec::new();
-    let mut current = String::new();
-    let mut i = 0;
-    while i < chars.len() {
-        let c = chars[i];
-        let ws = |j: usize| chars.get(j).is_some_and(|&c| is_js_whitespace(c));
-        if c == ',' && ws(i + 1) {
-            parts.push(std::mem::take(&mut current));
-            i += 2;
-        } else if ws(i)
-            && chars
-                .get(i + 1..i + 4)
-                .is_some_and(|w| w == ['a', 'n', 'd'])
-            && ws(i + 4)
-        {
-            parts.push(std::mem::take(&mut current));
-            i += 5;
-        } else if ws(i) || c == '\\' || c == '-' {
-            parts.push(std::mem::take(&mut current));
-            i += 1;
-        } else {
-            current.push(c);
-            i += 1;
-        }
-    }
-    parts.push(current);
-    let mut segs: Vec<f64> = vec![0.0];
-    for part in &parts {
-        let value = words.iter().find(|(w, _)| w == part).map(|&(_, v)| v);
-        match value {
-            Some(v) if v < 100.0 => {
-                let mut top = segs.pop().unwrap_or(f64::NAN);
-                if top >= 1000.0 {
-                    segs.push(top);
-                    top = 0.0;
-                }
-                segs.push(top + v);
-            }
-            other => {
-                let top = segs.pop().unwrap_or(f64::NAN);
-                segs.push(top * other.unwrap_or(f64::NAN));
-            }
-        }
-    }
-    segs.iter().sum()
-}
-
-fn parse_part(
-    parser: &Parser,
-    value: &[char],
-    words: &[(String, f64)],
-) -> Result<Option<f64>, Error> {
+fn parse_part(parser: &Parser, value: &[char]) -> Result<Option<f64>, Error> {
     let text: String = value.iter().collect();
     Ok(Some(match parser {
         Parser::None => return Ok(None),
@@ -1890,38 +1336,9 @@ fn parse_part(
             };
             hours * 60.0 + minutes
         }
-        Parser::Letters { upper } => letters_to_decimal(value, if *upper { 'A' } else { 'a' }),
-        Parser::Roman { upper } => {
-            if *upper {
-                roman_to_decimal(&text)
-            } else {
-                roman_to_decimal(&text.to_uppercase())
-            }
-        }
-        Parser::Words => words_to_number(&text.to_lowercase(), words),
-        Parser::Decimal { ordinal, zero_code } => {
-            let digits = if *ordinal {
-                js_substring(value, 0, value.len().saturating_sub(2))
-            } else {
-                value
-            };
-            let mut s = String::new();
-            for &c in digits {
-                if c == ',' {
-                    continue;
-                }
-                if *zero_code != 0x30 {
-                    let code = (c as u32)
-                        .checked_sub(*zero_code - 0x30)
-                        .and_then(char::from_u32)
-                        .ok_or_else(|| js_error("Invalid code point"))?;
-                    s.push(code);
-                } else {
-                    s.push(c);
-                }
-            }
-            js_parse_int(&s)
-        }
+        Parser::Integer(f) => parse_integer_with(&text, f)
+            .map_err(js_exception)?
+            .unwrap_or(f64::NAN),
         Parser::Lookup(table) => {
             return Ok(table
                 .iter()
@@ -1971,17 +1388,12 @@ fn parse_date_time(timestamp: &str, picture: &str, now_millis: f64) -> Result<Op
     let Some(captures) = match_parts(&parts, &s)? else {
         return Ok(None);
     };
-    let words = if parts.iter().any(|p| matches!(p.parser, Parser::Words)) {
-        word_values()
-    } else {
-        Vec::new()
-    };
     let mut components = Components::default();
     for (part, &(start, end)) in parts.iter().zip(&captures) {
         if matches!(part.parser, Parser::None) {
             continue;
         }
-        let value = parse_part(&part.parser, s.get(start..end).unwrap_or(&[]), &words)?;
+        let value = parse_part(&part.parser, s.get(start..end).unwrap_or(&[]))?;
         components.set(part.component, value);
     }
     if components.entries.is_empty() {
@@ -2942,6 +2354,12 @@ mod tests {
 
     fn code_of<T: std::fmt::Debug>(r: Result<T, Error>) -> &'static str {
         r.unwrap_err().code
+    }
+
+    /// jsonata-js `numberToWords` (title case), through the shared integer-picture machinery.
+    fn number_to_words(value: u64, ordinal: bool) -> String {
+        let picture = analyse_integer_picture(if ordinal { "Ww;o" } else { "Ww" }).unwrap();
+        format_integer_with(value as f64, &picture).unwrap()
     }
 
     #[test]

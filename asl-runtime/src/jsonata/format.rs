@@ -110,7 +110,8 @@ fn picture_error(code: &'static str) -> Error {
 }
 
 /// D3130 for an unsupported numbering sequence `token` (`{{value}}` is `JSON.stringify`).
-fn sequence_error(token: &str) -> Error {
+/// Also raised by the date/time functions when a picture component uses such a token.
+pub(crate) fn sequence_error(token: &str) -> Error {
     let value = serde_json::to_string(token).unwrap_or_else(|_| format!("\"{token}\""));
     Error::new(
         "D3130",
@@ -1586,6 +1587,31 @@ fn word_value(word: &str) -> Option<f64> {
         }
     }
     None
+}
+
+/// The keys of jsonata-js's `wordValues` (every lowercase number word [`word_value`] knows), in
+/// its insertion order: the alternatives, tried in this order, of the regular expression that
+/// matches a `w`/`W`/`Ww` date/time component.
+pub(crate) fn number_words() -> Vec<String> {
+    let mut words: Vec<String> = FEW
+        .iter()
+        .chain(ORDINALS.iter())
+        .map(|w| w.to_ascii_lowercase())
+        .collect();
+    for decade in DECADES {
+        let lower = decade.to_ascii_lowercase();
+        let ieth = format!("{}ieth", &lower[..lower.len() - 1]);
+        words.push(lower);
+        words.push(ieth);
+    }
+    words.push("hundredth".to_owned());
+    for magnitude in MAGNITUDES {
+        let lower = magnitude.to_ascii_lowercase();
+        let th = format!("{lower}th");
+        words.push(lower);
+        words.push(th);
+    }
+    words
 }
 
 /// `text.split(/,\s|\sand\s|[\s\\-]/)`.

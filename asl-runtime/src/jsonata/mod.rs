@@ -6,8 +6,9 @@
 //! functions with JSONata 2.0.6's semantics and error codes, each checked against every case
 //! of the reference suite that calls it with literal arguments; the evaluator over the syntax
 //! trees follows and calls them. Still to settle when it does: one error code for the inputs
-//! on which jsonata-js itself crashes (`format` says `RangeError`, `datetime` `D3137`), and
-//! `datetime`'s private copy of the integer-picture machinery that `format` makes public.
+//! on which jsonata-js itself crashes (`format` says `RangeError`, `datetime` maps it to
+//! `D3137`). `datetime` formats and parses its integer components with `format`'s picture
+//! machinery.
 
 pub mod datetime;
 pub mod format;
