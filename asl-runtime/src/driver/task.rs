@@ -268,7 +268,8 @@ impl Visit<'_, '_> {
                 }
             }
         }
-        let fut = self.x.handler.call(call);
+        let span = tracing::info_span!("task", state = self.s.name, resource, attempt);
+        let fut = tracing::Instrument::instrument(self.x.handler.call(call), span);
         let fut = async {
             match self.x.journal {
                 Some(j) => j.busy(fut).await,
