@@ -105,7 +105,7 @@ impl Exec<'_> {
         (u32::try_from(id).unwrap_or(u32::MAX), Some(t))
     }
 
-    fn next_event(&self, kind: &'static str, state: Option<&'static str>) -> u32 {
+    pub(super) fn next_event(&self, kind: &'static str, state: Option<&'static str>) -> u32 {
         // One execution is polled by one task at a time (branches and iterations are
         // futures inside it, never spawned), so a plain load and store suffice; no
         // read-modify-write on the hot path.

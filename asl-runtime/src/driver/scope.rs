@@ -6,7 +6,7 @@ use std::borrow::Cow;
 
 use crate::Value;
 
-use super::history::{AbortGuard, aborted_event};
+use super::history::{AbortGuard, aborted_event, entered_event, exited_event};
 use super::quota::MAX_PAYLOAD_BYTES;
 use super::retry::Failure;
 use super::visit::{Visit, env, json_text};
@@ -126,9 +126,11 @@ impl Exec<'_> {
             if state.lowered && self.journal.is_none() {
                 match (self.m.step)(cur, data) {
                     Step::Slow(d) => data = d,
+                    // The visit's events without a `Visit`: nothing else of it is needed
+                    // unless the quota fails.
                     Step::Output { value, size } => {
-                        let v = self.enter(state, loc, *step, &Value::Null);
-                        *step += 1;
+                        let name = Some(state.name);
+                        let entered_id = self.next_event(entered_event(&state.kind), name);
                         // The quota (ASL-IO-09): measured only when the compiler's knowledge
                         // of the output's size and the bound of the input do not settle it.
                         let known = match (size, bound) {
@@ -138,28 +140,32 @@ impl Exec<'_> {
                             }
                             _ => None,
                         };
-                        let exit = match known {
-                            Some(b) => Ok((b, v.exit_checked(value))),
-                            None => v.size_bound(&value).map(|b| (b, v.exit_checked(value))),
+                        let measured = match known {
+                            Some(b) => Ok(b),
+                            None => self
+                                .entered_lowered(state, loc, *step, entered_id)
+                                .size_bound(&value),
                         };
-                        let exit = exit.map(|(b, flow)| {
-                            bound = Some(b);
-                            flow
-                        });
-                        match exit {
-                            Ok(Flow::Next(next, out)) => {
+                        *step += 1;
+                        match measured {
+                            Ok(b) => bound = Some(b),
+                            Err(f) => return SyncRun::Done(Err(f)),
+                        }
+                        self.next_event(exited_event(&state.kind), name);
+                        match state.next {
+                            Some(next) => {
                                 cur = next;
-                                data = out;
+                                data = value;
                                 continue;
                             }
-                            Ok(Flow::End(out)) => return SyncRun::Done(Ok(out)),
-                            Err(f) => return SyncRun::Done(Err(f)),
+                            None => return SyncRun::Done(Ok(value)),
                         }
                     }
                     Step::Choose(next, out) => {
-                        let v = self.enter(state, loc, *step, &Value::Null);
+                        let name = Some(state.name);
+                        self.next_event(entered_event(&state.kind), name);
+                        self.next_event("ChoiceStateExited", name);
                         *step += 1;
-                        v.exited("ChoiceStateExited", &out);
                         cur = next;
                         data = out;
                         continue;

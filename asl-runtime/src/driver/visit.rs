@@ -74,6 +74,28 @@ impl<'a> Exec<'a> {
         }
     }
 
+    /// The visit of a state whose `…StateEntered` event (`entered_id`) was recorded by the
+    /// lowered path of `run_sync`: no journal, no `$$`.
+    pub(super) fn entered_lowered<'e>(
+        &'e self,
+        s: &'static State,
+        loc: &'e Location,
+        step: u32,
+        entered_id: u32,
+    ) -> Visit<'e, 'a> {
+        Visit {
+            x: self,
+            s,
+            entered_id,
+            entered_at: self.start,
+            loc,
+            step,
+            outcome_at: AtomicI64::new(i64::MIN),
+            draws: None,
+            attempt_base: 0,
+        }
+    }
+
     /// Writes what the journal holds before something that cannot be undone (a Task call, a
     /// timer). A failed write stops the run (see `run_durable`).
     pub(super) async fn persist(&self) -> Result<(), Failure> {
