@@ -45,7 +45,7 @@ pub fn eval_string_with(
             call.func,
             format!(
                 "the result must be a string, but it is {}",
-                json_text(&other)
+                other.to_json_string()
             ),
         )),
     }
@@ -61,10 +61,6 @@ fn select_path(path: &Path, env: &Env<'_>) -> Result<Value, StateError> {
 /// A `States.Runtime` error about `func` (ASL-FN-00g, ASL-OPEN-01).
 fn fail(func: Func, problem: impl std::fmt::Display) -> StateError {
     StateError::runtime(format!("The function '{}' failed: {problem}", func.name()))
-}
-
-fn json_text(v: &Value) -> String {
-    v.to_json_string()
 }
 
 struct Evaluator<'e, 's> {
@@ -108,7 +104,7 @@ impl Evaluator<'_, '_> {
         Ok(match f {
             Func::Format => unreachable!("handled above"),
             Func::StringToJson => string_to_json(f, a.string(0)?)?,
-            Func::JsonToString => Value::from(json_text(a.get(0))),
+            Func::JsonToString => Value::from(a.get(0).to_json_string()),
             Func::Array => Value::array(std::mem::take(&mut a.values).into_vec()),
             Func::ArrayPartition => {
                 let arr = a.array(0)?;
@@ -160,7 +156,7 @@ impl Evaluator<'_, '_> {
             Func::Hash => {
                 let data = match a.get(0) {
                     Value::String(s) => Cow::Borrowed(s.as_str()),
-                    other => Cow::Owned(json_text(other)),
+                    other => Cow::Owned(other.to_json_string()),
                 };
                 if data.chars().count() > MAX_STRING_CHARS {
                     return Err(fail(
@@ -649,7 +645,10 @@ mod tests {
         assert_eq!(ok("States.StringToJson($)", json!("")), Value::Null);
         assert_eq!(ok("States.StringToJson($)", json!(" ")), Value::Null);
         assert_eq!(ok("States.StringToJson($)", json!("-0")), json!(0));
-        assert_eq!(json_text(&ok("States.StringToJson($)", json!("-0"))), "0");
+        assert_eq!(
+            ok("States.StringToJson($)", json!("-0")).to_json_string(),
+            "0"
+        );
         assert_eq!(
             ok("States.StringToJson($)", json!("{\"a\": [1, 2.5]}")),
             json!({"a": [1, 2.5]})

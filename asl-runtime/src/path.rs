@@ -134,7 +134,7 @@ impl PathMiss {
             "The JSONPath '{}' specified for the field '{}' could not be found in the input '{}'",
             self.path,
             field,
-            compact(input)
+            input.to_json_string()
         )
     }
 
@@ -149,10 +149,6 @@ impl From<PathMiss> for StateError {
     fn from(m: PathMiss) -> StateError {
         StateError::runtime(m.invalid_path_cause())
     }
-}
-
-fn compact(v: &Value) -> String {
-    v.to_json_string()
 }
 
 /// The document a path's root designates.
@@ -674,7 +670,7 @@ pub fn set(target: &mut Value, path: &Path, value: Value) -> Result<(), StateErr
             format!(
                 "Unable to apply ResultPath '{}' to input {}",
                 path.source,
-                compact(target)
+                target.to_json_string()
             ),
         ));
     }

@@ -9,7 +9,7 @@ use super::Location;
 use super::history::{AbortGuard, At};
 use super::retry::Failure;
 use super::scope::SyncRun;
-use super::visit::{Visit, json_text, select, value_text};
+use super::visit::{Visit, select, value_text};
 use crate::machine::{Percentage, Seconds};
 use crate::{Env, StateError};
 
@@ -65,7 +65,7 @@ impl Visit<'_, '_> {
             other => {
                 return Err(self.failure(StateError::runtime(format!(
                     "Map state input must be an array but was: {}",
-                    json_text(&other)
+                    other.to_json_string()
                 ))));
             }
         };

@@ -9,7 +9,7 @@ use crate::Value;
 use super::history::{AbortGuard, aborted_event, entered_event, exited_event};
 use super::quota::MAX_PAYLOAD_BYTES;
 use super::retry::Failure;
-use super::visit::{Visit, env, json_text};
+use super::visit::{Visit, env};
 use super::{Exec, Flow, Location};
 use crate::machine::{FailField, IoPath, Kind, Size, StateId, Step, Wait};
 use crate::{Env, StateError};
@@ -164,7 +164,7 @@ impl Exec<'_> {
                     Step::Choose(next, out) => {
                         let name = Some(state.name);
                         self.next_event(entered_event(&state.kind), name);
-                        self.next_event("ChoiceStateExited", name);
+                        self.next_event(exited_event(&state.kind), name);
                         *step += 1;
                         cur = next;
                         data = out;
@@ -294,7 +294,7 @@ fn fail_field(
                 .map_err(|m| StateError::runtime(m.field_cause(field, e.input)))?;
             Some(match v {
                 Value::String(s) => s.to_string(),
-                other => json_text(&other),
+                other => other.to_json_string(),
             })
         }
     })

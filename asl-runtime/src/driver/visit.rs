@@ -265,15 +265,11 @@ pub(super) fn env<'v>(input: &'v Value, ctx: &'v Value) -> Env<'v> {
     Env::new(input, ctx)
 }
 
-pub(super) fn json_text(v: &Value) -> String {
-    v.to_json_string()
-}
-
 /// A value as AWS quotes it in `…Path` messages: strings bare, others as JSON.
 pub(super) fn value_text(v: &Value) -> String {
     match v {
         Value::String(s) => s.to_string(),
-        other => json_text(other),
+        other => other.to_json_string(),
     }
 }
 

@@ -4,7 +4,7 @@
 use crate::Value;
 
 use super::Exec;
-use super::visit::{env, json_text};
+use super::visit::env;
 use crate::StateError;
 use crate::machine::Wait;
 
@@ -25,7 +25,7 @@ impl Exec<'_> {
                         p.source
                     ))
                 })?;
-                let text = json_text(&v);
+                let text = v.to_json_string();
                 match v.as_number() {
                     Some(n) if n.as_i64().is_some_and(|i| i < 0) => {
                         Err(StateError::runtime(format!(
@@ -55,7 +55,7 @@ impl Exec<'_> {
                     StateError::runtime(format!(
                         "The TimestampPath parameter does not reference a valid ISO-8601 extended offset date-time format string: {} == {}",
                         p.source,
-                        v.as_str().map_or_else(|| json_text(&v), str::to_string)
+                        v.as_str().map_or_else(|| v.to_json_string(), str::to_string)
                     ))
                 })?;
                 self.delay_until(ts.as_second())
