@@ -358,6 +358,9 @@ impl<'m> Emitter<'m> {
         let context_input = lower::context_input(s);
         let unsupported = lower::unsupported(s);
         let lowered = !self.broken && lower::step_plan(s).is_some();
+        let jsonata = s.query_language == ast::QueryLanguage::Jsonata;
+        let assign = statics::opt(s.assign.as_ref().map(|t| &t.value), statics::template);
+        let output = statics::opt(s.output.as_ref().map(|t| &t.value), statics::template);
         let kind = match (&s.kind, unsupported) {
             (_, Some(why)) => quote!(m::Kind::Unsupported(#why)),
             (StateKind::Pass(p), None) => {
@@ -371,8 +374,14 @@ impl<'m> Emitter<'m> {
                 let resource = t.resource.value.as_str();
                 let rt = format_ident!("{}", lower::resource_type(t));
                 let handler = self.handler_of(s);
-                let params =
-                    statics::opt(t.parameters.as_ref().map(|t| &t.value), statics::template);
+                // JSONata `Arguments` take the place of `Parameters` (ASL-JA-06).
+                let params = statics::opt(
+                    t.parameters
+                        .as_ref()
+                        .or(t.arguments.as_ref())
+                        .map(|t| &t.value),
+                    statics::template,
+                );
                 let timeout = seconds(t.timeout.as_ref());
                 let heartbeat = seconds(t.heartbeat.as_ref());
                 let creds =
@@ -389,7 +398,29 @@ impl<'m> Emitter<'m> {
                     result: #result,
                 }))
             }
-            (StateKind::Choice(_), None) => quote!(m::Kind::Choice),
+            (StateKind::Choice(ch), None) => {
+                let rules = ch.choices.iter().map(|r| {
+                    let next = self.target(i, &r.next.value);
+                    let cond = match &r.condition {
+                        Condition::Jsonata(t) => {
+                            let t = statics::template(&t.value);
+                            quote!(Some(#t))
+                        }
+                        _ => quote!(None),
+                    };
+                    let assign = statics::opt(r.assign.as_ref().map(|t| &t.value), statics::template);
+                    let output = statics::opt(r.output.as_ref().map(|t| &t.value), statics::template);
+                    quote!(m::ChoiceRule { next: #next, condition: #cond, assign: #assign, output: #output })
+                });
+                let default = match &ch.default {
+                    Some(d) => {
+                        let t = self.target(i, &d.value);
+                        quote!(Some(#t))
+                    }
+                    None => quote!(None),
+                };
+                quote!(m::Kind::Choice(m::Choice { rules: &[#(#rules),*], default: #default }))
+            }
             (StateKind::Wait(w), None) => {
                 let w = match w {
                     ast::Wait::Seconds(n) => {
@@ -409,8 +440,13 @@ impl<'m> Emitter<'m> {
                         let p = statics::path(&p.value);
                         quote!(m::Wait::TimestampPath(#p))
                     }
-                    ast::Wait::SecondsExpr(_) | ast::Wait::TimestampExpr(_) => {
-                        quote!(m::Wait::Seconds(0))
+                    ast::Wait::SecondsExpr(e) => {
+                        let e = statics::jsonata_parsed(&e.value);
+                        quote!(m::Wait::SecondsJsonata(#e))
+                    }
+                    ast::Wait::TimestampExpr(e) => {
+                        let e = statics::jsonata_parsed(&e.value);
+                        quote!(m::Wait::TimestampJsonata(#e))
                     }
                 };
                 quote!(m::Kind::Wait(#w))
@@ -423,8 +459,13 @@ impl<'m> Emitter<'m> {
             }
             (StateKind::Parallel(p), None) => {
                 let branches = self.children.get(&i).cloned().unwrap_or_default();
-                let params =
-                    statics::opt(p.parameters.as_ref().map(|t| &t.value), statics::template);
+                let params = statics::opt(
+                    p.parameters
+                        .as_ref()
+                        .or(p.arguments.as_ref())
+                        .map(|t| &t.value),
+                    statics::template,
+                );
                 let result = self.result_spec(i, &p.result);
                 quote!(m::Kind::Parallel(m::Parallel {
                     branches: &[#(#branches),*],
@@ -439,6 +480,8 @@ impl<'m> Emitter<'m> {
                     .and_then(|c| c.first().copied())
                     .unwrap_or(0);
                 let items = statics::opt(mp.items_path.as_ref().map(|p| &p.value), statics::path);
+                let items_jsonata =
+                    statics::opt(mp.items.as_ref().map(|t| &t.value), statics::template);
                 let sel = statics::opt(
                     mp.item_selector.as_ref().map(|t| &t.value),
                     statics::template,
@@ -454,12 +497,17 @@ impl<'m> Emitter<'m> {
                         let p = statics::path(&p.value);
                         quote!(Some(m::Percentage::Path(#p)))
                     }
+                    Some(Dynamic::Jsonata(e)) => {
+                        let e = statics::jsonata_parsed(&e.value);
+                        quote!(Some(m::Percentage::Jsonata(#e)))
+                    }
                     _ => quote!(None),
                 };
                 let result = self.result_spec(i, &mp.result);
                 quote!(m::Kind::Map(m::Map {
                     start: #start,
                     items_path: #items,
+                    items: #items_jsonata,
                     item_selector: #sel,
                     max_concurrency: #maxc,
                     tolerated_failure_count: #tfc,
@@ -476,6 +524,9 @@ impl<'m> Emitter<'m> {
             uses_context: #uses_context,
             context_input: #context_input,
             lowered: #lowered,
+            jsonata: #jsonata,
+            assign: #assign,
+            output: #output,
             kind: #kind,
         })
     }
@@ -505,7 +556,15 @@ impl<'m> Emitter<'m> {
             let errors = c.error_equals.iter().map(|e| e.value.as_str());
             let next = self.target(i, &c.next.value);
             let rp = io_path(&c.result_path);
-            quote!(m::Catcher { error_equals: &[#(#errors),*], next: #next, result_path: #rp })
+            let output = statics::opt(c.output.as_ref().map(|t| &t.value), statics::template);
+            let assign = statics::opt(c.assign.as_ref().map(|t| &t.value), statics::template);
+            quote!(m::Catcher {
+                error_equals: &[#(#errors),*],
+                next: #next,
+                result_path: #rp,
+                output: #output,
+                assign: #assign,
+            })
         });
         quote!(m::ResultSpec {
             result_selector: #sel,
@@ -528,12 +587,30 @@ impl<'m> Emitter<'m> {
             };
             let idx = i as u32;
             arms.push(match plan {
-                StepPlan::Choice => quote! {
-                    #idx => match choose(#idx, &::asl_runtime::Env::new(&input, &V::Null)) {
-                        Ok(next) => m::Step::Choose(next, input),
-                        Err(_) => m::Step::Slow(input),
+                StepPlan::Choice => {
+                    let StateKind::Choice(ch) = &s.kind else {
+                        continue;
+                    };
+                    let targets = ch.choices.iter().enumerate().map(|(k, r)| {
+                        let k = k as u32;
+                        let t = self.target(i, &r.next.value);
+                        quote!(Ok(Some(#k)) => m::Step::Choose(#t, input),)
+                    });
+                    let default = match &ch.default {
+                        Some(d) => {
+                            let t = self.target(i, &d.value);
+                            quote!(Ok(None) => m::Step::Choose(#t, input),)
+                        }
+                        None => quote!(),
+                    };
+                    quote! {
+                        #idx => match choose(#idx, &::asl_runtime::Env::new(&input, &V::Null)) {
+                            #(#targets)*
+                            #default
+                            _ => m::Step::Slow(input),
+                        }
                     }
-                },
+                }
                 StepPlan::Pass {
                     result,
                     result_path,
@@ -641,35 +718,31 @@ impl<'m> Emitter<'m> {
             if lower::unsupported(s).is_some() {
                 continue;
             }
+            if s.query_language == ast::QueryLanguage::Jsonata {
+                // JSONata conditions are evaluated by the driver.
+                continue;
+            }
             let idx = i as u32;
             let mut body = Vec::new();
-            for rule in &ch.choices {
-                let next = self.target(i, &rule.next.value);
+            for (k, rule) in ch.choices.iter().enumerate() {
+                let k = k as u32;
                 let cond = match &rule.condition {
                     Condition::Rule(r) => rule_expr(r),
-                    // Unreachable: a JSONata Choice state is `Kind::Unsupported`, and a
-                    // definition with an invalid rule has errors (no `choose` is emitted).
+                    // A definition with an invalid rule has errors (no `choose` is emitted).
                     Condition::Jsonata(_) | Condition::Invalid => quote!(false),
                 };
-                body.push(quote!(if #cond { return Ok(#next); }));
+                body.push(quote!(if #cond { return Ok(Some(#k)); }));
             }
-            let fallback = match &ch.default {
-                Some(d) => {
-                    let t = self.target(i, &d.value);
-                    quote!(Ok(#t))
-                }
-                None => quote!(Err(c::no_choice_matched())),
-            };
-            arms.push(quote!(#idx => { #(#body)* #fallback }));
+            arms.push(quote!(#idx => { #(#body)* Ok(None) }));
         }
         quote! {
             fn choose(
                 state: m::StateId,
                 env: &::asl_runtime::Env<'_>,
-            ) -> ::core::result::Result<m::StateId, ::asl_runtime::StateError> {
+            ) -> ::core::result::Result<::core::option::Option<u32>, ::asl_runtime::StateError> {
                 match state {
                     #(#arms)*
-                    _ => Err(c::no_choice_matched()),
+                    _ => Ok(None),
                 }
             }
         }
@@ -704,13 +777,21 @@ fn seconds(d: Option<&Dynamic<u64>>) -> TokenStream {
             let p = statics::path(&p.value);
             quote!(Some(m::Seconds::Path(#p)))
         }
-        _ => quote!(None),
+        Some(Dynamic::Jsonata(e)) => {
+            let e = statics::jsonata_parsed(&e.value);
+            quote!(Some(m::Seconds::Jsonata(#e)))
+        }
+        None => quote!(None),
     }
 }
 
 fn fail_field(f: Option<&FailField>) -> TokenStream {
     match f {
-        None | Some(FailField::Jsonata(_)) => quote!(None),
+        None => quote!(None),
+        Some(FailField::Jsonata(e)) => {
+            let e = statics::jsonata_parsed(&e.value);
+            quote!(Some(m::FailField::Jsonata(#e)))
+        }
         Some(FailField::Literal(s)) => {
             let s = s.value.as_str();
             quote!(Some(m::FailField::Literal(#s)))

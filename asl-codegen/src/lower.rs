@@ -17,25 +17,9 @@ use asl_syntax::intrinsic::{Arg, Call, Func};
 use asl_syntax::path::{Path, Root, Segment, Selector};
 use asl_syntax::template::{Num, Template};
 
-/// Why the runtime cannot run a state yet (JSONata, variables, Distributed Map and its
-/// readers/writers), so it fails loudly instead of computing something else.
+/// Why the runtime cannot run a state yet (Distributed Map and its readers/writers), so it
+/// fails loudly instead of computing something else.
 pub fn unsupported(s: &State) -> Option<&'static str> {
-    if s.query_language == ast::QueryLanguage::Jsonata {
-        return Some("JSONata states are not supported by this runtime yet");
-    }
-    if s.assign.is_some() {
-        return Some("variables (Assign) are not supported by this runtime yet");
-    }
-    if let StateKind::Choice(c) = &s.kind
-        && c.choices.iter().any(|r| r.assign.is_some())
-    {
-        return Some("variables (Assign) are not supported by this runtime yet");
-    }
-    if let Some(rh) = s.result_handling()
-        && rh.catch.iter().any(|c| c.assign.is_some())
-    {
-        return Some("variables (Assign) are not supported by this runtime yet");
-    }
     if let StateKind::Map(m) = &s.kind
         && (m.processor.mode == ProcessorMode::Distributed
             || m.item_reader.is_some()
@@ -44,12 +28,23 @@ pub fn unsupported(s: &State) -> Option<&'static str> {
     {
         return Some("Distributed Map is not supported by this runtime yet");
     }
+    None
+}
+
+/// Whether a state reads or writes workflow variables, or uses JSONata: such a state runs
+/// through its descriptors (the lowered code knows neither).
+fn uses_variables_or_jsonata(s: &State) -> bool {
+    if s.query_language == ast::QueryLanguage::Jsonata || s.assign.is_some() {
+        return true;
+    }
+    if let StateKind::Choice(c) = &s.kind
+        && c.choices.iter().any(|r| r.assign.is_some())
+    {
+        return true;
+    }
     let mut vars = false;
     visit_paths(s, &mut |p| vars |= matches!(p.root, Root::Variable(_)));
-    if vars {
-        return Some("variables ($name paths) are not supported by this runtime yet");
-    }
-    None
+    vars
 }
 
 /// Calls `f` on every path a state evaluates (I/O paths, templates, intrinsic arguments,
@@ -100,6 +95,14 @@ pub fn visit_paths(s: &State, f: &mut dyn FnMut(&Path)) {
     template(s.assign.as_ref(), f);
     if let Some(rh) = s.result_handling() {
         template(rh.result_selector.as_ref(), f);
+        for c in &rh.catch {
+            template(c.assign.as_ref(), f);
+        }
+    }
+    if let StateKind::Choice(c) = &s.kind {
+        for r in &c.choices {
+            template(r.assign.as_ref(), f);
+        }
     }
     match &s.kind {
         StateKind::Pass(p) => template(p.parameters.as_ref(), f),
@@ -138,6 +141,80 @@ pub fn visit_paths(s: &State, f: &mut dyn FnMut(&Path)) {
     }
 }
 
+/// Calls `f` on every JSONata expression of a state (templates' `{% %}` strings, numeric
+/// fields, Wait and Fail fields, Choice conditions, catchers).
+pub fn visit_jsonata(s: &State, f: &mut dyn FnMut(&asl_syntax::jsonata::Parsed)) {
+    fn template(
+        t: Option<&asl_syntax::span::Spanned<Template>>,
+        f: &mut dyn FnMut(&asl_syntax::jsonata::Parsed),
+    ) {
+        if let Some(t) = t {
+            t.value.visit_dynamic(&mut |d| {
+                if let Template::Jsonata(p) = d {
+                    f(p);
+                }
+            });
+        }
+    }
+    fn dynamic<T>(d: Option<&Dynamic<T>>, f: &mut dyn FnMut(&asl_syntax::jsonata::Parsed)) {
+        if let Some(Dynamic::Jsonata(p)) = d {
+            f(&p.value);
+        }
+    }
+    template(s.assign.as_ref(), f);
+    template(s.output.as_ref(), f);
+    if let Some(rh) = s.result_handling() {
+        for c in &rh.catch {
+            template(c.assign.as_ref(), f);
+            template(c.output.as_ref(), f);
+        }
+    }
+    match &s.kind {
+        StateKind::Task(t) => {
+            template(t.arguments.as_ref(), f);
+            template(t.credentials.as_ref(), f);
+            dynamic(t.timeout.as_ref(), f);
+            dynamic(t.heartbeat.as_ref(), f);
+        }
+        StateKind::Choice(c) => {
+            for r in &c.choices {
+                if let Condition::Jsonata(t) = &r.condition {
+                    template(Some(t), f);
+                }
+                template(r.assign.as_ref(), f);
+                template(r.output.as_ref(), f);
+            }
+        }
+        StateKind::Wait(ast::Wait::SecondsExpr(p) | ast::Wait::TimestampExpr(p)) => f(&p.value),
+        StateKind::Fail(fl) => {
+            for x in [&fl.error, &fl.cause].into_iter().flatten() {
+                if let FailField::Jsonata(p) = x {
+                    f(&p.value);
+                }
+            }
+        }
+        StateKind::Parallel(p) => template(p.arguments.as_ref(), f),
+        StateKind::Map(m) => {
+            template(m.items.as_ref(), f);
+            template(m.item_selector.as_ref(), f);
+            dynamic(m.max_concurrency.as_ref(), f);
+            dynamic(m.tolerated_failure_count.as_ref(), f);
+            dynamic(m.tolerated_failure_percentage.as_ref(), f);
+        }
+        _ => {}
+    }
+}
+
+/// Whether a JSONata expression of the state reads `$states.context`.
+fn jsonata_context(s: &State) -> bool {
+    let mut ctx = false;
+    visit_jsonata(s, &mut |p| {
+        let r = asl_syntax::jsonata::references(p.expr());
+        ctx |= r.states_context || r.states_whole;
+    });
+    ctx
+}
+
 /// Whether a `$$` path of the state may reach `$$.Execution.Input` (conservative: anything
 /// but a member path that leaves `Execution.Input` out).
 pub fn context_input(s: &State) -> bool {
@@ -155,14 +232,14 @@ pub fn context_input(s: &State) -> bool {
             _ => true,
         }
     }
-    let mut any = false;
+    let mut any = jsonata_context(s);
     visit_paths(s, &mut |p| any |= reaches(p));
     any
 }
 
 /// Whether the state reads `$$` anywhere.
 pub fn uses_context(s: &State) -> bool {
-    let mut ctx = false;
+    let mut ctx = jsonata_context(s);
     visit_paths(s, &mut |p| ctx |= p.root == Root::Context);
     ctx
 }
@@ -244,6 +321,7 @@ const MAX_NODES: usize = 32;
 /// with InputPath and OutputPath the identity, whose templates are small.
 pub fn step_plan(s: &State) -> Option<StepPlan<'_>> {
     if unsupported(s).is_some()
+        || uses_variables_or_jsonata(s)
         || uses_context(s)
         || !is_identity(&s.input_path)
         || !is_identity(&s.output_path)

@@ -200,7 +200,7 @@ pub fn template(t: &Template) -> TokenStream {
             quote!(s::template::Template::Call(#c))
         }
         Template::Jsonata(j) => {
-            let j = cow_str(j);
+            let j = jsonata_parsed(j);
             quote!(s::template::Template::Jsonata(#j))
         }
     }
@@ -245,4 +245,182 @@ pub fn opt<T>(v: Option<&T>, f: impl Fn(&T) -> TokenStream) -> TokenStream {
         }
         None => quote!(None),
     }
+}
+
+/// A parsed `{% … %}` expression as a constant (`s::jsonata::Parsed { text, tree }`).
+pub fn jsonata_parsed(p: &asl_syntax::jsonata::Parsed) -> TokenStream {
+    let text = cow_str(&p.text);
+    let tree = cow_slice([jsonata_expr(p.expr())]);
+    quote!(s::jsonata::Parsed { text: #text, tree: #tree })
+}
+
+/// A JSONata syntax tree as a constant expression (`s::jsonata::Expr { … }`), so the
+/// runtime evaluates the tree the compiler parsed and never parses at run time.
+pub fn jsonata_expr(e: &asl_syntax::jsonata::Expr) -> TokenStream {
+    use asl_syntax::jsonata::ExprKind as K;
+    let pos = e.pos;
+    let exprs = |list: &[asl_syntax::jsonata::Expr]| cow_slice(list.iter().map(jsonata_expr));
+    let pairs = |list: &[asl_syntax::jsonata::Pair]| {
+        cow_slice(list.iter().map(|p| {
+            let (k, v) = (jsonata_expr(&p.key), jsonata_expr(&p.value));
+            quote!(s::jsonata::Pair { key: #k, value: #v })
+        }))
+    };
+    let kind = match &e.kind {
+        K::String(v) => {
+            let v = cow_str(v);
+            quote!(String(#v))
+        }
+        K::Number(n) => {
+            let n = f64_lit(*n);
+            quote!(Number(#n))
+        }
+        K::Bool(b) => quote!(Bool(#b)),
+        K::Null => quote!(Null),
+        K::Regex { pattern, flags } => {
+            let (p, f) = (cow_str(pattern), cow_str(flags));
+            quote!(Regex { pattern: #p, flags: #f })
+        }
+        K::Variable(v) => {
+            let v = cow_str(v);
+            quote!(Variable(#v))
+        }
+        K::Name(v) => {
+            let v = cow_str(v);
+            quote!(Name(#v))
+        }
+        K::Wildcard => quote!(Wildcard),
+        K::Descendant => quote!(Descendant),
+        K::Parent { label } => quote!(Parent { label: #label }),
+        K::Placeholder => quote!(Placeholder),
+        K::Path {
+            steps,
+            keep_singleton_array,
+            tuple,
+        } => {
+            let steps = cow_slice(steps.iter().map(jsonata_step));
+            quote!(Path { steps: #steps, keep_singleton_array: #keep_singleton_array, tuple: #tuple })
+        }
+        K::Predicate {
+            expr,
+            filters,
+            keep_array,
+        } => {
+            let (x, f) = (exprs(expr), exprs(filters));
+            quote!(Predicate { expr: #x, filters: #f, keep_array: #keep_array })
+        }
+        K::Group { expr, pairs: p } => {
+            let (x, p) = (exprs(expr), pairs(p));
+            quote!(Group { expr: #x, pairs: #p })
+        }
+        K::Sort { terms } => {
+            let terms = cow_slice(terms.iter().map(|t| {
+                let d = t.descending;
+                let x = jsonata_expr(&t.expr);
+                quote!(s::jsonata::SortTerm { descending: #d, expr: #x })
+            }));
+            quote!(Sort { terms: #terms })
+        }
+        K::Binary { op, lhs, rhs } => {
+            let op = debug_ident(op);
+            let (l, r) = (exprs(lhs), exprs(rhs));
+            quote!(Binary { op: s::jsonata::BinaryOp::#op, lhs: #l, rhs: #r })
+        }
+        K::Negate(x) => {
+            let x = exprs(x);
+            quote!(Negate(#x))
+        }
+        K::Array { items, cons_array } => {
+            let items = exprs(items);
+            quote!(Array { items: #items, cons_array: #cons_array })
+        }
+        K::Object(p) => {
+            let p = pairs(p);
+            quote!(Object(#p))
+        }
+        K::Block {
+            exprs: list,
+            cons_array,
+            tuple,
+        } => {
+            let list = exprs(list);
+            quote!(Block { exprs: #list, cons_array: #cons_array, tuple: #tuple })
+        }
+        K::Bind { name, value } => {
+            let (n, v) = (cow_str(name), exprs(value));
+            quote!(Bind { name: #n, value: #v })
+        }
+        K::Condition {
+            cond,
+            then,
+            otherwise,
+        } => {
+            let (c, t, o) = (exprs(cond), exprs(then), exprs(otherwise));
+            quote!(Condition { cond: #c, then: #t, otherwise: #o })
+        }
+        K::Default { op, lhs, rhs } => {
+            let op = debug_ident(op);
+            let (l, r) = (exprs(lhs), exprs(rhs));
+            quote!(Default { op: s::jsonata::DefaultOp::#op, lhs: #l, rhs: #r })
+        }
+        K::Apply { lhs, rhs } => {
+            let (l, r) = (exprs(lhs), exprs(rhs));
+            quote!(Apply { lhs: #l, rhs: #r })
+        }
+        K::Call {
+            procedure,
+            args,
+            partial,
+        } => {
+            let (p, a) = (exprs(procedure), exprs(args));
+            quote!(Call { procedure: #p, args: #a, partial: #partial })
+        }
+        K::Lambda {
+            params,
+            signature,
+            body,
+        } => {
+            let params = cow_slice(params.iter().map(|p| cow_str(p)));
+            let sig = opt(signature.as_ref(), |s| cow_str(s));
+            let body = exprs(body);
+            quote!(Lambda { params: #params, signature: #sig, body: #body })
+        }
+        K::Transform {
+            pattern,
+            update,
+            delete,
+        } => {
+            let (p, u, d) = (exprs(pattern), exprs(update), exprs(delete));
+            quote!(Transform { pattern: #p, update: #u, delete: #d })
+        }
+    };
+    quote!(s::jsonata::Expr { pos: #pos, kind: s::jsonata::ExprKind::#kind })
+}
+
+fn jsonata_step(st: &asl_syntax::jsonata::Step) -> TokenStream {
+    use asl_syntax::jsonata::Stage;
+    let expr = jsonata_expr(&st.expr);
+    let stages = cow_slice(st.stages.iter().map(|s| match s {
+        Stage::Filter(e) => {
+            let e = jsonata_expr(e);
+            quote!(s::jsonata::Stage::Filter(#e))
+        }
+        Stage::Index { name, pos } => {
+            let n = cow_str(name);
+            quote!(s::jsonata::Stage::Index { name: #n, pos: #pos })
+        }
+    }));
+    let focus = opt(st.focus.as_ref(), |f| cow_str(f));
+    let index = opt(st.index.as_ref(), |f| cow_str(f));
+    let ancestor = opt(st.ancestor.as_ref(), |a| quote!(#a));
+    let (tuple, keep) = (st.tuple, st.keep_array);
+    quote!(s::jsonata::Step {
+        expr: #expr,
+        stages: #stages,
+        focus: #focus,
+        index: #index,
+        ancestor: #ancestor,
+        tuple: #tuple,
+        keep_array: #keep,
+    })
 }

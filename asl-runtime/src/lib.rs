@@ -14,6 +14,7 @@ pub mod jsonata;
 pub mod machine;
 pub mod mock;
 pub mod path;
+pub mod query;
 pub mod store;
 pub mod template;
 pub mod timestamp;

@@ -11,6 +11,7 @@
 //! each scope is identified by the index of its `StartAt` state.
 
 use asl_syntax::intrinsic::Call;
+use asl_syntax::jsonata::Parsed;
 use asl_syntax::path::Path;
 use asl_syntax::template::Template;
 
@@ -19,10 +20,10 @@ use crate::{Env, StateError};
 /// Index of a state in [`Machine::states`].
 pub type StateId = u32;
 
-/// The compiled Choice rules of a machine: given a Choice state's index and its effective
-/// input, the index of the next state, `States.NoChoiceMatched`, or a `States.Runtime` for
-/// a missing `Variable`.
-pub type ChooseFn = fn(StateId, &Env<'_>) -> Result<StateId, StateError>;
+/// The compiled JSONPath Choice rules of a machine: given a Choice state's index and its
+/// effective input, the index of the first rule that matches (into [`Choice::rules`]), `None`
+/// when none does, or a `States.Runtime` for a missing `Variable`.
+pub type ChooseFn = fn(StateId, &Env<'_>) -> Result<Option<u32>, StateError>;
 
 /// The states the compiler lowered to straight-line Rust: given such a state's index and its
 /// input, its whole data flow (InputPath, Parameters or Result, ResultPath, OutputPath; the
@@ -142,6 +143,14 @@ pub struct State {
     pub context_input: bool,
     /// Whether [`Machine::step`] runs this state (a Pass or Choice state of a simple shape).
     pub lowered: bool,
+    /// `QueryLanguage: JSONata` (ASL-JA-01): the state's templates are JSONata templates, its
+    /// output is `Output` (ASL-JA-07), and it has no InputPath/OutputPath/ResultPath.
+    pub jsonata: bool,
+    /// `Assign` (ASL-VAR-01): a JSONPath template (`.$` paths and intrinsics) or a JSONata
+    /// template, evaluated against the values at state entry (ASL-VAR-04).
+    pub assign: Option<Template>,
+    /// JSONata `Output` (ASL-JA-07); `None`: the result, or the input for states without one.
+    pub output: Option<Template>,
     /// The state's type and its type-specific fields.
     pub kind: Kind,
 }
@@ -153,8 +162,9 @@ pub enum Kind {
     Pass(Pass),
     /// A Task state.
     Task(Task),
-    /// Rules compiled into [`Machine::choose`].
-    Choice,
+    /// A Choice state: JSONPath rules are compiled into [`Machine::choose`]; JSONata rules
+    /// are conditions evaluated here.
+    Choice(Choice),
     /// A Wait state.
     Wait(Wait),
     /// A Succeed state: output is OutputPath(InputPath(input)) (ASL-IO-10).
@@ -177,7 +187,7 @@ impl Kind {
         match self {
             Kind::Pass(_) => "Pass",
             Kind::Task(_) => "Task",
-            Kind::Choice => "Choice",
+            Kind::Choice(_) => "Choice",
             Kind::Wait(_) => "Wait",
             Kind::Succeed => "Succeed",
             Kind::Fail(_) => "Fail",
@@ -186,6 +196,29 @@ impl Kind {
             Kind::Unsupported(_) => "Unsupported",
         }
     }
+}
+
+/// A Choice state's rules and default (ASL-CH).
+#[derive(Debug)]
+pub struct Choice {
+    /// `Choices`, in order.
+    pub rules: &'static [ChoiceRule],
+    /// `Default`.
+    pub default: Option<StateId>,
+}
+
+/// One rule of `Choices`.
+#[derive(Debug)]
+pub struct ChoiceRule {
+    /// `Next`.
+    pub next: StateId,
+    /// JSONata `Condition` (`true`/`false` or an expression); `None` for a JSONPath rule,
+    /// which [`Machine::choose`] tests.
+    pub condition: Option<Template>,
+    /// The rule's `Assign`, replacing the state's when the rule is chosen (ASL-VAR-05).
+    pub assign: Option<Template>,
+    /// The rule's JSONata `Output`, replacing the state's when the rule is chosen (ASL-CH-15).
+    pub output: Option<Template>,
 }
 
 /// A Pass state (ASL-PS-01).
@@ -243,6 +276,8 @@ pub enum Seconds {
     Static(u64),
     /// A reference path, read from the state's effective input when the state runs.
     Path(Path),
+    /// A JSONata expression (ASL-JA-09).
+    Jsonata(Parsed),
 }
 
 /// The result half of the pipeline and error handling, shared by Task, Parallel and Map.
@@ -285,6 +320,10 @@ pub struct Catcher {
     pub next: StateId,
     /// `ResultPath` for the Error Output, merging into the raw input (ASL-CT-05, ASL-IO-14).
     pub result_path: IoPath,
+    /// JSONata `Output` (default: the Error Output, ASL-JA-17).
+    pub output: Option<Template>,
+    /// The catcher's `Assign`, replacing the state's (ASL-CT-07).
+    pub assign: Option<Template>,
 }
 
 /// A Wait state (ASL-WT).
@@ -298,6 +337,10 @@ pub enum Wait {
     Timestamp(i64),
     /// `TimestampPath`: a timestamp read from the effective input (ASL-WT-05).
     TimestampPath(Path),
+    /// JSONata `Seconds` (ASL-JA-09).
+    SecondsJsonata(Parsed),
+    /// JSONata `Timestamp` (ASL-JA-09).
+    TimestampJsonata(Parsed),
 }
 
 /// A Fail state (ASL-FL).
@@ -318,6 +361,8 @@ pub enum FailField {
     Path(Path),
     /// An intrinsic call returning a string (`States.Format(…)`).
     Call(Call),
+    /// A JSONata expression returning a string (ASL-JA-10).
+    Jsonata(Parsed),
 }
 
 /// A Parallel state (ASL-PAR).
@@ -338,6 +383,8 @@ pub struct Map {
     pub start: StateId,
     /// `ItemsPath` (default `$`).
     pub items_path: Option<Path>,
+    /// JSONata `Items`: an array, or an array template with expressions (ASL-JA-19).
+    pub items: Option<Template>,
     /// `ItemSelector` (or the deprecated `Parameters`), evaluated per item.
     pub item_selector: Option<Template>,
     /// `MaxConcurrency[Path]`; 0 or absent = unbounded (ASL-SUB-42).
@@ -358,4 +405,6 @@ pub enum Percentage {
     Static(f64),
     /// A reference path to a number from 0 to 100, read when the state runs.
     Path(Path),
+    /// A JSONata expression (ASL-JA-09).
+    Jsonata(Parsed),
 }

@@ -59,11 +59,9 @@ fn eval_in(template: &Template, env: &Env<'_>, key: &str) -> Result<Value, State
             StateError::runtime(miss.field_cause(&format!("{key}.$"), env.input))
         })?,
         Template::Call(c) => crate::intrinsics::eval(c, env)?,
-        Template::Jsonata(text) => {
-            return Err(StateError::runtime(format!(
-                "JSONata expressions are not supported by this runtime yet: {{%{text}%}}"
-            )));
-        }
+        // A JSONata template is evaluated by `query::Query::template`; in a JSONPath state
+        // the string is a literal (the front end never makes one there).
+        Template::Jsonata(p) => Value::String(format!("{{%{}%}}", p.text).into()),
         Template::Null => Value::Null,
         Template::Bool(b) => Value::Bool(*b),
         Template::Number(n) => Value::Number(n.to_json()),

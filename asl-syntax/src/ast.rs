@@ -76,8 +76,8 @@ pub enum Dynamic<T> {
     Static(Spanned<T>),
     /// The `…Path` twin: a reference path read when the state runs.
     Path(Spanned<Path>),
-    /// A JSONata `{% … %}` string: the text between the delimiters.
-    Jsonata(Spanned<String>),
+    /// A JSONata `{% … %}` string, parsed.
+    Jsonata(Spanned<crate::jsonata::Parsed>),
 }
 
 /// The whole definition.
@@ -474,9 +474,9 @@ pub enum Wait {
     /// `TimestampPath`.
     TimestampPath(Spanned<Path>),
     /// JSONata `Seconds` given as an expression.
-    SecondsExpr(Spanned<String>),
+    SecondsExpr(Spanned<crate::jsonata::Parsed>),
     /// JSONata `Timestamp` given as an expression.
-    TimestampExpr(Spanned<String>),
+    TimestampExpr(Spanned<crate::jsonata::Parsed>),
 }
 
 /// A Fail state's own fields (ASL-FL).
@@ -498,7 +498,7 @@ pub enum FailField {
     /// The `…Path` twin, as an intrinsic call.
     Call(Spanned<Call>),
     /// A JSONata `{% … %}` string: the text between the delimiters.
-    Jsonata(Spanned<String>),
+    Jsonata(Spanned<crate::jsonata::Parsed>),
 }
 
 /// A Parallel state's own fields (ASL-PAR).

@@ -232,7 +232,7 @@ fn condition_label(c: &Condition) -> String {
     cut(match c {
         Condition::Rule(r) => rule_label(r),
         Condition::Jsonata(t) => match &t.value {
-            Template::Jsonata(e) => e.trim().to_string(),
+            Template::Jsonata(e) => e.text.trim().to_string(),
             Template::Bool(b) => b.to_string(),
             _ => "Condition".to_string(),
         },

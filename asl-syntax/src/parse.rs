@@ -355,9 +355,14 @@ impl<'d> Parser<'d> {
 
     // ---- templates -----------------------------------------------------------------------
 
-    /// A JSONata `{% … %}` string; returns the expression text. Other strings are an error
-    /// here (used for fields that must be expressions when they are strings).
-    fn jsonata_string(&mut self, s: &str, span: Span, pointer: &str) -> Option<String> {
+    /// A JSONata `{% … %}` string, parsed. Other strings are an error here (used for fields
+    /// that must be expressions when they are strings).
+    fn jsonata_string(
+        &mut self,
+        s: &str,
+        span: Span,
+        pointer: &str,
+    ) -> Option<crate::jsonata::Parsed> {
         match jsonata_check::split(s) {
             jsonata_check::Split::Expression(inner) => {
                 let expr = match jsonata_check::check(inner) {
@@ -389,7 +394,10 @@ impl<'d> Parser<'d> {
                     );
                     return None;
                 }
-                Some(inner.to_string())
+                Some(crate::jsonata::Parsed {
+                    text: Cow::Owned(inner.to_string()),
+                    tree: Cow::Owned(vec![expr]),
+                })
             }
             jsonata_check::Split::Malformed(why) => {
                 self.err(why, span, pointer);
@@ -478,7 +486,7 @@ impl<'d> Parser<'d> {
             Kind::String(s) if ql == QueryLanguage::Jsonata => match jsonata_check::split(s) {
                 jsonata_check::Split::Literal => Template::String(owned(s)),
                 _ => match self.jsonata_string(s, v.span, pointer) {
-                    Some(e) => Template::Jsonata(Cow::Owned(e)),
+                    Some(e) => Template::Jsonata(e),
                     None => Template::Null,
                 },
             },
@@ -1102,7 +1110,7 @@ impl<'d> Parser<'d> {
                             m.value.span,
                             &o.field_pointer("Condition"),
                         ) {
-                            Some(e) => Template::Jsonata(Cow::Owned(e)),
+                            Some(e) => Template::Jsonata(e),
                             None => Template::Bool(false),
                         },
                         _ => {

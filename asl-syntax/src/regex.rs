@@ -46,6 +46,47 @@ pub fn compile_full(pattern: &str, flags: &str) -> Result<Regex, String> {
         .map_err(|e| format!("invalid regular expression /{pattern}/: {e}"))
 }
 
+/// Compiles a JSONata regular expression `/pattern/flags` (JavaScript's `RegExp`; the flags
+/// are `i` and `m`, and matching searches, as with JavaScript's implied `g`), once per pattern
+/// and flags: later calls share the compiled expression.
+pub fn compile_js(pattern: &str, flags: &str) -> Result<Arc<Regex>, String> {
+    type Cache = Mutex<HashMap<(String, String), Arc<Regex>>>;
+    static CACHE: OnceLock<Cache> = OnceLock::new();
+    let cache = CACHE.get_or_init(Default::default);
+    let key = (pattern.to_owned(), flags.to_owned());
+    if let Some(re) = cache.lock().unwrap_or_else(|p| p.into_inner()).get(&key) {
+        return Ok(re.clone());
+    }
+    let mut inline = String::new();
+    for f in flags.chars() {
+        match f {
+            'i' | 'm' => {
+                if !inline.contains(f) {
+                    inline.push(f);
+                }
+            }
+            'g' => {}
+            other => return Err(format!("unknown regex flag '{other}'")),
+        }
+    }
+    let text = if inline.is_empty() {
+        pattern.to_owned()
+    } else {
+        format!("(?{inline}){pattern}")
+    };
+    let re = fancy_regex::RegexBuilder::new(&text)
+        .backtrack_limit(BACKTRACK_LIMIT)
+        .build()
+        .map_err(|e| format!("invalid regular expression /{pattern}/: {e}"))?;
+    let re = Arc::new(re);
+    let mut c = cache.lock().unwrap_or_else(|p| p.into_inner());
+    if c.len() >= 1024 {
+        c.clear();
+    }
+    c.insert(key, re.clone());
+    Ok(re)
+}
+
 /// Whether `text` matches `pattern` as a whole (compiled once per pattern and flags, then
 /// cached); `false` for a pattern that does not compile or a match over the backtracking limit.
 pub fn full_match(pattern: &str, flags: &str, text: &str) -> bool {

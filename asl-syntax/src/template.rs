@@ -31,8 +31,8 @@ pub enum Template {
     Path(Path),
     /// `"key.$": "States.Format(...)"`.
     Call(Call),
-    /// A JSONata `{% … %}` string in a JSONata state (the text between the delimiters).
-    Jsonata(Str),
+    /// A JSONata `{% … %}` string in a JSONata state, parsed.
+    Jsonata(crate::jsonata::Parsed),
 }
 
 /// One field of a template object.

@@ -9,8 +9,9 @@ use super::Location;
 use super::history::{AbortGuard, At};
 use super::retry::Failure;
 use super::scope::SyncRun;
-use super::visit::{Visit, select, value_text};
+use super::visit::{Visit, value_text};
 use crate::machine::{Percentage, Seconds};
+use crate::query::{Expect, QUERY_EVALUATION_ERROR, Query};
 use crate::{Env, StateError};
 
 impl Visit<'_, '_> {
@@ -26,6 +27,10 @@ impl Visit<'_, '_> {
     ) -> Result<Value, Failure> {
         let e = self.env(effective, ctx);
         let input = match &p.parameters {
+            // JSONata `Arguments`: each branch's input (ASL-JA-06).
+            Some(t) if self.s.jsonata => {
+                self.eval(self.query(effective, ctx).template(t, "Arguments"))?
+            }
             Some(t) => self.local(crate::template::eval(t, &e))?,
             None => effective.clone(),
         };
@@ -36,7 +41,8 @@ impl Visit<'_, '_> {
         );
         let branches = p.branches.iter().enumerate().map(|(i, &start)| {
             let child = loc.child(i, self.step, self.attempt_base + attempt);
-            self.x.run_scope(start, input.clone(), child, 0)
+            self.x
+                .run_scope(start, input.clone(), child, 0, self.vars.clone())
         });
         let results = futures_util::future::try_join_all(branches).await?;
         Ok(Value::array(results))
@@ -52,38 +58,83 @@ impl Visit<'_, '_> {
         attempt: u32,
     ) -> Result<Value, Failure> {
         let e = self.env(effective, ctx);
-        let items = match &m.items_path {
-            Some(p) => self.local(select(p, effective, ctx))?,
-            None => effective.clone(),
+        let jsonata = self.s.jsonata.then(|| self.query(effective, ctx));
+        let q = jsonata.as_ref();
+        let items = match (&m.items_path, &m.items, q) {
+            // JSONata `Items` (ASL-JA-19): an expression giving an array, or an array of
+            // values and expressions.
+            (_, Some(asl_syntax::template::Template::Jsonata(p)), Some(q)) => {
+                self.eval(q.eval_as(p, "Items", Expect::Array))?
+            }
+            (_, Some(t), Some(q)) => self.eval(q.template(t, "Items"))?,
+            (Some(p), _, _) => self.local(crate::path::select(p, &e).map_err(StateError::from))?,
+            _ => effective.clone(),
         };
         let items: Vec<(Option<Str>, Value)> = match items {
             Value::Array(a) => a.iter().map(|v| (None, v.clone())).collect(),
-            Value::Object(o) => o
+            // An object's members are items in JSONPath only (recorded cases).
+            Value::Object(o) if !self.s.jsonata => o
                 .iter()
                 .map(|(k, v)| (Some(k.clone()), v.clone()))
                 .collect(),
             other => {
-                return Err(self.failure(StateError::runtime(format!(
+                let cause = format!(
                     "Map state input must be an array but was: {}",
                     other.to_json_string()
-                ))));
+                );
+                // In JSONata the same check is an evaluation failure (recorded cases).
+                return Err(if self.s.jsonata {
+                    self.eval_failure(StateError::new(
+                        QUERY_EVALUATION_ERROR,
+                        format!(
+                            "An error occurred while executing the state '{}' (entered at the event id #{}). {cause}",
+                            self.s.name, self.entered_id
+                        ),
+                    ))
+                } else {
+                    self.failure(StateError::runtime(cause))
+                });
             }
         };
-        let max = self.local(int_field(
+        let max = self.eval(int_field(
             m.max_concurrency.as_ref(),
             "MaxConcurrencyPath",
             &e,
+            q,
         ))?;
-        let tolerated_count = self.local(int_field(
+        let tolerated_count = self.eval(int_field(
             m.tolerated_failure_count.as_ref(),
             "ToleratedFailureCountPath",
             &e,
+            q,
         ))?;
-        let tolerated_pct = self.local(percentage(m.tolerated_failure_percentage.as_ref(), &e))?;
+        let tolerated_pct =
+            self.eval(percentage(m.tolerated_failure_percentage.as_ref(), &e, q))?;
         // Each item's input: ItemSelector with `$$.Map.Item` (ASL-MAP-03, ASL-CTX-10).
         let mut inputs = Vec::with_capacity(items.len());
         for (i, (key, value)) in items.into_iter().enumerate() {
             let input = match &m.item_selector {
+                // JSONata: `$states.context.Map.Item` and `$states.input` (ASL-JA-19).
+                Some(t) if self.s.jsonata => {
+                    let mut c = if self.s.uses_context {
+                        self.x.context(self.s, self.entered_at, 0)
+                    } else {
+                        Value::object(Map::new())
+                    };
+                    let mut item = Map::new();
+                    if let Some(k) = key {
+                        item.insert("Key", k.into());
+                    }
+                    item.insert("Index", i.into());
+                    item.insert("Value", value);
+                    if let Some(c) = c.as_object_mut() {
+                        c.insert(
+                            "Map",
+                            Value::object(Map::from_iter([("Item", Value::object(item))])),
+                        );
+                    }
+                    self.eval(self.query(effective, &c).template(t, "ItemSelector"))?
+                }
                 // Without `$$` in the selector there is no context to build.
                 Some(t) if !self.s.uses_context => {
                     self.local(crate::template::eval(t, &self.env(effective, &Value::Null)))?
@@ -137,14 +188,18 @@ impl Visit<'_, '_> {
                 self.x.event("MapIterationStarted", name, At::Scope(&child));
                 // An iteration of synchronous states runs to its end here: no future at all.
                 let mut step = 0;
-                let (from, input) = match self.x.run_sync(m.start, input, &child, &mut step) {
+                let mut vars = self.vars.clone();
+                let (from, input) = match self
+                    .x
+                    .run_sync(m.start, input, &child, &mut step, &mut vars)
+                {
                     SyncRun::Done(r) => {
                         done = Some((i, r, child));
                         continue;
                     }
                     SyncRun::Paused(from, input) => (from, input),
                 };
-                let mut fut = self.x.run_scope(from, input, child.clone(), step);
+                let mut fut = self.x.run_scope(from, input, child.clone(), step, vars);
                 match std::future::poll_fn(|cx| std::task::Poll::Ready(fut.as_mut().poll(cx))).await
                 {
                     std::task::Poll::Ready(r) => done = Some((i, r, child)),
@@ -206,11 +261,25 @@ impl Visit<'_, '_> {
     }
 }
 
-/// `MaxConcurrencyPath`, `ToleratedFailureCountPath` (ASL-MAP-05, ASL-DMAP-05).
-fn int_field(s: Option<&Seconds>, field: &str, e: &Env<'_>) -> Result<Option<u64>, StateError> {
+/// `MaxConcurrency[Path]`, `ToleratedFailureCount[Path]` (ASL-MAP-05, ASL-DMAP-05); the
+/// JSONata forms must give a non-negative integer (ASL-JA-10).
+fn int_field(
+    s: Option<&Seconds>,
+    field: &str,
+    e: &Env<'_>,
+    q: Option<&Query<'_>>,
+) -> Result<Option<u64>, StateError> {
     match s {
         None => Ok(None),
         Some(Seconds::Static(n)) => Ok(Some(*n)),
+        Some(Seconds::Jsonata(p)) => match q {
+            Some(q) => {
+                let name = field.strip_suffix("Path").unwrap_or(field);
+                let v = q.eval_as(p, name, Expect::Integer)?;
+                Ok(v.as_f64().map(|x| x as u64))
+            }
+            None => Ok(None),
+        },
         Some(Seconds::Path(p)) => {
             let v = crate::path::select(p, e).map_err(StateError::from)?;
             match v.as_i64() {
@@ -231,10 +300,21 @@ fn int_field(s: Option<&Seconds>, field: &str, e: &Env<'_>) -> Result<Option<u64
 }
 
 /// `ToleratedFailurePercentage[Path]` (ASL-DMAP-05).
-fn percentage(s: Option<&Percentage>, e: &Env<'_>) -> Result<Option<f64>, StateError> {
+fn percentage(
+    s: Option<&Percentage>,
+    e: &Env<'_>,
+    q: Option<&Query<'_>>,
+) -> Result<Option<f64>, StateError> {
     let v = match s {
         None => return Ok(None),
         Some(Percentage::Static(n)) => *n,
+        Some(Percentage::Jsonata(p)) => match q {
+            Some(q) => q
+                .eval_as(p, "ToleratedFailurePercentage", Expect::Number)?
+                .as_f64()
+                .unwrap_or(0.0),
+            None => return Ok(None),
+        },
         Some(Percentage::Path(p)) => {
             let v = crate::path::select(p, e).map_err(StateError::from)?;
             v.as_f64().ok_or_else(|| {

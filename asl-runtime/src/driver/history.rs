@@ -123,7 +123,7 @@ pub(super) fn entered_event(kind: &Kind) -> &'static str {
     match kind {
         Kind::Pass(_) => "PassStateEntered",
         Kind::Task(_) => "TaskStateEntered",
-        Kind::Choice => "ChoiceStateEntered",
+        Kind::Choice(_) => "ChoiceStateEntered",
         Kind::Wait(_) => "WaitStateEntered",
         Kind::Succeed => "SucceedStateEntered",
         Kind::Fail(_) => "FailStateEntered",
@@ -137,7 +137,7 @@ pub(super) fn exited_event(kind: &Kind) -> &'static str {
     match kind {
         Kind::Pass(_) => "PassStateExited",
         Kind::Task(_) => "TaskStateExited",
-        Kind::Choice => "ChoiceStateExited",
+        Kind::Choice(_) => "ChoiceStateExited",
         Kind::Wait(_) => "WaitStateExited",
         Kind::Succeed => "SucceedStateExited",
         Kind::Parallel(_) => "ParallelStateExited",

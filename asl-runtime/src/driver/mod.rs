@@ -35,6 +35,7 @@ mod quota;
 mod retry;
 mod scope;
 mod task;
+mod vars;
 mod visit;
 mod wait;
 
@@ -395,6 +396,16 @@ enum Flow {
     End(Value),
 }
 
+/// The workflow variables of a scope (ASL-VAR-06): shared, copied when a state assigns.
+pub(super) type Vars = std::sync::Arc<crate::value::Map>;
+
+/// No variables: one shared empty map, so a scope or visit without variables allocates
+/// nothing for them.
+pub(super) fn no_vars() -> Vars {
+    static EMPTY: OnceLock<Vars> = OnceLock::new();
+    EMPTY.get_or_init(Default::default).clone()
+}
+
 struct Exec<'a> {
     m: &'static Machine,
     handler: &'a dyn Dispatch,
@@ -473,6 +484,7 @@ impl<'a> Exec<'a> {
             input,
             Location::root(self.journal.is_some()),
             0,
+            no_vars(),
         );
         // The machine's TimeoutSeconds, within the longest an execution may run: a year for
         // Standard (durable) executions, five minutes for Express ones (ASL-WF-02).

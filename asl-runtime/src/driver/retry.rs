@@ -112,7 +112,19 @@ impl Visit<'_, '_> {
             let token = self.new_token(retry_count);
             let ctx = self.ctx_with_token(retry_count, token.as_deref());
             let failure = match self.attempt(&raw, &ctx, retry_count, token, loc).await {
+                Ok(result) if self.s.jsonata => {
+                    // JSONata: `Output` (default: the result) and `Assign` see
+                    // `$states.result` (ASL-JA-04, -07, -08).
+                    let q = self.query(&raw, &ctx).with_result(&result);
+                    self.assign(self.s.assign.as_ref(), Some(&q), &result, &ctx)?;
+                    let out = self.jsonata_output(self.s.output.as_ref(), &q, || result.clone())?;
+                    drop(q);
+                    self.size_check(&out)?;
+                    return Ok(self.exit_checked(out));
+                }
                 Ok(result) => {
+                    // ASL-IO-06: a JSONPath Assign sees the raw result, not ResultSelector's.
+                    self.assign(self.s.assign.as_ref(), None, &result, &ctx)?;
                     let e = self.env(&result, &ctx);
                     let selected = match &spec.result_selector {
                         Some(t) => self.local(crate::template::eval(t, &e))?,
@@ -156,7 +168,7 @@ impl Visit<'_, '_> {
                 .iter()
                 .find(|c| error_matches(c.error_equals, name))
             {
-                return self.caught(c, raw, &failure);
+                return self.caught(c, raw, &failure, &ctx);
             }
             return Err(failure);
         }
@@ -184,8 +196,22 @@ impl Visit<'_, '_> {
 
     /// A catcher took the failure: Error Output through the catcher's ResultPath, no
     /// ResultSelector or OutputPath (ASL-IO-14, ASL-SUB-08).
-    fn caught(&self, c: &Catcher, raw: Value, f: &Failure) -> Result<Flow, Failure> {
-        let out = self.result_path(&c.result_path, raw, f.error_output())?;
+    fn caught(&self, c: &Catcher, raw: Value, f: &Failure, ctx: &Value) -> Result<Flow, Failure> {
+        let error_output = f.error_output();
+        if self.s.jsonata {
+            // The catcher's `Output` (default: the Error Output) and `Assign` see
+            // `$states.errorOutput` (ASL-JA-17); the state's own Assign is skipped (ASL-CT-07).
+            let q = self.query(&raw, ctx).with_error_output(&error_output);
+            self.assign(c.assign.as_ref(), Some(&q), &error_output, ctx)?;
+            let out = self.jsonata_output(c.output.as_ref(), &q, || error_output.clone())?;
+            drop(q);
+            self.size_check(&out)?;
+            self.exited(exited_event(&self.s.kind), &out);
+            return Ok(Flow::Next(c.next, out));
+        }
+        // A catcher's Assign sees the Error Output as `$` (ASL-IO-14).
+        self.assign(c.assign.as_ref(), None, &error_output, ctx)?;
+        let out = self.result_path(&c.result_path, raw, error_output)?;
         self.size_check(&out)?;
         self.exited(exited_event(&self.s.kind), &out);
         Ok(Flow::Next(c.next, out))

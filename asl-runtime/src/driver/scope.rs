@@ -9,9 +9,10 @@ use crate::Value;
 use super::history::{AbortGuard, aborted_event, entered_event, exited_event};
 use super::quota::MAX_PAYLOAD_BYTES;
 use super::retry::Failure;
-use super::visit::{Visit, env};
-use super::{Exec, Flow, Location};
+use super::visit::Visit;
+use super::{Exec, Flow, Location, Vars};
 use crate::machine::{FailField, IoPath, Kind, Size, StateId, Step, Wait};
+use crate::query::{Expect, Query};
 use crate::{Env, StateError};
 
 /// The effective input as an owned value: when InputPath was the identity (borrowed), the raw
@@ -55,13 +56,14 @@ impl Exec<'_> {
         input: Value,
         loc: Location,
         mut step: u32,
+        mut vars: Vars,
     ) -> futures_util::future::BoxFuture<'_, Result<Value, Failure>> {
         Box::pin(async move {
             let mut cur = start;
             let mut data = input;
             loop {
                 // Pass, Choice, Succeed and Fail run synchronously, without a future.
-                match self.run_sync(cur, data, &loc, &mut step) {
+                match self.run_sync(cur, data, &loc, &mut step, &mut vars) {
                     SyncRun::Done(r) => return r,
                     SyncRun::Paused(c, d) => {
                         cur = c;
@@ -80,7 +82,7 @@ impl Exec<'_> {
                     }
                     continue;
                 }
-                let v = self.enter(state, &loc, step, &data);
+                let v = self.enter(state, &loc, step, &data, &vars);
                 step += 1;
                 let guard = AbortGuard {
                     x: self,
@@ -92,6 +94,9 @@ impl Exec<'_> {
                 // loop's future keeps every scope (each Map iteration) small.
                 let flow = Box::pin(self.state_async(&v, data, &loc)).await;
                 guard.done();
+                if let Some(after) = v.vars_after() {
+                    vars = after;
+                }
                 match flow? {
                     Flow::Next(next, out) => {
                         cur = next;
@@ -111,6 +116,7 @@ impl Exec<'_> {
         mut data: Value,
         loc: &Location,
         step: &mut u32,
+        vars: &mut Vars,
     ) -> SyncRun {
         // An upper bound of the JSON length of `data`, while lowered states keep it.
         let mut bound: Option<usize> = None;
@@ -173,9 +179,13 @@ impl Exec<'_> {
                 }
             }
             bound = None;
-            let v = self.enter(state, loc, *step, &data);
+            let v = self.enter(state, loc, *step, &data, vars);
             *step += 1;
-            match self.state_sync(&v, cur, data) {
+            let flow = self.state_sync(&v, cur, data);
+            if let Some(after) = v.vars_after() {
+                *vars = after;
+            }
+            match flow {
                 Ok(Flow::Next(next, out)) => {
                     cur = next;
                     data = out;
@@ -189,6 +199,9 @@ impl Exec<'_> {
 
     fn state_sync(&self, v: &Visit<'_, '_>, id: StateId, raw: Value) -> Result<Flow, Failure> {
         let s = v.s;
+        if s.jsonata {
+            return self.state_sync_jsonata(v, raw);
+        }
         Ok(match &s.kind {
             Kind::Pass(p) => {
                 let ctx = v.ctx(0);
@@ -204,6 +217,13 @@ impl Exec<'_> {
                         Cow::Borrowed(_) => None,
                     },
                 };
+                // ASL-IO-06: a Pass state's Assign sees its result.
+                v.assign(
+                    s.assign.as_ref(),
+                    None,
+                    result.as_ref().unwrap_or(&raw),
+                    &ctx,
+                )?;
                 let out = match result {
                     Some(r) => v.result_path(&p.result_path, raw, r)?,
                     None => match &p.result_path {
@@ -213,10 +233,25 @@ impl Exec<'_> {
                 };
                 v.exit(out, &ctx)?
             }
-            Kind::Choice => {
+            Kind::Choice(ch) => {
                 let ctx = v.ctx(0);
                 let effective = v.input_path(&raw, &ctx)?;
-                let next = v.local((self.m.choose)(id, &env(&effective, &ctx)))?;
+                let e = v.env(&effective, &ctx);
+                let rule = v.local((self.m.choose)(id, &e))?;
+                let rule = rule.and_then(|k| ch.rules.get(k as usize));
+                let next = match (rule, ch.default) {
+                    (Some(r), _) => r.next,
+                    (None, Some(d)) => d,
+                    (None, None) => {
+                        return Err(v
+                            .local::<()>(Err(crate::choice::no_choice_matched()))
+                            .unwrap_err());
+                    }
+                };
+                // ASL-VAR-05: the chosen rule's Assign takes the place of the state's; it
+                // sees the effective input (ASL-IO-06).
+                let assign = rule.and_then(|r| r.assign.as_ref()).or(s.assign.as_ref());
+                v.assign(assign, None, &effective, &ctx)?;
                 let effective = owned_or!(effective, raw);
                 let out = v.output_path(effective, &ctx)?;
                 v.size_check_if_changed(&out)?;
@@ -235,8 +270,78 @@ impl Exec<'_> {
             Kind::Fail(f) => {
                 let ctx = v.ctx(0);
                 let e = v.env(&raw, &ctx);
-                let error = v.local(fail_field(f.error.as_ref(), "ErrorPath", &e))?;
-                let cause = v.local(fail_field(f.cause.as_ref(), "CausePath", &e))?;
+                let error = v.local(fail_field(f.error.as_ref(), "ErrorPath", &e, None))?;
+                let cause = v.local(fail_field(f.cause.as_ref(), "CausePath", &e, None))?;
+                return Err(Failure {
+                    error: error.map(Cow::Owned),
+                    cause,
+                    terminal: false,
+                });
+            }
+            Kind::Unsupported(why) => return Err(v.failure(StateError::runtime(*why))),
+            Kind::Task(_) | Kind::Parallel(_) | Kind::Map(_) | Kind::Wait(_) => {
+                return Err(v.failure(StateError::runtime(
+                    "internal: async state on the sync path",
+                )));
+            }
+        })
+    }
+
+    /// Pass, Choice, Succeed and Fail in JSONata (ASL-JA-07, -18): `Output` (default: the
+    /// input) and `Assign`, both on the state's input and the variables at entry (ASL-JA-08).
+    fn state_sync_jsonata(&self, v: &Visit<'_, '_>, raw: Value) -> Result<Flow, Failure> {
+        let s = v.s;
+        let ctx = v.ctx(0);
+        let q = v.query(&raw, &ctx);
+        Ok(match &s.kind {
+            Kind::Pass(_) => {
+                v.assign(s.assign.as_ref(), Some(&q), &raw, &ctx)?;
+                let out = v.jsonata_output(s.output.as_ref(), &q, || raw.clone())?;
+                drop(q);
+                v.exit(out, &ctx)?
+            }
+            Kind::Choice(ch) => {
+                let mut chosen = None;
+                for (k, r) in ch.rules.iter().enumerate() {
+                    let hit = match &r.condition {
+                        Some(asl_syntax::template::Template::Bool(b)) => *b,
+                        Some(asl_syntax::template::Template::Jsonata(p)) => v
+                            .eval(q.eval_as(p, "Condition", Expect::Boolean))?
+                            .as_bool()
+                            .unwrap_or(false),
+                        _ => false,
+                    };
+                    if hit {
+                        chosen = Some(k);
+                        break;
+                    }
+                }
+                let rule = chosen.map(|k| &ch.rules[k]);
+                let next = match (rule, ch.default) {
+                    (Some(r), _) => r.next,
+                    (None, Some(d)) => d,
+                    (None, None) => return Err(v.failure(crate::choice::no_choice_matched())),
+                };
+                let assign = rule.and_then(|r| r.assign.as_ref()).or(s.assign.as_ref());
+                v.assign(assign, Some(&q), &raw, &ctx)?;
+                let output = rule.and_then(|r| r.output.as_ref()).or(s.output.as_ref());
+                let out = v.jsonata_output(output, &q, || raw.clone())?;
+                drop(q);
+                v.size_check_if_changed(&out)?;
+                v.exited("ChoiceStateExited", &out);
+                Flow::Next(next, out)
+            }
+            Kind::Succeed => {
+                let out = v.jsonata_output(s.output.as_ref(), &q, || raw.clone())?;
+                drop(q);
+                v.size_check_if_changed(&out)?;
+                v.exited("SucceedStateExited", &out);
+                Flow::End(out)
+            }
+            Kind::Fail(f) => {
+                let e = v.env(&raw, &ctx);
+                let error = v.eval(fail_field(f.error.as_ref(), "Error", &e, Some(&q)))?;
+                let cause = v.eval(fail_field(f.cause.as_ref(), "Cause", &e, Some(&q)))?;
                 return Err(Failure {
                     error: error.map(Cow::Owned),
                     cause,
@@ -262,31 +367,61 @@ impl Exec<'_> {
             Kind::Wait(w) => {
                 let ctx = v.ctx(0);
                 let effective = v.input_path(&raw, &ctx)?;
-                let delay = v.local(self.wait_delay(w, &effective, &ctx))?;
+                // The delay, the Assign (with `$` = the effective input, ASL-IO-06) and the
+                // JSONata Output are all evaluated on entry, before the wait.
+                let (delay, out) = if v.s.jsonata {
+                    let q = v.query(&raw, &ctx);
+                    let delay = v.eval(self.wait_delay(w, &v.env(&effective, &ctx), Some(&q)))?;
+                    v.assign(v.s.assign.as_ref(), Some(&q), &raw, &ctx)?;
+                    let out = v.jsonata_output(v.s.output.as_ref(), &q, || raw.clone())?;
+                    (delay, Some(out))
+                } else {
+                    let delay = v.local(self.wait_delay(w, &v.env(&effective, &ctx), None))?;
+                    v.assign(v.s.assign.as_ref(), None, &effective, &ctx)?;
+                    (delay, None)
+                };
                 // `Seconds` count from the state's entry, `Timestamp` from now: after a
                 // restart, a durable Wait sleeps only what is left (ASL-WT).
                 let since = match w {
-                    Wait::Seconds(_) | Wait::SecondsPath(_) => Some(v.entered_at),
-                    Wait::Timestamp(_) | Wait::TimestampPath(_) => None,
+                    Wait::Seconds(_) | Wait::SecondsPath(_) | Wait::SecondsJsonata(_) => {
+                        Some(v.entered_at)
+                    }
+                    Wait::Timestamp(_) | Wait::TimestampPath(_) | Wait::TimestampJsonata(_) => None,
                 };
                 self.sleep_from(since, std::time::Duration::from_secs(delay))
                     .await?;
-                let effective = owned_or!(effective, raw);
-                v.exit(effective, &ctx)
+                match out {
+                    Some(out) => {
+                        v.size_check(&out)?;
+                        Ok(v.exit_checked(out))
+                    }
+                    None => {
+                        let effective = owned_or!(effective, raw);
+                        v.exit(effective, &ctx)
+                    }
+                }
             }
             _ => v.with_retry(raw, loc).await,
         }
     }
 }
 
-/// `Error`/`Cause` of a Fail state (ASL-FL-02).
+/// `Error`/`Cause` of a Fail state (ASL-FL-02); `q` for JSONata expressions.
 fn fail_field(
     f: Option<&FailField>,
     field: &str,
     e: &Env<'_>,
+    q: Option<&Query<'_>>,
 ) -> Result<Option<String>, StateError> {
     Ok(match f {
         None => None,
+        Some(FailField::Jsonata(p)) => match q {
+            Some(q) => q
+                .eval_as(p, field, Expect::String)?
+                .as_str()
+                .map(str::to_string),
+            None => None,
+        },
         Some(FailField::Literal(s)) => Some((*s).to_string()),
         Some(FailField::Call(c)) => Some(crate::intrinsics::eval_string(c, e)?),
         Some(FailField::Path(p)) => {

@@ -68,9 +68,13 @@ impl Visit<'_, '_> {
         match &self.s.kind {
             Kind::Task(t) => {
                 let e = self.env(&effective, ctx);
-                let input = match &t.parameters {
-                    Some(p) => self.local(crate::template::eval(p, &e))?,
-                    None => effective.clone().into_owned(),
+                let jsonata = self.s.jsonata.then(|| self.query(&effective, ctx));
+                let q = jsonata.as_ref();
+                let input = match (&t.parameters, q) {
+                    // JSONata `Arguments` (ASL-JA-06).
+                    (Some(p), Some(q)) => self.eval(q.template(p, "Arguments"))?,
+                    (Some(p), None) => self.local(crate::template::eval(p, &e))?,
+                    (None, _) => effective.clone().into_owned(),
                 };
                 // The task input after Parameters is under the quota too (ASL-SUB-54). AWS's
                 // cause for this case is not recorded; the wording follows the output case.
@@ -84,13 +88,16 @@ impl Visit<'_, '_> {
                         terminal: true,
                     });
                 }
-                let timeout = self.local(seconds(t.timeout.as_ref(), "TimeoutSecondsPath", &e))?;
+                let timeout =
+                    self.eval(seconds(t.timeout.as_ref(), "TimeoutSecondsPath", &e, q))?;
                 let heartbeat =
-                    self.local(seconds(t.heartbeat.as_ref(), "HeartbeatSecondsPath", &e))?;
-                let credentials = match &t.credentials {
-                    Some(c) => Some(self.local(crate::template::eval(c, &e))?),
-                    None => None,
+                    self.eval(seconds(t.heartbeat.as_ref(), "HeartbeatSecondsPath", &e, q))?;
+                let credentials = match (&t.credentials, q) {
+                    (Some(c), Some(q)) => Some(self.eval(q.template(c, "Credentials"))?),
+                    (Some(c), None) => Some(self.local(crate::template::eval(c, &e))?),
+                    (None, _) => None,
                 };
+                drop(jsonata);
                 let call = TaskCall {
                     handler: t.handler,
                     input,
@@ -470,11 +477,25 @@ fn service_name(resource: &str) -> Option<&str> {
     rest.split(':').next()
 }
 
-/// `TimeoutSeconds[Path]` / `HeartbeatSeconds[Path]` (ASL-TK-04).
-fn seconds(s: Option<&Seconds>, field: &str, e: &Env<'_>) -> Result<Option<u64>, StateError> {
+/// `TimeoutSeconds[Path]` / `HeartbeatSeconds[Path]` (ASL-TK-04); the JSONata forms must
+/// give a positive integer (ASL-JA-10).
+fn seconds(
+    s: Option<&Seconds>,
+    field: &str,
+    e: &Env<'_>,
+    q: Option<&crate::query::Query<'_>>,
+) -> Result<Option<u64>, StateError> {
     match s {
         None => Ok(None),
         Some(Seconds::Static(n)) => Ok(Some(*n)),
+        Some(Seconds::Jsonata(p)) => match q {
+            Some(q) => {
+                let name = field.strip_suffix("Path").unwrap_or(field);
+                let v = q.eval_as(p, name, crate::query::Expect::PositiveInteger)?;
+                Ok(v.as_f64().map(|x| x as u64))
+            }
+            None => Ok(None),
+        },
         Some(Seconds::Path(p)) => {
             let v = crate::path::select(p, e).map_err(StateError::from)?;
             match v.as_u64() {

@@ -10,7 +10,7 @@ use jiff::Timestamp;
 
 use super::history::{At, entered_event, exited_event};
 use super::retry::Failure;
-use super::{Exec, Flow, Location};
+use super::{Exec, Flow, Location, Vars};
 use crate::machine::{IoPath, State};
 use crate::{Env, StateError};
 
@@ -34,6 +34,12 @@ pub(super) struct Visit<'e, 'a> {
     /// In durable runs, when the last attempt's outcome was recorded (Unix nanoseconds; a
     /// retry's backoff runs from it).
     pub(super) outcome_at: AtomicI64,
+    /// The workflow variables at the state's entry (ASL-VAR-04: every `Assign` and `Output`
+    /// of the state reads these).
+    pub(super) vars: Vars,
+    /// What the state's `Assign` set: the scope's variables after the state, and the values
+    /// assigned (for the `…StateExited` event).
+    pub(super) assigned: std::sync::Mutex<Option<(Vars, Map)>>,
 }
 
 impl<'a> Exec<'a> {
@@ -45,6 +51,7 @@ impl<'a> Exec<'a> {
         loc: &'e Location,
         step: u32,
         input: &Value,
+        vars: &Vars,
     ) -> Visit<'e, 'a> {
         // In durable runs the event carries the state's input (`StateEnteredEventDetails`).
         let (entered_id, at) = self.event_with(
@@ -66,6 +73,8 @@ impl<'a> Exec<'a> {
             loc,
             step,
             outcome_at: AtomicI64::new(i64::MIN),
+            vars: vars.clone(),
+            assigned: std::sync::Mutex::new(None),
             draws: self.journal.map(|j| j.draws(At::State(loc, step).key())),
             attempt_base: match self.journal {
                 Some(j) => j.redrive_base(&At::State(loc, step).key(), &s.kind),
@@ -91,6 +100,8 @@ impl<'a> Exec<'a> {
             loc,
             step,
             outcome_at: AtomicI64::new(i64::MIN),
+            vars: super::no_vars(),
+            assigned: std::sync::Mutex::new(None),
             draws: None,
             attempt_base: 0,
         }
@@ -151,6 +162,7 @@ impl Visit<'_, '_> {
     pub(super) fn env<'v>(&'v self, input: &'v Value, ctx: &'v Value) -> Env<'v> {
         Env {
             draws: self.draws.as_ref(),
+            vars: Some(&self.vars),
             ..Env::new(input, ctx)
         }
     }
@@ -168,12 +180,19 @@ impl Visit<'_, '_> {
     /// Records the visit's `…StateExited` event; in durable runs it carries the state's
     /// output (`StateExitedEventDetails`).
     pub(super) fn exited(&self, kind: &'static str, output: &Value) {
-        self.x.event_with(
-            kind,
-            Some(self.s.name),
-            self.at(),
-            || crate::json!({ "output": output.to_string() }),
-        );
+        self.x.event_with(kind, Some(self.s.name), self.at(), || {
+            let mut details = Map::with_capacity(2);
+            details.insert("output", Value::from(output.to_string()));
+            // ASL-VAR-11: each assigned variable's value as JSON text.
+            if let Some((_, assigned)) = &*self.assigned.lock().unwrap_or_else(|p| p.into_inner()) {
+                let vars: Map = assigned
+                    .iter()
+                    .map(|(k, v)| (k.clone(), Value::from(v.to_json_string())))
+                    .collect();
+                details.insert("assignedVariables", Value::object(vars));
+            }
+            Value::object(details)
+        });
     }
 
     /// Records one of this visit's events.
@@ -209,7 +228,9 @@ impl Visit<'_, '_> {
         match &self.s.input_path {
             IoPath::Identity => Ok(Cow::Borrowed(raw)),
             IoPath::Null => Ok(Cow::Owned(Value::object(Map::new()))),
-            IoPath::Path(path) => self.local(select(path, raw, ctx)).map(Cow::Owned),
+            IoPath::Path(path) => self
+                .local(crate::path::select(path, &self.env(raw, ctx)).map_err(StateError::from))
+                .map(Cow::Owned),
         }
     }
 
@@ -221,7 +242,9 @@ impl Visit<'_, '_> {
             IoPath::Null => Ok(Value::object(Map::new())),
             IoPath::Path(path) => match take_simple(&mut data, path) {
                 Some(v) => Ok(v),
-                None => self.local(select(path, &data, ctx)),
+                None => self.local(
+                    crate::path::select(path, &self.env(&data, ctx)).map_err(StateError::from),
+                ),
             },
         }
     }
@@ -261,20 +284,12 @@ impl Visit<'_, '_> {
     }
 }
 
-pub(super) fn env<'v>(input: &'v Value, ctx: &'v Value) -> Env<'v> {
-    Env::new(input, ctx)
-}
-
 /// A value as AWS quotes it in `…Path` messages: strings bare, others as JSON.
 pub(super) fn value_text(v: &Value) -> String {
     match v {
         Value::String(s) => s.to_string(),
         other => other.to_json_string(),
     }
-}
-
-pub(super) fn select(path: &Path, input: &Value, ctx: &Value) -> Result<Value, StateError> {
-    crate::path::select(path, &env(input, ctx)).map_err(StateError::from)
 }
 
 /// Moves the value at a `$`-rooted path of member names and non-negative indexes out of

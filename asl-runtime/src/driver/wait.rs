@@ -1,25 +1,41 @@
 //! How long a Wait state waits (ASL-WT): `Seconds`, `SecondsPath`, `Timestamp` and
 //! `TimestampPath`, against the execution's clock.
 
-use crate::Value;
-
 use super::Exec;
-use super::visit::env;
-use crate::StateError;
 use crate::machine::Wait;
+use crate::query::{Expect, Query};
+use crate::{Env, StateError};
 
 impl Exec<'_> {
+    /// The delay of a Wait state, with its paths read against `e` and its JSONata
+    /// expressions against `q` (ASL-JA-10: `Seconds` a non-negative integer, `Timestamp` a
+    /// timestamp string).
     pub(super) fn wait_delay(
         &self,
         w: &Wait,
-        input: &Value,
-        ctx: &Value,
+        e: &Env<'_>,
+        q: Option<&Query<'_>>,
     ) -> Result<u64, StateError> {
-        let e = env(input, ctx);
         match w {
             Wait::Seconds(n) => Ok(*n),
+            Wait::SecondsJsonata(p) => {
+                let Some(q) = q else { return Ok(0) };
+                let v = q.eval_as(p, "Seconds", Expect::Integer)?;
+                delay_within_limit(v.as_f64().unwrap_or(0.0) as u64)
+            }
+            Wait::TimestampJsonata(p) => {
+                let Some(q) = q else { return Ok(0) };
+                let v = q.eval_as(p, "Timestamp", Expect::String)?;
+                let ts = v.as_str().and_then(crate::timestamp::parse).ok_or_else(|| {
+                    q.field_error(&format!(
+                        "The Timestamp field cannot be parsed as an ISO-8601 extended offset date-time format string: {}",
+                        v.as_str().map_or_else(|| v.to_json_string(), str::to_string)
+                    ))
+                })?;
+                self.delay_until(ts.as_second())
+            }
             Wait::SecondsPath(p) => {
-                let v = crate::path::select(p, &e).map_err(|_| {
+                let v = crate::path::select(p, e).map_err(|_| {
                     StateError::runtime(format!(
                         "The SecondsPath parameter does not reference an input value: {}",
                         p.source
@@ -45,7 +61,7 @@ impl Exec<'_> {
             }
             Wait::Timestamp(t) => self.delay_until(*t),
             Wait::TimestampPath(p) => {
-                let v = crate::path::select(p, &e).map_err(|_| {
+                let v = crate::path::select(p, e).map_err(|_| {
                     StateError::runtime(format!(
                         "The TimestampPath parameter does not reference an input value: {}",
                         p.source

@@ -309,7 +309,7 @@ fn shift_decimal(x: f64, by: i64) -> f64 {
 
 /// jsonata-js's `$round(arg, precision)`: half to even, the decimal point shifted in the
 /// decimal representation rather than by multiplying; `-0` becomes `0`.
-fn jsonata_round(arg: f64, precision: i64) -> f64 {
+pub(crate) fn jsonata_round(arg: f64, precision: i64) -> f64 {
     let mut arg = arg;
     if precision != 0 {
         arg = shift_decimal(arg, precision);

@@ -11,9 +11,55 @@
 //! machinery.
 
 pub mod datetime;
+mod eval;
 pub mod format;
+mod func;
+mod functions;
+mod value;
+
+pub use eval::{Globals, Limits};
 
 use std::fmt;
+
+use asl_syntax::jsonata::Expr;
+
+use crate::value::Value;
+
+/// What an expression evaluated to.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Outcome {
+    /// A JSON value.
+    Value(Value),
+    /// Nothing (JSONata's *undefined*, an empty sequence).
+    Undefined,
+    /// A function, which JSON cannot hold (ASL-JA-11: "unsupported result type").
+    Function,
+}
+
+/// Evaluates a parsed expression against `input` (`None`: no input, as jsonata-js's
+/// `evaluate(undefined)`), with `globals` bound (`$states`, workflow variables) and the
+/// evaluation's clock `now_millis` (for `$now()` and `$millis()`, milliseconds since the epoch).
+pub fn evaluate(
+    expr: &Expr,
+    input: Option<&Value>,
+    globals: Globals<'_>,
+    limits: Limits,
+    now_millis: f64,
+) -> Result<Outcome, Error> {
+    let mut ev = eval::Eval::new(globals, limits, now_millis);
+    let input = input
+        .cloned()
+        .map_or(value::JValue::Undefined, value::JValue::Json);
+    let result = ev.run(expr, input)?;
+    Ok(match result {
+        value::JValue::Undefined => Outcome::Undefined,
+        v if v.holds_function() => Outcome::Function,
+        v => match v.to_json() {
+            Some(v) => Outcome::Value(v),
+            None => Outcome::Undefined,
+        },
+    })
+}
 
 /// A JSONata evaluation error: the reference implementation's code (`D3030`, `T0410`, …)
 /// and its message, with the values filled in as jsonata-js fills them.
@@ -23,6 +69,10 @@ pub struct Error {
     pub code: &'static str,
     /// jsonata-js's message for the code.
     pub message: String,
+    /// Byte offset in the expression of the token at fault, where known.
+    pub position: Option<usize>,
+    /// The token at fault (an operator, a function's name), where known.
+    pub token: Option<String>,
 }
 
 impl Error {
@@ -31,7 +81,25 @@ impl Error {
         Error {
             code,
             message: message.into(),
+            position: None,
+            token: None,
         }
+    }
+
+    /// `D1001`: a number that is not finite.
+    pub(crate) fn d1001(x: f64) -> Error {
+        Error::new(
+            "D1001",
+            format!("Number out of range: {}", format::js_number_to_string(x)),
+        )
+    }
+
+    /// Sets the token at fault unless one is set.
+    pub(crate) fn with_token(mut self, token: &str) -> Error {
+        if self.token.is_none() && !token.is_empty() {
+            self.token = Some(token.to_owned());
+        }
+        self
     }
 }
 

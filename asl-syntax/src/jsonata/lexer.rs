@@ -75,6 +75,8 @@ pub(crate) fn error(code: &'static str, offset: usize, token: &str) -> JsonataEr
             .to_string(),
         "S0299" => "expression nests too deeply".to_string(),
         "S0301" => "Empty regular expressions are not allowed".to_string(),
+        "S0401" => "Type parameters can only be applied to functions and arrays".to_string(),
+        "S0402" => "Choice groups containing parameterized types are not supported".to_string(),
         "S0302" => "No terminating / in regular expression".to_string(),
         _ => token.to_string(),
     };

@@ -14,12 +14,18 @@
 //! (`S0207`, `S0209`, `S0210`, `S0213`, `S0215`, `S0216`, `S0217`) are held back until the whole
 //! expression has parsed, as jsonata-js does, so a syntax error further right wins.
 //!
+//! The parent operator `%` is resolved at parse time, as jsonata-js does (its `seekParent` /
+//! `resolveAncestry`): each [`ExprKind::Parent`] gets a slot label, the step whose input it
+//! stands for gets that label as its [`Step::ancestor`], and the steps, blocks and paths the
+//! search went through are marked `tuple`. A `%` that cannot be resolved is error `S0217`.
+//!
 //! The AST is plain data (only `Cow<'static, …>`, no `Box`/`Vec`/`Rc`), so generated code can
 //! write it as a `static`: a single child is a one-element slice.
 //!
 //! Not JSONata 2.0.6, so rejected like AWS does: the `?:` (default) and `??` (coalescing)
 //! operators of JSONata 2.1.0 (July 2025). [`parse_with`] accepts them on request.
 
+mod ancestry;
 mod lexer;
 mod parser;
 mod refs;
@@ -106,9 +112,16 @@ pub enum ExprKind {
     Wildcard,
     /// `**`: all descendants.
     Descendant,
-    /// `%`: the parent of the current context item. Resolving which step it refers to is left
-    /// to the evaluator.
-    Parent,
+    /// `%`: the parent of the current context item (jsonata-js: a `parent` node with a slot).
+    /// It evaluates to the value bound under `label` in the tuple the step is evaluated in:
+    /// the step this `%` refers to carries the same number as its [`Step::ancestor`], and binds
+    /// its input item under it. jsonata-js writes the label `'!' + n`; this is `n`. Two `%`
+    /// that refer to the same step share the label of the first one resolved.
+    Parent {
+        /// The slot label (`0`, `1`, … in the order jsonata-js creates the slots, then shared as
+        /// described above).
+        label: u32,
+    },
     /// `?` in the arguments of a partial application.
     Placeholder,
     /// A location path `a.b[0].$f()`.
@@ -117,6 +130,10 @@ pub enum ExprKind {
         steps: Cow<'static, [Step]>,
         /// Some step (or the whole path) was written with `[]`: keep singleton arrays.
         keep_singleton_array: bool,
+        /// jsonata-js `tuple` on a path: a `%` outside the path refers to one of its steps (the
+        /// path is, say, the last expression of a block that is a step), so the path yields
+        /// its tuple stream (with the ancestor bindings) rather than plain values.
+        tuple: bool,
     },
     /// Predicates (`[expr]`) and/or `[]` attached to an expression that is not a path
     /// (`$x[0]`, `(a.b)[0]`, `[1,2][0]`). jsonata-js: a node with `predicate` (and
@@ -169,6 +186,10 @@ pub enum ExprKind {
         exprs: Exprs,
         /// jsonata-js `consarray` on blocks.
         cons_array: bool,
+        /// jsonata-js `tuple` on a block: a `%` outside the block was resolved through its last
+        /// expression. When the block is the expression of a [`Step`], that step's
+        /// [`Step::tuple`] is set too (in jsonata-js the step and the block are one node).
+        tuple: bool,
     },
     /// `$name := value` (`name` without `$`).
     Bind {
@@ -314,8 +335,14 @@ pub struct Step {
     pub focus: Option<Str>,
     /// `#$i` written directly after the step (before any predicate), without `$`.
     pub index: Option<Str>,
-    /// The step takes part in a tuple stream (it or an earlier step has `@`/`#`).
+    /// jsonata-js `tuple`: the step is evaluated as part of a tuple stream, because it has
+    /// `@`/`#`, is the [`Step::ancestor`] of some `%`, or is a block a `%` was resolved
+    /// through (later steps of the path follow it into the tuple stream).
     pub tuple: bool,
+    /// jsonata-js `ancestor.label`: the label of the `%` ([`ExprKind::Parent`]) that refers to
+    /// this step, which binds the step's input item under it. Only on a [`ExprKind::Name`] or
+    /// [`ExprKind::Wildcard`] step, and then `tuple` is set.
+    pub ancestor: Option<u32>,
     /// Written with `[]`.
     pub keep_array: bool,
 }
@@ -393,6 +420,31 @@ pub fn parse_with(expr: &str, options: ParseOptions) -> Result<Expr, JsonataErro
             Err(_) => run(),
         }
     })
+}
+
+/// A `{% … %}` expression of a definition, parsed at build time: its text (AWS quotes it in
+/// error causes, ASL-JA-16) and its tree, which generated code holds in a `static`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Parsed {
+    /// The text between the delimiters, as written.
+    pub text: Str,
+    /// One element: the parsed expression.
+    pub tree: Exprs,
+}
+
+impl Parsed {
+    /// Parses `text` ([`parse`]).
+    pub fn new(text: &str) -> Result<Parsed, JsonataError> {
+        Ok(Parsed {
+            text: Cow::Owned(text.to_owned()),
+            tree: Cow::Owned(vec![parse(text)?]),
+        })
+    }
+
+    /// The expression.
+    pub fn expr(&self) -> &Expr {
+        Expr::one(&self.tree)
+    }
 }
 
 /// How a string in a JSONata-capable field reads (ASL-JA-02).

@@ -2,6 +2,7 @@
 
 use std::borrow::Cow;
 
+use super::ancestry;
 use super::lexer::{Lexer, Tok, Token, error};
 use super::{
     BinaryOp, DefaultOp, Expr, ExprKind, Exprs, JsonataError, MAX_DEPTH, MAX_NESTING, Pair,
@@ -95,6 +96,7 @@ fn step(expr: Expr) -> Step {
         focus: None,
         index: None,
         tuple: false,
+        ancestor: None,
         keep_array: false,
     }
 }
@@ -147,6 +149,8 @@ pub(crate) struct Parser<'a> {
     depth: u32,
     /// The first error of jsonata-js's post-processing pass, raised once the parse succeeds.
     deferred: Option<JsonataError>,
+    /// How many `%` (parent) nodes were made: without any, the ancestry pass has nothing to do.
+    parents: u32,
 }
 
 impl<'a> Parser<'a> {
@@ -160,10 +164,20 @@ impl<'a> Parser<'a> {
             nesting: 0,
             depth: 0,
             deferred: None,
+            parents: 0,
         }
     }
 
-    pub fn parse(mut self) -> Res<Expr> {
+    pub fn parse(self) -> Res<Expr> {
+        let (mut expr, parents) = self.parse_tree()?;
+        if parents > 0 {
+            ancestry::resolve(&mut expr).map_err(|f| error("S0217", f.pos, f.token))?;
+        }
+        Ok(expr)
+    }
+
+    /// The tree before the parent operators are resolved, and how many `%` it has.
+    pub(super) fn parse_tree(mut self) -> Res<(Expr, u32)> {
         self.advance(true)?;
         let expr = self.expression(0)?;
         if self.node.tok != Tok::End {
@@ -172,17 +186,7 @@ impl<'a> Parser<'a> {
         if let Some(err) = self.deferred {
             return Err(err);
         }
-        let parent_first = match &expr.kind {
-            ExprKind::Parent => true,
-            ExprKind::Path { steps, .. } => steps
-                .first()
-                .is_some_and(|s| s.expr.kind == ExprKind::Parent),
-            _ => false,
-        };
-        if parent_first {
-            return Err(error("S0217", expr.pos, ""));
-        }
-        Ok(expr)
+        Ok((expr, self.parents))
     }
 
     fn defer(&mut self, code: &'static str, offset: usize, token: &str) {
@@ -277,7 +281,10 @@ impl<'a> Parser<'a> {
             Tok::Op("-") => return self.negate(pos),
             Tok::Op("*") => ExprKind::Wildcard,
             Tok::Op("**") => ExprKind::Descendant,
-            Tok::Op("%") => ExprKind::Parent,
+            Tok::Op("%") => {
+                self.parents += 1;
+                ExprKind::Parent { label: 0 }
+            }
             Tok::Op("(") => self.block()?,
             Tok::Op("[") => self.array()?,
             Tok::Op("{") => ExprKind::Object(self.pairs()?),
@@ -314,6 +321,7 @@ impl<'a> Parser<'a> {
         Ok(ExprKind::Block {
             exprs: list(exprs),
             cons_array,
+            tuple: false,
         })
     }
 
@@ -648,7 +656,12 @@ impl<'a> Parser<'a> {
                     }
                 });
             };
-            signature = Some(src[start..end].to_string().into());
+            let sig = &src[start..end];
+            // jsonata-js parses the signature before it expects the body's `{`.
+            if let Some((code, at)) = signature_error(sig) {
+                return Err(error(code, start + at, sig));
+            }
+            signature = Some(sig.to_string().into());
             self.lx.set_pos(end);
             self.advance(true)?;
         }
@@ -672,6 +685,7 @@ impl<'a> Parser<'a> {
             ExprKind::Path {
                 steps,
                 keep_singleton_array,
+                ..
             } => {
                 let mut steps = steps.into_owned();
                 f(self, &mut steps);
@@ -680,6 +694,7 @@ impl<'a> Parser<'a> {
                     kind: ExprKind::Path {
                         steps: Cow::Owned(steps),
                         keep_singleton_array,
+                        tuple: false,
                     },
                 }
             }
@@ -704,6 +719,7 @@ impl<'a> Parser<'a> {
                     kind: ExprKind::Path {
                         steps: Cow::Owned(steps),
                         keep_singleton_array: false,
+                        tuple: false,
                     },
                 }
             }
@@ -729,6 +745,7 @@ impl<'a> Parser<'a> {
             ExprKind::Path {
                 steps,
                 keep_singleton_array,
+                ..
             } => (steps.into_owned(), keep_singleton_array),
             _ => (vec![into_step(left)], false),
         };
@@ -736,6 +753,7 @@ impl<'a> Parser<'a> {
             ExprKind::Path {
                 steps: more,
                 keep_singleton_array,
+                ..
             } => {
                 steps.extend(more.into_owned());
                 keep |= keep_singleton_array;
@@ -769,6 +787,7 @@ impl<'a> Parser<'a> {
             kind: ExprKind::Path {
                 steps: Cow::Owned(steps),
                 keep_singleton_array: keep,
+                tuple: false,
             },
         }
     }
@@ -835,6 +854,7 @@ fn name_path(name: String, pos: usize) -> Expr {
         kind: ExprKind::Path {
             steps: Cow::Owned(vec![s]),
             keep_singleton_array: false,
+            tuple: false,
         },
     }
 }
@@ -853,6 +873,7 @@ fn keep_array(left: Expr) -> Expr {
                 kind: ExprKind::Path {
                     steps: Cow::Owned(steps),
                     keep_singleton_array: true,
+                    tuple: false,
                 },
             }
         }
@@ -866,6 +887,7 @@ fn keep_array(left: Expr) -> Expr {
                     kind: ExprKind::Path {
                         steps,
                         keep_singleton_array: true,
+                        tuple: false,
                     },
                 },
                 _ => inner,
@@ -895,4 +917,54 @@ fn keep_array(left: Expr) -> Expr {
             },
         },
     }
+}
+
+/// What jsonata-js's `parseSignature` refuses in a lambda's signature (`<…>`): a choice group
+/// holding a type parameter (`S0402`), a type parameter on a type other than `a` or `f`
+/// (`S0401`); with the offset of the fault in the signature.
+fn signature_error(sig: &str) -> Option<(&'static str, usize)> {
+    let chars: Vec<(usize, char)> = sig.char_indices().collect();
+    let mut prev: Option<char> = None;
+    let mut i = 1;
+    while i < chars.len() {
+        let (at, c) = chars[i];
+        match c {
+            ':' => break,
+            's' | 'n' | 'b' | 'l' | 'o' | 'a' | 'f' | 'j' | 'x' => prev = Some(c),
+            '(' => {
+                let mut depth = 1;
+                let mut j = i;
+                while j + 1 < chars.len() && depth > 0 {
+                    j += 1;
+                    match chars[j].1 {
+                        '(' => depth += 1,
+                        ')' => depth -= 1,
+                        _ => {}
+                    }
+                }
+                if chars[i + 1..j].iter().any(|(_, c)| *c == '<') {
+                    return Some(("S0402", at));
+                }
+                prev = Some('(');
+                i = j;
+            }
+            '<' => {
+                if !matches!(prev, Some('a') | Some('f')) {
+                    return Some(("S0401", at));
+                }
+                let mut depth = 1;
+                while i + 1 < chars.len() && depth > 0 {
+                    i += 1;
+                    match chars[i].1 {
+                        '<' => depth += 1,
+                        '>' => depth -= 1,
+                        _ => {}
+                    }
+                }
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    None
 }

@@ -80,7 +80,7 @@ fn collect_bound(e: &Expr, out: &mut BTreeSet<String>) {
 }
 
 /// Calls `f` on every direct child expression.
-fn each_child(e: &Expr, f: &mut dyn FnMut(&Expr)) {
+pub(super) fn each_child(e: &Expr, f: &mut dyn FnMut(&Expr)) {
     match &e.kind {
         ExprKind::String(_)
         | ExprKind::Number(_)
@@ -91,7 +91,7 @@ fn each_child(e: &Expr, f: &mut dyn FnMut(&Expr)) {
         | ExprKind::Name(_)
         | ExprKind::Wildcard
         | ExprKind::Descendant
-        | ExprKind::Parent
+        | ExprKind::Parent { .. }
         | ExprKind::Placeholder => {}
         ExprKind::Path { steps, .. } => steps.iter().for_each(|s| step_children(s, f)),
         ExprKind::Predicate { expr, filters, .. } => expr.iter().chain(filters.iter()).for_each(f),
@@ -167,7 +167,7 @@ impl Walker {
             ExprKind::Descendant if top => {
                 self.refs.top_names.insert("**".into());
             }
-            ExprKind::Parent if top => {
+            ExprKind::Parent { .. } if top => {
                 self.refs.top_names.insert("%".into());
             }
             ExprKind::Path { steps, .. } => self.path(steps, top),

@@ -27,11 +27,12 @@ fn sx(e: &Expr) -> String {
         ExprKind::Name(s) => s.to_string(),
         ExprKind::Wildcard => "*".into(),
         ExprKind::Descendant => "**".into(),
-        ExprKind::Parent => "%".into(),
+        ExprKind::Parent { .. } => "%".into(),
         ExprKind::Placeholder => "?".into(),
         ExprKind::Path {
             steps,
             keep_singleton_array,
+            ..
         } => {
             let steps = steps.iter().map(step).collect::<Vec<_>>().join(" ");
             format!(
@@ -546,4 +547,107 @@ fn corpus() {
         "valid expressions rejected:\n{}",
         failures.join("\n")
     );
+}
+
+/// The expression of a step or node as jsonata-js sees it: without its predicates or group-by.
+fn core(e: &Expr) -> &Expr {
+    match &e.kind {
+        ExprKind::Group { expr, .. } | ExprKind::Predicate { expr, .. } => core(Expr::one(expr)),
+        _ => e,
+    }
+}
+
+fn anc_entries(e: &Expr, step: bool, out: &mut Vec<(usize, u8, String)>) {
+    match &e.kind {
+        ExprKind::Parent { label } => out.push((e.pos, 1, format!("%{label}"))),
+        ExprKind::Block { tuple: true, .. } if !step => out.push((e.pos, 1, "block:t".into())),
+        ExprKind::Path { steps, tuple, .. } => {
+            if *tuple {
+                out.push((core(&steps[0].expr).pos, 0, "path:t".into()));
+            }
+            for s in steps.iter() {
+                let c = core(&s.expr);
+                if let ExprKind::Block { tuple: true, .. } = c.kind {
+                    assert!(s.tuple, "a tuple block step is a tuple step");
+                }
+                if s.ancestor.is_some() {
+                    assert!(s.tuple, "an ancestor step is a tuple step");
+                    assert!(matches!(c.kind, ExprKind::Name(_) | ExprKind::Wildcard));
+                }
+                if s.tuple || s.ancestor.is_some() {
+                    let name = match &c.kind {
+                        ExprKind::Name(n) => n.to_string(),
+                        ExprKind::Wildcard => "*".into(),
+                        k => ancestry::type_name(k).into(),
+                    };
+                    let t = if s.tuple { "t" } else { "" };
+                    let a = s.ancestor.map(|a| a.to_string()).unwrap_or_default();
+                    out.push((c.pos, 1, format!("{name}:{t}{a}")));
+                }
+                anc_entries(&s.expr, true, out);
+                for st in s.stages.iter() {
+                    if let Stage::Filter(f) = st {
+                        anc_entries(f, false, out);
+                    }
+                }
+            }
+            return;
+        }
+        ExprKind::Group { expr, pairs } => {
+            anc_entries(Expr::one(expr), step, out);
+            for p in pairs.iter() {
+                anc_entries(&p.key, false, out);
+                anc_entries(&p.value, false, out);
+            }
+            return;
+        }
+        ExprKind::Predicate { expr, filters, .. } => {
+            anc_entries(Expr::one(expr), step, out);
+            for f in filters.iter() {
+                anc_entries(f, false, out);
+            }
+            return;
+        }
+        _ => {}
+    }
+    refs::each_child(e, &mut |c| anc_entries(c, false, out));
+}
+
+/// How `%` resolved in `src`, in source order: `%L` for a `%` with label `L`; `name:tA` for a
+/// step with `tuple` (`t`) and/or ancestor `A` (named by its field name, `*`, or its jsonata-js
+/// type); `path:t` / `block:t` for a path or block marked `tuple`. Or `err CODE`, with the
+/// jsonata-js node type after `S0217`.
+fn anc(src: &str) -> String {
+    let via_parse = parse(src).map(|_| ()).map_err(|e| e.code);
+    let mut e = match parser::Parser::new(src, ParseOptions::default()).parse_tree() {
+        Ok((e, _)) => e,
+        Err(err) => {
+            assert_eq!(via_parse, Err(err.code), "{src:?}");
+            return format!("err {}", err.code);
+        }
+    };
+    if let Err(f) = ancestry::resolve(&mut e) {
+        assert_eq!(via_parse, Err("S0217"), "{src:?}");
+        return format!("err S0217 {}", f.token);
+    }
+    assert_eq!(via_parse, Ok(()), "{src:?}");
+    let mut out = Vec::new();
+    anc_entries(&e, false, &mut out);
+    out.sort();
+    let list = out.into_iter().map(|(_, _, s)| s).collect::<Vec<_>>();
+    format!("ok {}", list.join(" ")).trim_end().to_string()
+}
+
+/// TEMPORARY: differential run against jsonata-js.
+#[test]
+#[ignore]
+fn anc_dump() {
+    let text = std::fs::read_to_string("/tmp/anc/exprs.txt").unwrap();
+    let mut out = String::new();
+    for line in text.lines().filter(|l| !l.is_empty()) {
+        let src: String = serde_json::from_str(line).unwrap();
+        out += &anc(&src);
+        out.push('\n');
+    }
+    std::fs::write("/tmp/anc/rust.out", out).unwrap();
 }

@@ -5,7 +5,7 @@
 //!
 //! Prints `conformance: N passed, M failed, K skipped`, each skip with its reason, and each
 //! failure with the difference. Skipped are only the cases that need features of later
-//! milestones: JSONata, variables, Distributed Map. Callback (`.waitForTaskToken`) and
+//! milestones: Distributed Map. Callback (`.waitForTaskToken`) and
 //! activity Tasks run: the handler's return value is what the callback delivers.
 
 use asl_conformance::{CASES, Case};
@@ -16,33 +16,10 @@ use asl_runtime::{Options, Value};
 /// Why a case cannot run yet, from its definition.
 fn skip_reason(def: &Value) -> Option<&'static str> {
     let text = def.to_string();
-    if text.contains("\"JSONata\"") || text.contains("{%") {
-        return Some("JSONata");
-    }
-    if text.contains("\"Assign\"") || uses_variable_paths(def) {
-        return Some("variables");
-    }
     if text.contains("\"DISTRIBUTED\"") || text.contains("\"ItemReader\"") {
         return Some("Distributed Map");
     }
     None
-}
-
-/// Whether any `.$`/`…Path` value is a `$name` variable path.
-fn uses_variable_paths(v: &Value) -> bool {
-    match v {
-        Value::Object(m) => m.iter().any(|(k, v)| {
-            let dynamic = k.ends_with(".$") || k.ends_with("Path") || k == "Variable";
-            (dynamic
-                && v.as_str().is_some_and(|s| {
-                    s.starts_with('$')
-                        && s[1..].starts_with(|c: char| c.is_alphabetic() || c == '_')
-                }))
-                || uses_variable_paths(v)
-        }),
-        Value::Array(a) => a.iter().any(uses_variable_paths),
-        _ => false,
-    }
 }
 
 /// Numbers by value, objects regardless of key order (README step 5).
