@@ -151,6 +151,12 @@ impl<'a> Query<'a> {
             Ok(Outcome::Function) => {
                 Err(self.error(p, field, "returned an unsupported result type."))
             }
+            // The limits AWS words without a code (ASL-JA-12, recorded on AWS).
+            Err(e) if e.code.starts_with('U') => Err(self.error(
+                p,
+                field,
+                &format!("threw an error during evaluation: {}", e.message),
+            )),
             Err(e) => Err(self.error(
                 p,
                 field,

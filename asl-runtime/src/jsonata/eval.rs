@@ -43,22 +43,54 @@ impl<'e> Frame<'e> {
     }
 }
 
-/// Limits of one evaluation.
+/// Limits of one evaluation. The default is what AWS enforces (ASL-JA-12), as measured on
+/// AWS (floci-io/floci#2737): a nesting of evaluation deeper than about 100 fails ("Stack
+/// overflow error"), `[1..873782]` is accepted and `[1..873783]` refused, a string of 2^22
+/// characters accepted and 2^23 refused ("memory limit exceeded"), and an evaluation may run
+/// for a second.
 #[derive(Clone, Copy, Debug)]
 pub struct Limits {
-    /// Deepest nesting of evaluation (jsonata-js's test harness `depth`), `U1001` beyond.
+    /// Deepest nesting of evaluation (each node evaluated inside another counts one, as
+    /// jsonata-js's test harness counts `depth`), `U1001` beyond.
     pub max_depth: u32,
     /// Longest an evaluation may run, `U1001` beyond.
     pub time_limit: Option<Duration>,
+    /// The most memory one value built by the evaluation may hold, counting 8 bytes an item of
+    /// an array and a byte a character of a string; `U1002` beyond.
+    pub max_bytes: Option<usize>,
 }
+
+/// AWS's memory bound: 873,782 numbers of 8 bytes (see [`Limits`]).
+const AWS_MAX_BYTES: usize = 873_782 * 8;
 
 impl Default for Limits {
     fn default() -> Limits {
         Limits {
-            max_depth: 10_000,
+            max_depth: 100,
             time_limit: Some(Duration::from_secs(1)),
+            max_bytes: Some(AWS_MAX_BYTES),
         }
     }
+}
+
+impl Limits {
+    /// No bound on depth (beyond one that keeps the stack safe), time or memory: jsonata-js's
+    /// own behaviour, for running its test suite.
+    pub fn unbounded() -> Limits {
+        Limits {
+            max_depth: 100_000,
+            time_limit: None,
+            max_bytes: None,
+        }
+    }
+}
+
+/// `U1002`: a value over [`Limits::max_bytes`].
+fn memory_exceeded() -> Error {
+    Error::new(
+        "U1002",
+        "Expression evaluation memory limit exceeded: Check for excessive memory usage",
+    )
 }
 
 /// The bindings the evaluation starts with (`$states`, workflow variables, a test's
@@ -168,6 +200,16 @@ impl<'e, 'g> Eval<'e, 'g> {
         self.eval(expr, &input, &env)
     }
 
+    /// Fails with the memory limit's error when a value of `bytes` (counted as
+    /// [`Limits::max_bytes`] counts) would exceed it: for library functions to check before
+    /// they build a large value.
+    pub fn check_bytes(&self, bytes: usize) -> Res<()> {
+        match self.limits.max_bytes {
+            Some(max) if bytes > max => Err(memory_exceeded()),
+            _ => Ok(()),
+        }
+    }
+
     fn new_frame(&self, parent: &FrameRef<'e>) -> FrameRef<'e> {
         Rc::new(Frame {
             parent: Some(parent.clone()),
@@ -243,6 +285,11 @@ impl<'e, 'g> Eval<'e, 'g> {
         });
         self.depth -= 1;
         let mut result = r?;
+        if let Some(max) = self.limits.max_bytes
+            && held_bytes(&result) > max
+        {
+            return Err(memory_exceeded());
+        }
         if let JValue::Array(a) = &mut result
             && a.sequence
         {
@@ -930,7 +977,7 @@ impl<'e, 'g> Eval<'e, 'g> {
                 }
                 Ok(JValue::str(s))
             }
-            BinaryOp::Range => range(&l, &r),
+            BinaryOp::Range => range(&l, &r, self.limits.max_bytes),
             BinaryOp::In => {
                 if l.is_undefined() || r.is_undefined() {
                     return Ok(JValue::bool(false));
@@ -1694,10 +1741,22 @@ fn reduce_tuples(tuples: Vec<Tuple<'_>>) -> Tuple<'_> {
     result
 }
 
+/// What a value holds for [`Limits::max_bytes`] (its top level: the items of an array, the
+/// characters of a string).
+fn held_bytes(v: &JValue<'_>) -> usize {
+    match v {
+        JValue::Json(Value::String(s)) => s.len(),
+        JValue::Json(Value::Array(a)) => a.len() * 8,
+        JValue::Array(a) => a.items.len() * 8,
+        JValue::Tuples(t) => t.len() * 8,
+        _ => 0,
+    }
+}
+
 fn stack_overflow() -> Error {
     Error::new(
         "U1001",
-        "Stack overflow error: Check for non-terminating recursive function.  Consider rewriting as tail-recursive.",
+        "Stack overflow error: Check for non-terminating recursive function. Consider rewriting as tail-recursive.",
     )
 }
 
@@ -1851,7 +1910,7 @@ fn descendants<'e>(input: &JValue<'e>) -> JValue<'e> {
 }
 
 /// jsonata-js `evaluateRangeExpression`.
-fn range<'e>(l: &JValue<'e>, r: &JValue<'e>) -> Res<JValue<'e>> {
+fn range<'e>(l: &JValue<'e>, r: &JValue<'e>, max_bytes: Option<usize>) -> Res<JValue<'e>> {
     let int = |v: &JValue<'_>| v.as_f64().filter(|x| x.fract() == 0.0);
     if !l.is_undefined() && int(l).is_none() {
         return Err(Error::new(
@@ -1880,6 +1939,9 @@ fn range<'e>(l: &JValue<'e>, r: &JValue<'e>) -> Res<JValue<'e>> {
                 super::format::js_number_to_string(size)
             ),
         ));
+    }
+    if max_bytes.is_some_and(|m| size * 8.0 > m as f64) {
+        return Err(memory_exceeded());
     }
     let mut items = Vec::with_capacity(size as usize);
     let mut x = a;

@@ -24,4 +24,5 @@ mod quota;
 mod retry;
 mod templates;
 mod timeouts;
+mod variables;
 mod wait;

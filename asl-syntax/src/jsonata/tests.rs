@@ -646,7 +646,7 @@ fn anc_dump() {
     let mut out = String::new();
     for line in text.lines().filter(|l| !l.is_empty()) {
         let src: String = serde_json::from_str(line).unwrap();
-        out += &anc(&src);
+        out += &std::panic::catch_unwind(|| anc(&src)).unwrap_or_else(|_| "PANIC".into());
         out.push('\n');
     }
     std::fs::write("/tmp/anc/rust.out", out).unwrap();

@@ -315,7 +315,7 @@ pub(crate) fn trim<'e>(
 /// `$pad(str, width [, char])`: padded with `char` (default a space) to `|width|` code points,
 /// on the right for a positive width, on the left for a negative one.
 pub(crate) fn pad<'e>(
-    _ev: &mut Eval<'e, '_>,
+    ev: &mut Eval<'e, '_>,
     args: Vec<JValue<'e>>,
     _input: &JValue<'e>,
 ) -> Result<JValue<'e>, Error> {
@@ -335,6 +335,7 @@ pub(crate) fn pad<'e>(
     if pad_length * (len16(fill) as f64) + len16(s) as f64 > MAX_STRING_UNITS {
         return Err(Error::new("RangeError", "Invalid string length"));
     }
+    ev.check_bytes(pad_length as usize * fill.len() + s.len())?;
     // jsonata-js repeats `char` padLength times, then keeps padLength code points.
     let padding: String = fill.chars().cycle().take(pad_length as usize).collect();
     Ok(JValue::str(if width > 0.0 {
