@@ -211,14 +211,7 @@ impl Evaluator<'_, '_> {
                     .collect()
             }
             Func::Uuid => Value::from(match self.env.draws {
-                Some(d) => {
-                    let mut bytes = [0u8; 16];
-                    bytes[..8].copy_from_slice(&d.next_u64().to_le_bytes());
-                    bytes[8..].copy_from_slice(&d.next_u64().to_le_bytes());
-                    uuid::Builder::from_random_bytes(bytes)
-                        .into_uuid()
-                        .to_string()
-                }
+                Some(d) => d.next_uuid(),
                 None => uuid::Uuid::new_v4().to_string(),
             }),
         })
@@ -557,6 +550,21 @@ impl Draws {
     pub fn next_u64(&self) -> u64 {
         let n = self.n.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         mix(self.seed, &self.key, n)
+    }
+
+    /// The next number uniform in `[0, 1)` (53 random bits).
+    pub fn next_f64(&self) -> f64 {
+        (self.next_u64() >> 11) as f64 / (1u64 << 53) as f64
+    }
+
+    /// The next random (version 4) UUID.
+    pub fn next_uuid(&self) -> String {
+        let mut bytes = [0u8; 16];
+        bytes[..8].copy_from_slice(&self.next_u64().to_le_bytes());
+        bytes[8..].copy_from_slice(&self.next_u64().to_le_bytes());
+        uuid::Builder::from_random_bytes(bytes)
+            .into_uuid()
+            .to_string()
     }
 }
 

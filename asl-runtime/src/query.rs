@@ -33,6 +33,8 @@ pub struct Query<'a> {
     pub vars: Option<&'a Map>,
     /// The clock of `$now()` and `$millis()`, in milliseconds since the epoch.
     pub now_millis: f64,
+    /// Where `$random()`, `$shuffle` and `$uuid()` draw from (a durable visit's sequence).
+    pub draws: Option<&'a crate::intrinsics::Draws>,
     /// `$states`, built on first use.
     states: OnceCell<Value>,
 }
@@ -87,6 +89,7 @@ impl<'a> Query<'a> {
             error_output: None,
             vars,
             now_millis,
+            draws: None,
             states: OnceCell::new(),
         }
     }
@@ -145,7 +148,14 @@ impl<'a> Query<'a> {
             }
             self.vars.and_then(|v| v.get(name)).cloned()
         };
-        match jsonata::evaluate(p.expr(), None, &globals, Limits::default(), self.now_millis) {
+        match jsonata::evaluate_with_draws(
+            p.expr(),
+            None,
+            &globals,
+            Limits::default(),
+            self.now_millis,
+            self.draws,
+        ) {
             Ok(Outcome::Value(v)) => Ok(v),
             Ok(Outcome::Undefined) => Err(self.error(p, field, "returned nothing (undefined).")),
             Ok(Outcome::Function) => {

@@ -52,8 +52,11 @@ fn huge_ranges_and_long_strings_are_errors() {
     assert_eq!(code("[1..873783] ~> $count()"), "U1002");
     assert_eq!(code("$sum([1..900000])"), "U1002");
     assert_eq!(code("[1..10000000000]"), "D2014");
-    let doubling =
-        |n: u32| format!("($p := function($s, $n) {{ $n = 0 ? $s : $p($s & $s, $n - 1) }}; $length($p('x', {n})))");
+    let doubling = |n: u32| {
+        format!(
+            "($p := function($s, $n) {{ $n = 0 ? $s : $p($s & $s, $n - 1) }}; $length($p('x', {n})))"
+        )
+    };
     assert!(matches!(eval(&doubling(22), None), Ok(Outcome::Value(v)) if v == 4_194_304));
     assert_eq!(code(&doubling(23)), "U1002");
     assert_eq!(code("$pad('', 100000000)"), "U1002");
@@ -65,14 +68,90 @@ fn huge_ranges_and_long_strings_are_errors() {
 
 /// Tokens of JSONata, to make arbitrary (mostly invalid, often valid) expressions from.
 const TOKENS: &[&str] = &[
-    "$", "$$", "$x", "$f", "a", "b", "`c d`", "*", "**", "%", ".", "[", "]", "(", ")", "{", "}",
-    ":", ",", ";", "1", "0", "-1", "2.5", "1e300", "'s'", "\"t\"", "true", "null", "+", "-",
-    "/", "&", "=", "!=", "<", ">=", "and", "or", "in", "?", "..", "~>", ":=", "#$i", "@$v",
-    "^(", "<", ">", "|", "function($v){", "$count(", "$map(", "$sort(", "$string(", "$keys(",
-    "$reduce(", "$substring(", "$replace(", "$split(", "$match(", "/a+/i", "$merge(",
-    "$each(", "$lookup(", "$spread(", "$zip(", "$append(", "$single(", "$sift(", "$pad(",
-    "$formatNumber(", "$fromMillis(", "$number(", "$partition(", "$range(", "$random(",
-    "$hash(", "$parse(", "$distinct(", "$shuffle(", "$exists(", "$type(", "$error(",
+    "$",
+    "$$",
+    "$x",
+    "$f",
+    "a",
+    "b",
+    "`c d`",
+    "*",
+    "**",
+    "%",
+    ".",
+    "[",
+    "]",
+    "(",
+    ")",
+    "{",
+    "}",
+    ":",
+    ",",
+    ";",
+    "1",
+    "0",
+    "-1",
+    "2.5",
+    "1e300",
+    "'s'",
+    "\"t\"",
+    "true",
+    "null",
+    "+",
+    "-",
+    "/",
+    "&",
+    "=",
+    "!=",
+    "<",
+    ">=",
+    "and",
+    "or",
+    "in",
+    "?",
+    "..",
+    "~>",
+    ":=",
+    "#$i",
+    "@$v",
+    "^(",
+    "<",
+    ">",
+    "|",
+    "function($v){",
+    "$count(",
+    "$map(",
+    "$sort(",
+    "$string(",
+    "$keys(",
+    "$reduce(",
+    "$substring(",
+    "$replace(",
+    "$split(",
+    "$match(",
+    "/a+/i",
+    "$merge(",
+    "$each(",
+    "$lookup(",
+    "$spread(",
+    "$zip(",
+    "$append(",
+    "$single(",
+    "$sift(",
+    "$pad(",
+    "$formatNumber(",
+    "$fromMillis(",
+    "$number(",
+    "$partition(",
+    "$range(",
+    "$random(",
+    "$hash(",
+    "$parse(",
+    "$distinct(",
+    "$shuffle(",
+    "$exists(",
+    "$type(",
+    "$error(",
 ];
 
 fn expression() -> impl Strategy<Value = String> {
@@ -82,18 +161,37 @@ fn expression() -> impl Strategy<Value = String> {
 /// Well-formed expressions, nested.
 fn well_formed() -> impl Strategy<Value = String> {
     let leaf = prop::sample::select(vec![
-        "$", "a", "a.b", "a[0]", "*", "**.b", "1", "'s'", "[1,2,3]", "{'k': 1}", "$x", "null",
-        "a.b.%", "a#$i[$i > 0]", "a@$v.b",
+        "$",
+        "a",
+        "a.b",
+        "a[0]",
+        "*",
+        "**.b",
+        "1",
+        "'s'",
+        "[1,2,3]",
+        "{'k': 1}",
+        "$x",
+        "null",
+        "a.b.%",
+        "a#$i[$i > 0]",
+        "a@$v.b",
     ])
     .prop_map(str::to_string);
     leaf.prop_recursive(5, 48, 4, |inner| {
         prop_oneof![
-            (inner.clone(), inner.clone(), prop::sample::select(vec!["+", "&", "=", "<", "and", "~>", "in"]))
+            (
+                inner.clone(),
+                inner.clone(),
+                prop::sample::select(vec!["+", "&", "=", "<", "and", "~>", "in"])
+            )
                 .prop_map(|(a, b, op)| format!("({a} {op} {b})")),
             (inner.clone(), inner.clone()).prop_map(|(a, b)| format!("{a}[{b}]")),
             (inner.clone(), inner.clone()).prop_map(|(a, b)| format!("{a}.{b}")),
             inner.clone().prop_map(|a| format!("$count({a})")),
-            inner.clone().prop_map(|a| format!("$map({a}, function($v, $i){{ $v }})")),
+            inner
+                .clone()
+                .prop_map(|a| format!("$map({a}, function($v, $i){{ $v }})")),
             inner.clone().prop_map(|a| format!("$string({a})")),
             (inner.clone(), inner.clone()).prop_map(|(a, b)| format!("{a}{{{b}: {a}}}")),
             inner.clone().prop_map(|a| format!("{a}^(>$)")),

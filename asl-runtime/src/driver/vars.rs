@@ -30,14 +30,16 @@ impl Visit<'_, '_> {
             Some(_) => self.entered_at,
             None => self.x.now(),
         };
-        Query::new(
+        let mut q = Query::new(
             self.s.name,
             self.entered_id,
             input,
             ctx,
             Some(&self.vars),
             now.as_millisecond() as f64,
-        )
+        );
+        q.draws = self.draws.as_ref();
+        q
     }
 
     /// A failure of this state's own evaluation; a JSONata failure records its

@@ -108,6 +108,9 @@ pub(crate) struct Eval<'e, 'g> {
     pub now_millis: f64,
     /// The root input (`$$`).
     root: JValue<'e>,
+    /// Where `$random()`, `$shuffle` and `$uuid()` draw from: a durable visit's recorded
+    /// sequence (so a replay draws the same), or the OS.
+    draws: Option<&'g crate::intrinsics::Draws>,
     /// Frames that hold functions, whose bindings are cleared at the end (a function bound in
     /// the frame it closes over is a reference cycle).
     cyclic: Vec<Weak<Frame<'e>>>,
@@ -168,8 +171,14 @@ fn proc_name(procedure: &Expr) -> &str {
 }
 
 impl<'e, 'g> Eval<'e, 'g> {
-    pub fn new(globals: Globals<'g>, limits: Limits, now_millis: f64) -> Eval<'e, 'g> {
+    pub fn new(
+        globals: Globals<'g>,
+        limits: Limits,
+        now_millis: f64,
+        draws: Option<&'g crate::intrinsics::Draws>,
+    ) -> Eval<'e, 'g> {
         Eval {
+            draws,
             globals,
             limits,
             depth: 0,
@@ -198,6 +207,22 @@ impl<'e, 'g> Eval<'e, 'g> {
             binds: RefCell::new(Vec::new()),
         });
         self.eval(expr, &input, &env)
+    }
+
+    /// A number uniform in `[0, 1)` from the evaluation's draws.
+    pub fn random_f64(&self) -> f64 {
+        match self.draws {
+            Some(d) => d.next_f64(),
+            None => rand::random::<f64>(),
+        }
+    }
+
+    /// A random UUID from the evaluation's draws.
+    pub fn random_uuid(&self) -> String {
+        match self.draws {
+            Some(d) => d.next_uuid(),
+            None => uuid::Uuid::new_v4().to_string(),
+        }
     }
 
     /// Fails with the memory limit's error when a value of `bytes` (counted as

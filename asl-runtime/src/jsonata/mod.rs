@@ -46,7 +46,20 @@ pub fn evaluate(
     limits: Limits,
     now_millis: f64,
 ) -> Result<Outcome, Error> {
-    let mut ev = eval::Eval::new(globals, limits, now_millis);
+    evaluate_with_draws(expr, input, globals, limits, now_millis, None)
+}
+
+/// [`evaluate`] with `$random()`, `$shuffle` and `$uuid()` drawing from `draws` (a durable
+/// state visit's recorded sequence, so a replay evaluates to the same values).
+pub fn evaluate_with_draws(
+    expr: &Expr,
+    input: Option<&Value>,
+    globals: Globals<'_>,
+    limits: Limits,
+    now_millis: f64,
+    draws: Option<&crate::intrinsics::Draws>,
+) -> Result<Outcome, Error> {
+    let mut ev = eval::Eval::new(globals, limits, now_millis, draws);
     let input = input
         .cloned()
         .map_or(value::JValue::Undefined, value::JValue::Json);

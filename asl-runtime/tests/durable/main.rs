@@ -534,14 +534,18 @@ asl_runtime::asl! {
         "States": {
             "Draw": { "Type": "Pass",
                       "Parameters": { "id.$": "States.UUID()", "n.$": "States.MathRandom(1, 1000000)" },
+                      "Next": "DrawJsonata" },
+            "DrawJsonata": { "Type": "Pass", "QueryLanguage": "JSONata",
+                      "Output": "{% $merge([$states.input, { 'u': $uuid(), 'r': $random(), 's': $shuffle([1, 2, 3, 4, 5, 6, 7, 8]), 't': $now() }]) %}",
                       "Next": "Use" },
             "Use": { "Type": "Task", "Resource": "arn:aws:states:::lambda:invoke", "End": true }
         }
     }
 }
 
-/// `States.UUID` and `States.MathRandom` drawn before a crash are drawn the same after it: the
-/// attempt in flight is dispatched again with the same input (ASL-FN, durable replay).
+/// `States.UUID` and `States.MathRandom`, and JSONata's `$uuid()`, `$random()`, `$shuffle` and
+/// `$now()`, drawn before a crash are drawn the same after it: the attempt in flight is
+/// dispatched again with the same input (ASL-FN, ASL-JA-14, durable replay).
 #[tokio::test(start_paused = true)]
 async fn draws_are_the_same_after_a_restart() {
     let seen = Arc::new(Mutex::new(Vec::new()));
@@ -602,8 +606,23 @@ async fn draws_are_the_same_after_a_restart() {
         "two executions drew the same UUID"
     );
     assert_eq!(seen[0]["id"].as_str().unwrap().len(), 36);
+    assert_ne!(
+        seen[0]["u"], seen[2]["u"],
+        "two executions drew the same $uuid()"
+    );
+    assert_ne!(
+        seen[0]["r"], seen[2]["r"],
+        "two executions drew the same $random()"
+    );
+    assert_eq!(seen[0]["u"].as_str().unwrap().len(), 36);
     let out = store.execution(&arns[0]).unwrap().unwrap().output.unwrap();
-    assert_eq!(serde_json::from_str::<Value>(&out).unwrap(), seen[0]);
+    let out = serde_json::from_str::<Value>(&out).unwrap();
+    // The drawn double goes through the output's JSON text: compared apart, by value.
+    let (a, b) = (out["r"].as_f64().unwrap(), seen[0]["r"].as_f64().unwrap());
+    assert!((a - b).abs() < 1e-15, "{a} != {b}");
+    for key in ["id", "n", "u", "s", "t"] {
+        assert_eq!(out[key], seen[0][key], "{key}");
+    }
 }
 
 /// Many executions at once over one SQLite file: their appends are gathered into shared

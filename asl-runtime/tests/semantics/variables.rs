@@ -117,7 +117,12 @@ async fn evaluation_limits_fail_with_aws_text_asl_ja_12() {
     );
     assert_eq!(
         kinds(&run),
-        ["ExecutionStarted", "PassStateEntered", "EvaluationFailed", "ExecutionFailed"]
+        [
+            "ExecutionStarted",
+            "PassStateEntered",
+            "EvaluationFailed",
+            "ExecutionFailed"
+        ]
     );
 }
 
@@ -149,7 +154,9 @@ asl_runtime::asl!(Caught = {
 /// own Assign does not run.
 #[tokio::test(start_paused = true)]
 async fn catcher_output_and_assign_see_the_error_output_asl_ja_17() {
-    let run = Caught::new(()).execute(json!({ "why": "x" }), &opts()).await;
+    let run = Caught::new(())
+        .execute(json!({ "why": "x" }), &opts())
+        .await;
     assert_eq!(run.result.unwrap(), json!(["E", "because x", false]));
 }
 

@@ -1,21 +1,20 @@
 //! Times the compiled workloads and their baselines in one warm process, in the same shape as
-//! `interp/run.mjs` times the interpreter, so `compare.sh` can put them side by side.
+//! `interp/run.mjs` times the interpreter, so `compare.sh` can put them side by side. Each
+//! JSONata form is timed right after its JSONPath form and the baseline they share.
 //!
 //! ```text
-//! timing [--seconds N]        one JSON line per (engine, workload)
-//! timing --once WORKLOAD      run one execution (for /usr/bin/time -v peak memory)
-//! timing --count WORKLOAD N   run N executions (for perf stat instruction counts)
+//! timing [--seconds N] [WORKLOAD…]  one JSON line per (engine, workload); all six by default
+//! timing --once WORKLOAD            run one execution (for /usr/bin/time -v peak memory)
+//! timing --count WORKLOAD N         run N executions (for perf stat / perf record)
 //! ```
 
 use std::time::{Duration, Instant};
 
-use asl_bench::{CHOICE_LOOP, MAP_FANOUT, PASS_CHAIN, Workload, baseline, input, run_compiled};
+use asl_bench::{ALL, Workload, baseline, input, run_compiled};
 use asl_runtime::Value;
 
 fn workload(name: &str) -> Option<&'static Workload> {
-    [&PASS_CHAIN, &CHOICE_LOOP, &MAP_FANOUT]
-        .into_iter()
-        .find(|w| w.name == name)
+    Workload::named(name)
 }
 
 /// Runs `f` repeatedly for `budget` after a warm-up, in five equal blocks; returns the runs
@@ -71,12 +70,24 @@ fn main() {
         }
         return;
     }
-    let seconds = match args.as_slice() {
-        [flag, n] if flag == "--seconds" => n.parse().unwrap_or(5.0),
-        _ => 5.0,
-    };
+    let mut seconds = 5.0;
+    let mut chosen = Vec::new();
+    let mut rest = args.iter();
+    while let Some(a) = rest.next() {
+        if a == "--seconds" {
+            seconds = rest.next().and_then(|n| n.parse().ok()).unwrap_or(5.0);
+        } else if let Some(w) = workload(a) {
+            chosen.push(w);
+        } else {
+            eprintln!("unknown workload {a}");
+            std::process::exit(2);
+        }
+    }
+    if chosen.is_empty() {
+        chosen = ALL.to_vec();
+    }
     let budget = Duration::from_secs_f64(seconds);
-    for w in [&PASS_CHAIN, &CHOICE_LOOP, &MAP_FANOUT] {
+    for w in chosen {
         let data = input(w);
         // Each run starts from its own deep copy of the input, as the baseline's does (a
         // shared input would let the compiled machine skip the copy).
@@ -85,10 +96,13 @@ fn main() {
             std::hint::black_box(out);
         });
         report("asl (compiled)", w, runs, per);
-        let (runs, per) = time(budget, || {
-            std::hint::black_box(baseline::run(w, data.clone()));
-        });
-        report("hand-written Rust", w, runs, per);
+        // A JSONata form shares its JSONPath form's baseline, timed with that form.
+        if !w.is_jsonata() {
+            let (runs, per) = time(budget, || {
+                std::hint::black_box(baseline::run(w, data.clone()));
+            });
+            report("hand-written Rust", w, runs, per);
+        }
     }
 }
 

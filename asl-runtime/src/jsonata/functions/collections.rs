@@ -272,14 +272,14 @@ fn js_pow(base: f64, exp: f64) -> f64 {
 ///
 /// Not recorded for replay: the unseeded draw comes from the thread's generator.
 pub(crate) fn random<'e>(
-    _ev: &mut Eval<'e, '_>,
+    ev: &mut Eval<'e, '_>,
     args: Vec<JValue<'e>>,
     _input: &JValue<'e>,
 ) -> Res<'e> {
     match num_arg(&args, 0) {
         // `as` saturates, like Java's `(long)` cast.
         Some(seed) => JValue::num(java_next_double(int_arg(seed) as i64)),
-        None => JValue::num(rand::random::<f64>()),
+        None => JValue::num(ev.random_f64()),
     }
 }
 
@@ -437,7 +437,7 @@ pub(crate) fn sort<'e>(
 /// `$shuffle(array)`: a plain array in random order (the inside-out Fisher–Yates shuffle of
 /// jsonata-js); the argument itself when it has at most one item.
 pub(crate) fn shuffle<'e>(
-    _ev: &mut Eval<'e, '_>,
+    ev: &mut Eval<'e, '_>,
     args: Vec<JValue<'e>>,
     _input: &JValue<'e>,
 ) -> Res<'e> {
@@ -448,7 +448,7 @@ pub(crate) fn shuffle<'e>(
     }
     let mut out: Vec<JValue<'e>> = Vec::with_capacity(items.len());
     for (i, item) in items.into_iter().enumerate() {
-        let j = ((rand::random::<f64>() * (i + 1) as f64).floor() as usize).min(i);
+        let j = ((ev.random_f64() * (i + 1) as f64).floor() as usize).min(i);
         if j == i {
             out.push(item);
         } else {

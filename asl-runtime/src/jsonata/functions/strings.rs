@@ -1482,11 +1482,11 @@ pub(crate) fn hash<'e>(
 
 /// `$uuid()`: a random version 4 UUID (`xxxxxxxx-xxxx-4xxx-yxxx-xxxxxxxxxxxx`).
 pub(crate) fn uuid<'e>(
-    _ev: &mut Eval<'e, '_>,
+    ev: &mut Eval<'e, '_>,
     _args: Vec<JValue<'e>>,
     _input: &JValue<'e>,
 ) -> Result<JValue<'e>, Error> {
-    Ok(JValue::str(uuid::Uuid::new_v4().to_string()))
+    Ok(JValue::str(ev.random_uuid()))
 }
 
 /// A parsed JSON value with its numbers as JavaScript numbers (integral ones as integers).
