@@ -111,17 +111,25 @@ pub fn fast_options() -> Options {
 
 /// Runs a compiled workload once on the current runtime.
 pub async fn run_compiled(w: &Workload, input: Value) -> Value {
-    let options = fast_options();
-    let run = match w.name {
-        "pass-chain" => PassChain::default().execute(input, &options).await,
-        "choice-loop" => ChoiceLoop::default().execute(input, &options).await,
-        "map-fanout" => MapFanout::default().execute(input, &options).await,
-        "pass-chain-jsonata" => PassChainJsonata::default().execute(input, &options).await,
-        "choice-loop-jsonata" => ChoiceLoopJsonata::default().execute(input, &options).await,
-        "map-fanout-jsonata" => MapFanoutJsonata::default().execute(input, &options).await,
-        other => panic!("unknown workload {other}"),
-    };
+    let run = execute_compiled(w, input, &fast_options()).await;
     run.result.unwrap_or_else(|e| panic!("{}: {e}", w.name))
+}
+
+/// Runs a compiled workload once with `options`: its outcome and history.
+pub async fn execute_compiled(
+    w: &Workload,
+    input: Value,
+    options: &Options,
+) -> asl_runtime::Execution {
+    match w.name {
+        "pass-chain" => PassChain::default().execute(input, options).await,
+        "choice-loop" => ChoiceLoop::default().execute(input, options).await,
+        "map-fanout" => MapFanout::default().execute(input, options).await,
+        "pass-chain-jsonata" => PassChainJsonata::default().execute(input, options).await,
+        "choice-loop-jsonata" => ChoiceLoopJsonata::default().execute(input, options).await,
+        "map-fanout-jsonata" => MapFanoutJsonata::default().execute(input, options).await,
+        other => panic!("unknown workload {other}"),
+    }
 }
 
 /// Hand-written equivalents: the same JSON values built and read, no interpretation.

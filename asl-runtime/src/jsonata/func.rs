@@ -51,8 +51,6 @@ pub(crate) type NativeFn =
 pub(crate) struct Native {
     /// The name, without `$`.
     pub name: &'static str,
-    /// jsonata-js's signature, e.g. `<s-nn?:s>`.
-    pub signature: &'static str,
     /// The number of parameters jsonata-js's implementation declares (its `length`): the arity
     /// higher-order functions see, and the parameters of a partial application.
     pub arity: usize,
@@ -71,8 +69,9 @@ impl Native {
         if let Some((_, s)) = c.iter().find(|(k, _)| *k == key) {
             return s;
         }
+        let text = asl_syntax::jsonata::builtins::signature(self.name).unwrap_or("<x*>");
         let sig: &'static Signature = Box::leak(Box::new(
-            Signature::parse(self.signature).expect("library signatures are valid"),
+            Signature::parse(text).expect("library signatures are valid"),
         ));
         c.push((key, sig));
         sig
@@ -93,123 +92,27 @@ impl<'e> Func<'e> {
     }
 }
 
-/// One parameter of a signature.
-#[derive(Clone, Debug)]
-struct Param {
-    /// The regex of the parameter's symbols (`[sm]`, `[asnblfom]`, …) and its quantifier.
-    regex: String,
-    /// The type letter, or `(…)` for a choice.
-    kind: String,
-    /// `-`: the context item stands in when the argument is missing.
-    context: bool,
-    /// The symbols the context item may have.
-    context_class: String,
-    /// `a<n>`: the item type of an array parameter.
-    subtype: Option<String>,
-}
+pub(crate) use asl_syntax::jsonata::signature::Signature as Syntax;
 
-/// A parsed function signature.
+/// A parsed function signature (the front end's parse) with the runtime's validation.
 #[derive(Debug)]
 pub(crate) struct Signature {
-    params: Vec<Param>,
-    regex: fancy_regex::Regex,
+    sig: Syntax,
+}
+
+impl std::ops::Deref for Signature {
+    type Target = Syntax;
+    fn deref(&self) -> &Syntax {
+        &self.sig
+    }
 }
 
 impl Signature {
     /// Parses `<…>`; `S0401`/`S0402` for what jsonata-js refuses.
     pub fn parse(sig: &str) -> Result<Signature, Error> {
-        let chars: Vec<char> = sig.chars().collect();
-        let mut params: Vec<Param> = Vec::new();
-        let mut pos = 1;
-        let new = |regex: String, kind: String| Param {
-            regex,
-            kind,
-            context: false,
-            context_class: String::new(),
-            subtype: None,
-        };
-        let closing = |start: usize, open: char, close: char| {
-            let mut depth = 1;
-            let mut p = start;
-            while p + 1 < chars.len() {
-                p += 1;
-                if chars[p] == close {
-                    depth -= 1;
-                    if depth == 0 {
-                        break;
-                    }
-                } else if chars[p] == open {
-                    depth += 1;
-                }
-            }
-            p
-        };
-        while pos < chars.len() {
-            let c = chars[pos];
-            if c == ':' {
-                break;
-            }
-            match c {
-                's' | 'n' | 'b' | 'l' | 'o' => params.push(new(format!("[{c}m]"), c.to_string())),
-                'a' => params.push(new("[asnblfom]".into(), "a".into())),
-                'f' => params.push(new("f".into(), "f".into())),
-                'j' => params.push(new("[asnblom]".into(), "j".into())),
-                'x' => params.push(new("[asnblfom]".into(), "x".into())),
-                '-' => {
-                    if let Some(p) = params.last_mut() {
-                        p.context = true;
-                        p.context_class = p.regex.clone();
-                        p.regex.push('?');
-                    }
-                }
-                '?' | '+' => {
-                    if let Some(p) = params.last_mut() {
-                        p.regex.push(c);
-                    }
-                }
-                '(' => {
-                    let end = closing(pos, '(', ')');
-                    let choice: String = chars[pos + 1..end.min(chars.len())].iter().collect();
-                    if choice.contains('<') {
-                        return Err(Error::new(
-                            "S0402",
-                            "Choice groups containing parameterized types are not supported",
-                        ));
-                    }
-                    params.push(new(format!("[{choice}m]"), format!("({choice})")));
-                    pos = end;
-                }
-                '<' => {
-                    let is_param = params
-                        .last()
-                        .is_some_and(|p| p.kind == "a" || p.kind == "f");
-                    if !is_param {
-                        return Err(Error::new(
-                            "S0401",
-                            "Type parameters can only be applied to functions and arrays",
-                        ));
-                    }
-                    let end = closing(pos, '<', '>');
-                    let sub: String = chars[pos + 1..end.min(chars.len())].iter().collect();
-                    if let Some(p) = params.last_mut() {
-                        p.subtype = Some(sub);
-                    }
-                    pos = end;
-                }
-                _ => {}
-            }
-            pos += 1;
-        }
-        let pattern = format!(
-            "^{}$",
-            params
-                .iter()
-                .map(|p| format!("({})", p.regex))
-                .collect::<String>()
-        );
-        let regex = fancy_regex::Regex::new(&pattern)
-            .map_err(|e| Error::new("S0401", format!("invalid signature {sig}: {e}")))?;
-        Ok(Signature { params, regex })
+        Syntax::parse(sig)
+            .map(|sig| Signature { sig })
+            .map_err(|(code, message)| Error::new(code, message))
     }
 
     /// Checks `args` against the signature: fills in the context item for a missing `-`

@@ -52,8 +52,9 @@ type Res<T> = Result<T, Fault>;
 
 /// Resolves the `%` of `expr`: sets the labels of [`ExprKind::Parent`], [`Step::ancestor`] and
 /// the `tuple` flags. `expr` must come straight from the parser (its labels all zero).
-pub(crate) fn resolve(expr: &mut Expr) -> Res<()> {
+pub(crate) fn resolve(expr: &mut Expr, src: &str) -> Res<()> {
     let mut pass = Pass {
+        src: src.as_bytes(),
         slots: Vec::new(),
         lists: Vec::new(),
         loose: Vec::new(),
@@ -97,10 +98,44 @@ impl Info {
     }
 }
 
-/// The holder of a step's `tuple` and `ancestor` (jsonata-js: the step node itself).
-type Holder<'a> = Option<(&'a mut bool, &'a mut Option<u32>)>;
+/// The step a node is the expression of (jsonata-js: the step is the node itself).
+struct Holder<'a> {
+    tuple: &'a mut bool,
+    ancestor: &'a mut Option<u32>,
+    /// The step is a string literal that no `.` has made a name yet (a name here).
+    string: bool,
+}
 
-struct Pass {
+impl Holder<'_> {
+    fn of(s: &mut Step, string: bool) -> (&mut Expr, Holder<'_>) {
+        let Step {
+            expr,
+            tuple,
+            ancestor,
+            ..
+        } = s;
+        (
+            expr,
+            Holder {
+                tuple,
+                ancestor,
+                string,
+            },
+        )
+    }
+
+    fn reborrow(&mut self) -> Holder<'_> {
+        Holder {
+            tuple: self.tuple,
+            ancestor: self.ancestor,
+            string: self.string,
+        }
+    }
+}
+
+struct Pass<'s> {
+    /// The expression text.
+    src: &'s [u8],
     slots: Vec<Slot>,
     lists: Vec<Vec<u32>>,
     /// Ancestors of wildcards that are no step of a path (`(*)`, `*[…]` on their own): by
@@ -123,16 +158,25 @@ fn has_index(s: &Step) -> bool {
 }
 
 /// The first step was a jsonata-js path before a second step joined it: a name, or an
-/// expression `#` was applied to.
-fn first_is_path(steps: &[Step]) -> bool {
-    steps
-        .first()
-        .is_some_and(|s| matches!(s.expr.kind, ExprKind::Name(_)) || has_index(s))
+/// expression `#` was applied to. (A string literal as first step becomes a name only when
+/// the second step joins.)
+fn first_is_path(steps: &[Step], src: &[u8]) -> bool {
+    steps.first().is_some_and(|s| {
+        matches!(s.expr.kind, ExprKind::Name(_)) && !was_string(&s.expr, src) || has_index(s)
+    })
 }
 
-/// A one-step path that jsonata-js keeps as the step's own node (`%@$v`, `$x@$v`).
+/// A one-step path that jsonata-js keeps as the step's own node (`%@$v`, `$x@$v`): the
+/// parser only makes one-step paths of names and of `@` / `#` applied to other expressions,
+/// and names in a one-step path were never string literals.
 fn stands_for_step(steps: &[Step]) -> bool {
-    steps.len() == 1 && !first_is_path(steps)
+    steps.len() == 1 && !matches!(steps[0].expr.kind, ExprKind::Name(_)) && !has_index(&steps[0])
+}
+
+/// A name step written as a string literal (`a."b c"`): jsonata-js keeps it a `string` node
+/// until a `.` joins the path it is in.
+fn was_string(e: &Expr, src: &[u8]) -> bool {
+    matches!(e.kind, ExprKind::Name(_)) && matches!(src.get(e.pos), Some(b'"' | b'\''))
 }
 
 /// The step binds a focus variable (jsonata-js tests `step.focus` for truth: not `@$`).
@@ -179,7 +223,7 @@ pub(super) fn type_name(kind: &ExprKind) -> &'static str {
     }
 }
 
-impl Pass {
+impl Pass<'_> {
     fn level(&self, slot: u32) -> i64 {
         self.slots[slot as usize].level
     }
@@ -370,13 +414,13 @@ impl Pass {
         Ok(())
     }
 
-    /// A predicate `[pred]` on `target` (a step, with its `holder`, or a non-path node), whose
-    /// collected slots are `seeking`.
+    /// A predicate `[pred]` on `target` (the expression of the step `holder`, or a node that
+    /// is no step), whose collected slots are `seeking`.
     fn filter(
         &mut self,
         pred: &mut Expr,
         target: &mut Expr,
-        mut holder: Holder<'_>,
+        mut holder: Option<Holder<'_>>,
         seeking: &mut Option<usize>,
     ) -> Res<()> {
         let p = self.node(pred)?;
@@ -386,7 +430,7 @@ impl Pass {
         for i in 0..self.lists[list].len() {
             let slot = self.lists[list][i];
             if self.level(slot) == 1 {
-                let h = holder.as_mut().map(|(t, a)| (&mut **t, &mut **a));
+                let h = holder.as_mut().map(Holder::reborrow);
                 self.seek(target, h, slot)?;
             } else {
                 *self.level_mut(slot) -= 1;
@@ -396,13 +440,61 @@ impl Pass {
         Ok(())
     }
 
+    /// The predicates of step `s` from the `from`-th, up to the first written after `until`
+    /// (a group-by's offset). `string`: the step is a string literal still. Returns how far
+    /// it got.
+    fn stages(
+        &mut self,
+        s: &mut Step,
+        from: usize,
+        until: usize,
+        mut group: Option<&mut Option<(usize, &mut [Pair])>>,
+        string: bool,
+        seeking: &mut Option<usize>,
+    ) -> Res<usize> {
+        let Step {
+            expr,
+            stages,
+            tuple,
+            ancestor,
+            ..
+        } = s;
+        let stages = items(stages);
+        let mut at = from;
+        while at < stages.len() {
+            let pos = stage_pos(&stages[at]);
+            if pos > until {
+                break;
+            }
+            if let Some(g) = group.as_mut() {
+                self.group_before(g, pos)?;
+            }
+            if let Stage::Filter(f) = &mut stages[at] {
+                let holder = Holder {
+                    tuple: &mut *tuple,
+                    ancestor: &mut *ancestor,
+                    string,
+                };
+                self.filter(f, expr, Some(holder), seeking)?;
+            }
+            at += 1;
+        }
+        Ok(at)
+    }
+
     /// The steps of a path (grouped by the pairs `group` written at the given offset), in
     /// jsonata-js's order: each step, its predicates, and the resolution of its slots against
     /// the steps before it.
-    fn path(&mut self, steps: &mut [Step], mut group: Option<(usize, &mut [Pair])>) -> Res<Info> {
-        let first_path = first_is_path(steps);
+    fn path(
+        &mut self,
+        steps: &mut [Step],
+        mut group: Option<(usize, &mut [Pair])>,
+    ) -> Res<Info> {
+        let first_path = first_is_path(steps, self.src);
         let mut seeking = None;
         let mut first_info = Info::of("path");
+        // how many steps a `.` has joined: string literals among them are names from then on
+        let mut joined = 0;
         for i in 0..steps.len() {
             self.group_before(&mut group, steps[i].expr.pos)?;
             let group_at = group.as_ref().map_or(usize::MAX, |(at, _)| *at);
@@ -417,44 +509,23 @@ impl Pass {
                 seeking = Some(self.lists.len() - 1);
             }
             let mut info = self.node(&mut steps[i].expr)?;
+            let string = was_string(&steps[i].expr, self.src);
             // the predicates written with the step come before it joins the path; those
-            // written after a group-by or on an order-by step come after
-            let mut done = 0;
-            if !sort {
-                let Step {
-                    expr,
-                    stages,
-                    tuple,
-                    ancestor,
-                    ..
-                } = &mut steps[i];
-                for st in items(stages) {
-                    if stage_pos(st) > group_at {
-                        break;
-                    }
-                    if let Stage::Filter(f) = st {
-                        self.filter(f, expr, Some((tuple, ancestor)), &mut info.seeking)?;
-                    }
-                    done += 1;
-                }
-            }
+            // written after a group-by, or on an order-by step, come after
+            let done = if sort {
+                0
+            } else {
+                self.stages(&mut steps[i], 0, group_at, None, string, &mut info.seeking)?
+            };
             if i > 0 {
-                self.resolve_last(&mut steps[..=i], info, &mut seeking)?;
-            }
-            let Step {
-                expr,
-                stages,
-                tuple,
-                ancestor,
-                ..
-            } = &mut steps[i];
-            for st in items(stages).iter_mut().skip(done) {
-                self.group_before(&mut group, stage_pos(st))?;
-                if let Stage::Filter(f) = st {
-                    let h = Some((&mut *tuple, &mut *ancestor));
-                    self.filter(f, expr, h, &mut info.seeking)?;
+                if !sort {
+                    joined = i + 1;
                 }
+                self.resolve_last(&mut steps[..=i], info, &mut seeking, joined)?;
             }
+            let string = string && joined <= i;
+            let g = Some(&mut group);
+            self.stages(&mut steps[i], done, usize::MAX, g, string, &mut info.seeking)?;
             if i == 0 {
                 first_info = info;
             }
@@ -472,11 +543,13 @@ impl Pass {
 
     /// jsonata-js `resolveAncestry`: the slots of the last of `steps` (described by `last`)
     /// are sought in the steps before it; those that go past the first step are the path's.
+    /// The first `joined` steps have been joined by a `.`.
     fn resolve_last(
         &mut self,
         steps: &mut [Step],
         last: Info,
         path_seeking: &mut Option<usize>,
+        joined: usize,
     ) -> Res<()> {
         let slots = match last.seeking {
             Some(list) => {
@@ -507,25 +580,17 @@ impl Pass {
                     step = index as usize;
                     index -= 1;
                 }
-                self.seek_step(&mut steps[step], slot)?;
+                let string = step >= joined && was_string(&steps[step].expr, self.src);
+                let (expr, holder) = Holder::of(&mut steps[step], string);
+                self.seek(expr, Some(holder), slot)?;
             }
         }
         Ok(())
     }
 
-    fn seek_step(&mut self, s: &mut Step, slot: u32) -> Res<()> {
-        let Step {
-            expr,
-            tuple,
-            ancestor,
-            ..
-        } = s;
-        self.seek(expr, Some((tuple, ancestor)), slot)
-    }
-
     /// jsonata-js `seekParent(node, slot)`: `e` is the node, or the expression of the step
-    /// whose `tuple` and `ancestor` are `holder`.
-    fn seek(&mut self, e: &mut Expr, holder: Holder<'_>, slot: u32) -> Res<()> {
+    /// `holder`.
+    fn seek(&mut self, e: &mut Expr, holder: Option<Holder<'_>>, slot: u32) -> Res<()> {
         let addr = e as *const Expr;
         match &mut e.kind {
             // the node with its predicates or grouping
@@ -533,13 +598,17 @@ impl Pass {
                 Some(inner) => self.seek(inner, holder, slot),
                 None => Ok(()),
             },
+            ExprKind::Name(_) if holder.as_ref().is_some_and(|h| h.string) => Err(Fault {
+                pos: e.pos,
+                token: "string",
+            }),
             ExprKind::Name(_) | ExprKind::Wildcard => {
                 *self.level_mut(slot) -= 1;
                 if self.level(slot) == 0 {
                     match holder {
-                        Some((tuple, ancestor)) => {
-                            self.attach(ancestor, slot);
-                            *tuple = true;
+                        Some(h) => {
+                            self.attach(h.ancestor, slot);
+                            *h.tuple = true;
                         }
                         None => {
                             let at = self.loose.iter().position(|(a, _)| *a == addr);
@@ -561,23 +630,26 @@ impl Pass {
             ExprKind::Block { exprs, tuple, .. } => {
                 if let Some(last) = items(exprs).last_mut() {
                     *tuple = true;
-                    if let Some((step_tuple, _)) = holder {
-                        *step_tuple = true;
+                    if let Some(h) = holder {
+                        *h.tuple = true;
                     }
                     self.seek(last, None, slot)?;
                 }
                 Ok(())
             }
             ExprKind::Path { steps, tuple, .. } => {
+                // a path in a block or predicate has been joined in full
                 let steps = items(steps);
                 if stands_for_step(steps) {
-                    return self.seek_step(&mut steps[0], slot);
+                    let (expr, holder) = Holder::of(&mut steps[0], false);
+                    return self.seek(expr, Some(holder), slot);
                 }
                 *tuple = true;
                 let mut index = steps.len();
                 while index > 0 {
                     index -= 1;
-                    self.seek_step(&mut steps[index], slot)?;
+                    let (expr, holder) = Holder::of(&mut steps[index], false);
+                    self.seek(expr, Some(holder), slot)?;
                     if self.level(slot) <= 0 {
                         break;
                     }

@@ -26,9 +26,11 @@
 //! operators of JSONata 2.1.0 (July 2025). [`parse_with`] accepts them on request.
 
 mod ancestry;
+pub mod builtins;
 mod lexer;
 mod parser;
 mod refs;
+pub mod signature;
 #[cfg(test)]
 mod tests;
 

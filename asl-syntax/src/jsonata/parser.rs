@@ -169,9 +169,10 @@ impl<'a> Parser<'a> {
     }
 
     pub fn parse(self) -> Res<Expr> {
+        let src = self.lx.source();
         let (mut expr, parents) = self.parse_tree()?;
         if parents > 0 {
-            ancestry::resolve(&mut expr).map_err(|f| error("S0217", f.pos, f.token))?;
+            ancestry::resolve(&mut expr, src).map_err(|f| error("S0217", f.pos, f.token))?;
         }
         Ok(expr)
     }
@@ -658,8 +659,8 @@ impl<'a> Parser<'a> {
             };
             let sig = &src[start..end];
             // jsonata-js parses the signature before it expects the body's `{`.
-            if let Some((code, at)) = signature_error(sig) {
-                return Err(error(code, start + at, sig));
+            if let Err((code, _)) = super::signature::Signature::parse(sig) {
+                return Err(error(code, start, sig));
             }
             signature = Some(sig.to_string().into());
             self.lx.set_pos(end);
@@ -917,54 +918,4 @@ fn keep_array(left: Expr) -> Expr {
             },
         },
     }
-}
-
-/// What jsonata-js's `parseSignature` refuses in a lambda's signature (`<…>`): a choice group
-/// holding a type parameter (`S0402`), a type parameter on a type other than `a` or `f`
-/// (`S0401`); with the offset of the fault in the signature.
-fn signature_error(sig: &str) -> Option<(&'static str, usize)> {
-    let chars: Vec<(usize, char)> = sig.char_indices().collect();
-    let mut prev: Option<char> = None;
-    let mut i = 1;
-    while i < chars.len() {
-        let (at, c) = chars[i];
-        match c {
-            ':' => break,
-            's' | 'n' | 'b' | 'l' | 'o' | 'a' | 'f' | 'j' | 'x' => prev = Some(c),
-            '(' => {
-                let mut depth = 1;
-                let mut j = i;
-                while j + 1 < chars.len() && depth > 0 {
-                    j += 1;
-                    match chars[j].1 {
-                        '(' => depth += 1,
-                        ')' => depth -= 1,
-                        _ => {}
-                    }
-                }
-                if chars[i + 1..j].iter().any(|(_, c)| *c == '<') {
-                    return Some(("S0402", at));
-                }
-                prev = Some('(');
-                i = j;
-            }
-            '<' => {
-                if !matches!(prev, Some('a') | Some('f')) {
-                    return Some(("S0401", at));
-                }
-                let mut depth = 1;
-                while i + 1 < chars.len() && depth > 0 {
-                    i += 1;
-                    match chars[i].1 {
-                        '<' => depth += 1,
-                        '>' => depth -= 1,
-                        _ => {}
-                    }
-                }
-            }
-            _ => {}
-        }
-        i += 1;
-    }
-    None
 }

@@ -626,7 +626,7 @@ fn anc(src: &str) -> String {
             return format!("err {}", err.code);
         }
     };
-    if let Err(f) = ancestry::resolve(&mut e) {
+    if let Err(f) = ancestry::resolve(&mut e, src) {
         assert_eq!(via_parse, Err("S0217"), "{src:?}");
         return format!("err S0217 {}", f.token);
     }

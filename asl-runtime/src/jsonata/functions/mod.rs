@@ -20,94 +20,97 @@ use crate::value::Value;
 pub(crate) use strings::regex_exec;
 
 macro_rules! natives {
-    ($($name:literal, $sig:literal, $arity:literal, $imp:path;)*) => {
-        /// Every library function, by name.
+    ($($name:literal, $arity:literal, $imp:path;)*) => {
+        /// Every library function, by name (signatures: `asl_syntax::jsonata::builtins`).
         static NATIVES: &[Native] = &[
-            $(Native { name: $name, signature: $sig, arity: $arity, imp: $imp as NativeFn },)*
+            $(Native { name: $name, arity: $arity, imp: $imp as NativeFn },)*
         ];
     };
 }
 
 natives! {
     // Aggregation and numbers.
-    "sum", "<a<n>:n>", 1, collections::sum;
-    "count", "<a:n>", 1, collections::count;
-    "max", "<a<n>:n>", 1, collections::max;
-    "min", "<a<n>:n>", 1, collections::min;
-    "average", "<a<n>:n>", 1, collections::average;
-    "number", "<(nsb)-:n>", 1, strings::number;
-    "floor", "<n-:n>", 1, collections::floor;
-    "ceil", "<n-:n>", 1, collections::ceil;
-    "round", "<n-n?:n>", 2, collections::round;
-    "abs", "<n-:n>", 1, collections::abs;
-    "sqrt", "<n-:n>", 1, collections::sqrt;
-    "power", "<n-n:n>", 2, collections::power;
-    "random", "<n?:n>", 1, collections::random;
+    "sum", 1, collections::sum;
+    "count", 1, collections::count;
+    "max", 1, collections::max;
+    "min", 1, collections::min;
+    "average", 1, collections::average;
+    "number", 1, strings::number;
+    "floor", 1, collections::floor;
+    "ceil", 1, collections::ceil;
+    "round", 2, collections::round;
+    "abs", 1, collections::abs;
+    "sqrt", 1, collections::sqrt;
+    "power", 2, collections::power;
+    "random", 1, collections::random;
     // Strings.
-    "string", "<x-b?:s>", 1, strings::string;
-    "substring", "<s-nn?:s>", 3, strings::substring;
-    "substringBefore", "<s-s:s>", 2, strings::substring_before;
-    "substringAfter", "<s-s:s>", 2, strings::substring_after;
-    "lowercase", "<s-:s>", 1, strings::lowercase;
-    "uppercase", "<s-:s>", 1, strings::uppercase;
-    "length", "<s-:n>", 1, strings::length;
-    "trim", "<s-:s>", 1, strings::trim;
-    "pad", "<s-ns?:s>", 3, strings::pad;
-    "match", "<s-f<s:o>n?:a<o>>", 3, strings::match_;
-    "contains", "<s-(sf):b>", 2, strings::contains;
-    "replace", "<s-(sf)(sf)n?:s>", 4, strings::replace;
-    "split", "<s-(sf)n?:a<s>>", 3, strings::split;
-    "join", "<a<s>s?:s>", 2, strings::join;
-    "formatNumber", "<n-so?:s>", 3, strings::format_number;
-    "formatBase", "<n-n?:s>", 2, strings::format_base;
-    "formatInteger", "<n-s:s>", 2, strings::format_integer;
-    "parseInteger", "<s-s:n>", 2, strings::parse_integer;
-    "base64encode", "<s-:s>", 1, strings::base64encode;
-    "base64decode", "<s-:s>", 1, strings::base64decode;
-    "encodeUrlComponent", "<s-:s>", 1, strings::encode_url_component;
-    "encodeUrl", "<s-:s>", 1, strings::encode_url;
-    "decodeUrlComponent", "<s-:s>", 1, strings::decode_url_component;
-    "decodeUrl", "<s-:s>", 1, strings::decode_url;
+    "string", 1, strings::string;
+    "substring", 3, strings::substring;
+    "substringBefore", 2, strings::substring_before;
+    "substringAfter", 2, strings::substring_after;
+    "lowercase", 1, strings::lowercase;
+    "uppercase", 1, strings::uppercase;
+    "length", 1, strings::length;
+    "trim", 1, strings::trim;
+    "pad", 3, strings::pad;
+    "match", 3, strings::match_;
+    "contains", 2, strings::contains;
+    "replace", 4, strings::replace;
+    "split", 3, strings::split;
+    "join", 2, strings::join;
+    "formatNumber", 3, strings::format_number;
+    "formatBase", 2, strings::format_base;
+    "formatInteger", 2, strings::format_integer;
+    "parseInteger", 2, strings::parse_integer;
+    "base64encode", 1, strings::base64encode;
+    "base64decode", 1, strings::base64decode;
+    "encodeUrlComponent", 1, strings::encode_url_component;
+    "encodeUrl", 1, strings::encode_url;
+    "decodeUrlComponent", 1, strings::decode_url_component;
+    "decodeUrl", 1, strings::decode_url;
     // Dates and times.
-    "now", "<s?s?:s>", 2, strings::now;
-    "millis", "<:n>", 0, strings::millis;
-    "toMillis", "<s-s?:n>", 2, strings::to_millis;
-    "fromMillis", "<n-s?s?:s>", 3, strings::from_millis;
+    "now", 2, strings::now;
+    "millis", 0, strings::millis;
+    "toMillis", 2, strings::to_millis;
+    "fromMillis", 3, strings::from_millis;
     // Booleans.
-    "boolean", "<x-:b>", 1, collections::boolean;
-    "not", "<x-:b>", 1, collections::not;
-    "exists", "<x:b>", 1, collections::exists;
+    "boolean", 1, collections::boolean;
+    "not", 1, collections::not;
+    "exists", 1, collections::exists;
     // Arrays.
-    "append", "<xx:a>", 2, collections::append;
-    "reverse", "<a:a>", 1, collections::reverse;
-    "sort", "<af?:a>", 2, collections::sort;
-    "shuffle", "<a:a>", 1, collections::shuffle;
-    "distinct", "<x:x>", 1, collections::distinct;
-    "zip", "<a+>", 0, collections::zip;
+    "append", 2, collections::append;
+    "reverse", 1, collections::reverse;
+    "sort", 2, collections::sort;
+    "shuffle", 1, collections::shuffle;
+    "distinct", 1, collections::distinct;
+    "zip", 0, collections::zip;
     // Objects.
-    "keys", "<x-:a<s>>", 1, collections::keys;
-    "lookup", "<x-s:x>", 2, collections::lookup;
-    "spread", "<x-:a<o>>", 1, collections::spread;
-    "merge", "<a<o>:o>", 1, collections::merge;
-    "each", "<o-f:a>", 2, collections::each;
-    "sift", "<o-f?:o>", 2, collections::sift;
-    "error", "<s?:x>", 1, collections::error;
-    "assert", "<bs?:x>", 2, collections::assert;
-    "type", "<x:s>", 1, collections::type_;
+    "keys", 1, collections::keys;
+    "lookup", 2, collections::lookup;
+    "spread", 1, collections::spread;
+    "merge", 1, collections::merge;
+    "each", 2, collections::each;
+    "sift", 2, collections::sift;
+    "error", 1, collections::error;
+    "assert", 2, collections::assert;
+    "type", 1, collections::type_;
     // Higher-order functions.
-    "map", "<af>", 2, collections::map;
-    "filter", "<af>", 2, collections::filter;
-    "single", "<af?>", 2, collections::single;
-    "reduce", "<afj?:j>", 3, collections::reduce;
+    "map", 2, collections::map;
+    "filter", 2, collections::filter;
+    "single", 2, collections::single;
+    "reduce", 3, collections::reduce;
     // AWS's additions (ASL-JA-14).
-    "partition", "<xn?:a>", 2, collections::partition;
-    "range", "<nnn?:a>", 3, collections::range;
-    "hash", "<ss?:s>", 2, strings::hash;
-    "uuid", "<:s>", 0, strings::uuid;
-    "parse", "<s-:j>", 1, strings::parse;
+    "partition", 2, collections::partition;
+    "range", 3, collections::range;
+    "hash", 2, strings::hash;
+    "uuid", 0, strings::uuid;
+    "parse", 1, strings::parse;
 }
 
 /// The library function `name` (without `$`).
+///
+/// The list and [`asl_syntax::jsonata::builtins::BUILTINS`] name the same functions (a test
+/// checks it).
 pub(crate) fn lookup(name: &str) -> Option<&'static Native> {
     NATIVES.iter().find(|n| n.name == name)
 }
@@ -270,4 +273,24 @@ pub(crate) fn call_hof<'e>(
     let arity = func.as_func().map_or(1, |f| f.arity()).max(1);
     args.truncate(arity);
     ev.apply(func, args, input, "")
+}
+
+#[cfg(test)]
+mod tests {
+    use asl_syntax::jsonata::builtins::BUILTINS;
+
+    /// The front end's list of the library is the runtime's.
+    #[test]
+    fn the_library_is_the_front_ends() {
+        for (name, _) in BUILTINS {
+            assert!(super::lookup(name).is_some(), "${name} has no implementation");
+        }
+        for n in super::NATIVES {
+            assert!(
+                BUILTINS.iter().any(|(b, _)| *b == n.name),
+                "${} is not in the front end's list",
+                n.name
+            );
+        }
+    }
 }
