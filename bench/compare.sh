@@ -2,13 +2,19 @@
 # Times the testdata/bench workloads three ways in one run on one machine:
 #   - the aws-local-stepfunctions interpreter (npm, version pinned in interp/package.json),
 #     in one warm Node process;
-#   - the same definitions compiled by asl (bench/build.rs), in one warm process;
+#   - the same definitions compiled by asl (bench/build.rs), in one warm process, each in its
+#     JSONPath form and its JSONata form (pass-chain-jsonata, …);
 #   - hand-written Rust doing the same JSON work.
-# Then the peak memory (max RSS) of one map-fanout execution, the compile-time cost of a
-# generated 500-state definition, and durable executions over SQLite (bench/src/bin/durable.rs;
-# the store is a temporary file under $TMPDIR, which must be a disk, not tmpfs).
+# Then the JSONata expressions of the JSONata forms (jsonata-cases.json) evaluated alone by
+# jsonata-js, the reference implementation (npm, pinned at 2.0.6 in jsonata-node/), in one warm
+# Node process, and by asl's evaluator (src/bin/jsonata.rs). Then the peak memory (max RSS) of
+# one map-fanout execution, the compile-time cost of a generated 500-state definition, and
+# durable executions over SQLite (bench/src/bin/durable.rs; the store is a temporary file under
+# $TMPDIR, which must be a disk, not tmpfs).
 #
-# Usage: bench/compare.sh [seconds per measurement, default 5]
+# Usage: bench/compare.sh [seconds per measurement, default 5] [jsonata]
+#   jsonata: only the JSONata figures (the six workloads compiled, the baselines, both
+#   evaluators), no interpreter, memory, compile-time or durable figures.
 # Needs: the Rust toolchain, Node >= 20 with npm, /usr/bin/time (GNU time) for the memory line.
 set -euo pipefail
 
@@ -16,19 +22,41 @@ here="$(cd "$(dirname "$0")" && pwd)"
 root="$(cd "$here/.." && pwd)"
 bench_dir="${ASL_TESTDATA_DIR:-$root/testdata}/bench"
 secs="${1:-5}"
+only="${2:-all}"
 out="$(mktemp -d)"
 
 echo "== building (release)"
-(cd "$root" && cargo build --release -q -p asl-bench --bin timing --bin expand500 --bin durable)
+(cd "$root" && cargo build --release -q -p asl-bench --bin timing --bin jsonata --bin expand500 --bin durable)
 
-echo "== installing the interpreter (pinned)"
-(cd "$here/interp" && npm ci --no-audit --no-fund --silent)
+if [ "$only" != jsonata ]; then
+  echo "== installing the interpreter (pinned)"
+  (cd "$here/interp" && npm ci --no-audit --no-fund --silent)
+fi
+echo "== installing jsonata-js (pinned)"
+(cd "$here/jsonata-node" && npm ci --no-audit --no-fund --silent)
 
-echo "== timing: aws-local-stepfunctions, ${secs}s per workload"
-node "$here/interp/run.mjs" "$bench_dir" "$secs" | tee "$out/interp.jsonl"
+if [ "$only" != jsonata ]; then
+  echo "== timing: aws-local-stepfunctions, ${secs}s per workload"
+  node "$here/interp/run.mjs" "$bench_dir" "$secs" | tee "$out/interp.jsonl"
+else
+  : > "$out/interp.jsonl"
+fi
 
-echo "== timing: compiled and hand-written, ${secs}s per workload"
+echo "== timing: compiled (JSONPath and JSONata forms) and hand-written, ${secs}s per workload"
 "$root/target/release/timing" --seconds "$secs" | tee "$out/rust.jsonl"
+
+echo "== timing: the JSONata expressions alone, jsonata-js, ${secs}s per expression"
+node "$here/jsonata-node/run.mjs" "$here/jsonata-cases.json" "$bench_dir" "$secs" | tee "$out/jsonata-js.jsonl"
+
+echo "== timing: the JSONata expressions alone, asl, ${secs}s per expression and engine"
+"$root/target/release/jsonata" --seconds "$secs" | tee "$out/jsonata-asl.jsonl"
+
+if [ "$only" = jsonata ]; then
+  echo
+  echo "== summary"
+  python3 "$here/summary.py" "$out"
+  exit 0
+fi
 
 echo "== peak memory of one map-fanout execution"
 if [ -x /usr/bin/time ]; then
@@ -60,18 +88,4 @@ done
 
 echo
 echo "== summary"
-python3 - "$out" <<'EOF'
-import json, sys, pathlib
-out = pathlib.Path(sys.argv[1])
-rows = {}
-for f in ["interp.jsonl", "rust.jsonl"]:
-    for line in (out / f).read_text().splitlines():
-        r = json.loads(line)
-        rows.setdefault(r["workload"], {})[r["engine"].split("@")[0]] = r["seconds_per_run"]
-transitions = {"pass-chain": 100, "choice-loop": 20003, "map-fanout": 30001}
-print(f"{'workload':12} {'interpreter':>12} {'compiled':>12} {'baseline':>12} {'compiled Mtr/s':>15} {'interp/compiled':>16} {'compiled/baseline':>18}")
-for w, r in rows.items():
-    i, c, b = r.get("aws-local-stepfunctions"), r.get("asl (compiled)"), r.get("hand-written Rust")
-    fmt = lambda s: f"{s*1e6:10.1f}us" if s is not None else "-"
-    print(f"{w:12} {fmt(i):>12} {fmt(c):>12} {fmt(b):>12} {transitions[w]/c/1e6:15.2f} {i/c:16.1f} {c/b:18.2f}")
-EOF
+python3 "$here/summary.py" "$out"

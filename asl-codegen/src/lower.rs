@@ -2,7 +2,7 @@
 //! tokens; the choices are made here.
 //!
 //! - [`unsupported`]: states the runtime cannot run yet, which fail loudly when entered.
-//! - [`visit_paths`], [`uses_context`], [`context_input`]: what a state reads, so the driver
+//! - [`uses_context`], [`context_input`]: what a state reads, so the driver
 //!   builds the context object only where it is read.
 //! - [`resource_type`]: which events a Task records.
 //! - [`step_plan`]: the Pass and Choice states of a simple shape that run as straight-line
@@ -10,8 +10,7 @@
 //!   other state is read from its static descriptor.
 
 use asl_syntax::ast::{
-    self, Condition, Dynamic, FailField, IntegrationPattern, Operand, ProcessorMode, ResourceKind,
-    Rule, State, StateKind, Tri,
+    self, IntegrationPattern, ProcessorMode, ResourceKind, State, StateKind, Tri,
 };
 use asl_syntax::intrinsic::{Arg, Call, Func};
 use asl_syntax::path::{Path, Root, Segment, Selector};
@@ -43,172 +42,14 @@ fn uses_variables_or_jsonata(s: &State) -> bool {
         return true;
     }
     let mut vars = false;
-    visit_paths(s, &mut |p| vars |= matches!(p.root, Root::Variable(_)));
+    s.visit_paths(&mut |p| vars |= matches!(p.root, Root::Variable(_)));
     vars
-}
-
-/// Calls `f` on every path a state evaluates (I/O paths, templates, intrinsic arguments,
-/// Choice variables and operands, `…Path` fields).
-pub fn visit_paths(s: &State, f: &mut dyn FnMut(&Path)) {
-    fn tri(t: &Tri<Path>, f: &mut dyn FnMut(&Path)) {
-        if let Tri::Value(p) = t {
-            f(&p.value);
-        }
-    }
-    fn call(c: &asl_syntax::intrinsic::Call, f: &mut dyn FnMut(&Path)) {
-        for a in c.args.iter() {
-            match a {
-                asl_syntax::intrinsic::Arg::Path(p) => f(p),
-                asl_syntax::intrinsic::Arg::Call(c) => call(c, f),
-                _ => {}
-            }
-        }
-    }
-    fn template(t: Option<&asl_syntax::span::Spanned<Template>>, f: &mut dyn FnMut(&Path)) {
-        if let Some(t) = t {
-            t.value.visit_dynamic(&mut |d| match d {
-                Template::Path(p) => f(p),
-                Template::Call(c) => call(c, f),
-                _ => {}
-            });
-        }
-    }
-    fn dynamic<T>(d: Option<&Dynamic<T>>, f: &mut dyn FnMut(&Path)) {
-        if let Some(Dynamic::Path(p)) = d {
-            f(&p.value);
-        }
-    }
-    fn rule(r: &Rule, f: &mut dyn FnMut(&Path)) {
-        match r {
-            Rule::And(rs, _) | Rule::Or(rs, _) => rs.iter().for_each(|r| rule(r, f)),
-            Rule::Not(r, _) => rule(r, f),
-            Rule::Test(t) => {
-                f(&t.variable.value);
-                if let Operand::Path(p) = &t.operand {
-                    f(p);
-                }
-            }
-        }
-    }
-    tri(&s.input_path, f);
-    tri(&s.output_path, f);
-    template(s.assign.as_ref(), f);
-    if let Some(rh) = s.result_handling() {
-        template(rh.result_selector.as_ref(), f);
-        for c in &rh.catch {
-            template(c.assign.as_ref(), f);
-        }
-    }
-    if let StateKind::Choice(c) = &s.kind {
-        for r in &c.choices {
-            template(r.assign.as_ref(), f);
-        }
-    }
-    match &s.kind {
-        StateKind::Pass(p) => template(p.parameters.as_ref(), f),
-        StateKind::Task(t) => {
-            template(t.parameters.as_ref(), f);
-            template(t.credentials.as_ref(), f);
-            dynamic(t.timeout.as_ref(), f);
-            dynamic(t.heartbeat.as_ref(), f);
-        }
-        StateKind::Choice(c) => c.choices.iter().for_each(|r| {
-            if let Condition::Rule(r) = &r.condition {
-                rule(r, f);
-            }
-        }),
-        StateKind::Wait(ast::Wait::SecondsPath(p) | ast::Wait::TimestampPath(p)) => f(&p.value),
-        StateKind::Fail(fl) => {
-            for x in [&fl.error, &fl.cause].into_iter().flatten() {
-                match x {
-                    FailField::Path(p) => f(&p.value),
-                    FailField::Call(c) => call(&c.value, f),
-                    _ => {}
-                }
-            }
-        }
-        StateKind::Parallel(p) => template(p.parameters.as_ref(), f),
-        StateKind::Map(m) => {
-            if let Some(p) = &m.items_path {
-                f(&p.value);
-            }
-            template(m.item_selector.as_ref(), f);
-            dynamic(m.max_concurrency.as_ref(), f);
-            dynamic(m.tolerated_failure_count.as_ref(), f);
-            dynamic(m.tolerated_failure_percentage.as_ref(), f);
-        }
-        _ => {}
-    }
-}
-
-/// Calls `f` on every JSONata expression of a state (templates' `{% %}` strings, numeric
-/// fields, Wait and Fail fields, Choice conditions, catchers).
-pub fn visit_jsonata(s: &State, f: &mut dyn FnMut(&asl_syntax::jsonata::Parsed)) {
-    fn template(
-        t: Option<&asl_syntax::span::Spanned<Template>>,
-        f: &mut dyn FnMut(&asl_syntax::jsonata::Parsed),
-    ) {
-        if let Some(t) = t {
-            t.value.visit_dynamic(&mut |d| {
-                if let Template::Jsonata(p) = d {
-                    f(p);
-                }
-            });
-        }
-    }
-    fn dynamic<T>(d: Option<&Dynamic<T>>, f: &mut dyn FnMut(&asl_syntax::jsonata::Parsed)) {
-        if let Some(Dynamic::Jsonata(p)) = d {
-            f(&p.value);
-        }
-    }
-    template(s.assign.as_ref(), f);
-    template(s.output.as_ref(), f);
-    if let Some(rh) = s.result_handling() {
-        for c in &rh.catch {
-            template(c.assign.as_ref(), f);
-            template(c.output.as_ref(), f);
-        }
-    }
-    match &s.kind {
-        StateKind::Task(t) => {
-            template(t.arguments.as_ref(), f);
-            template(t.credentials.as_ref(), f);
-            dynamic(t.timeout.as_ref(), f);
-            dynamic(t.heartbeat.as_ref(), f);
-        }
-        StateKind::Choice(c) => {
-            for r in &c.choices {
-                if let Condition::Jsonata(t) = &r.condition {
-                    template(Some(t), f);
-                }
-                template(r.assign.as_ref(), f);
-                template(r.output.as_ref(), f);
-            }
-        }
-        StateKind::Wait(ast::Wait::SecondsExpr(p) | ast::Wait::TimestampExpr(p)) => f(&p.value),
-        StateKind::Fail(fl) => {
-            for x in [&fl.error, &fl.cause].into_iter().flatten() {
-                if let FailField::Jsonata(p) = x {
-                    f(&p.value);
-                }
-            }
-        }
-        StateKind::Parallel(p) => template(p.arguments.as_ref(), f),
-        StateKind::Map(m) => {
-            template(m.items.as_ref(), f);
-            template(m.item_selector.as_ref(), f);
-            dynamic(m.max_concurrency.as_ref(), f);
-            dynamic(m.tolerated_failure_count.as_ref(), f);
-            dynamic(m.tolerated_failure_percentage.as_ref(), f);
-        }
-        _ => {}
-    }
 }
 
 /// Whether a JSONata expression of the state reads `$states.context`.
 fn jsonata_context(s: &State) -> bool {
     let mut ctx = false;
-    visit_jsonata(s, &mut |p| {
+    s.visit_jsonata(&mut |p| {
         let r = asl_syntax::jsonata::references(p.expr());
         ctx |= r.states_context || r.states_whole;
     });
@@ -233,14 +74,14 @@ pub fn context_input(s: &State) -> bool {
         }
     }
     let mut any = jsonata_context(s);
-    visit_paths(s, &mut |p| any |= reaches(p));
+    s.visit_paths(&mut |p| any |= reaches(p));
     any
 }
 
 /// Whether the state reads `$$` anywhere.
 pub fn uses_context(s: &State) -> bool {
     let mut ctx = jsonata_context(s);
-    visit_paths(s, &mut |p| ctx |= p.root == Root::Context);
+    s.visit_paths(&mut |p| ctx |= p.root == Root::Context);
     ctx
 }
 

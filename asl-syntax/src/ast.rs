@@ -687,6 +687,169 @@ pub struct Catcher {
 }
 
 impl State {
+    /// Calls `f` on every path a state evaluates (I/O paths, templates, intrinsic arguments,
+    /// Choice variables and operands, `…Path` fields).
+    pub fn visit_paths(&self, f: &mut dyn FnMut(&crate::path::Path)) {
+        let s = self;
+        fn tri(t: &Tri<Path>, f: &mut dyn FnMut(&crate::path::Path)) {
+            if let Tri::Value(p) = t {
+                f(&p.value);
+            }
+        }
+        fn call(c: &crate::intrinsic::Call, f: &mut dyn FnMut(&crate::path::Path)) {
+            for a in c.args.iter() {
+                match a {
+                    crate::intrinsic::Arg::Path(p) => f(p),
+                    crate::intrinsic::Arg::Call(c) => call(c, f),
+                    _ => {}
+                }
+            }
+        }
+        fn template(
+            t: Option<&crate::span::Spanned<crate::template::Template>>,
+            f: &mut dyn FnMut(&crate::path::Path),
+        ) {
+            if let Some(t) = t {
+                t.value.visit_dynamic(&mut |d| match d {
+                    crate::template::Template::Path(p) => f(p),
+                    crate::template::Template::Call(c) => call(c, f),
+                    _ => {}
+                });
+            }
+        }
+        fn dynamic<T>(d: Option<&Dynamic<T>>, f: &mut dyn FnMut(&crate::path::Path)) {
+            if let Some(Dynamic::Path(p)) = d {
+                f(&p.value);
+            }
+        }
+        fn rule(r: &Rule, f: &mut dyn FnMut(&crate::path::Path)) {
+            match r {
+                Rule::And(rs, _) | Rule::Or(rs, _) => rs.iter().for_each(|r| rule(r, f)),
+                Rule::Not(r, _) => rule(r, f),
+                Rule::Test(t) => {
+                    f(&t.variable.value);
+                    if let Operand::Path(p) = &t.operand {
+                        f(p);
+                    }
+                }
+            }
+        }
+        tri(&s.input_path, f);
+        tri(&s.output_path, f);
+        template(s.assign.as_ref(), f);
+        if let Some(rh) = s.result_handling() {
+            template(rh.result_selector.as_ref(), f);
+            for c in &rh.catch {
+                template(c.assign.as_ref(), f);
+            }
+        }
+        if let StateKind::Choice(c) = &s.kind {
+            for r in &c.choices {
+                template(r.assign.as_ref(), f);
+            }
+        }
+        match &s.kind {
+            StateKind::Pass(p) => template(p.parameters.as_ref(), f),
+            StateKind::Task(t) => {
+                template(t.parameters.as_ref(), f);
+                template(t.credentials.as_ref(), f);
+                dynamic(t.timeout.as_ref(), f);
+                dynamic(t.heartbeat.as_ref(), f);
+            }
+            StateKind::Choice(c) => c.choices.iter().for_each(|r| {
+                if let Condition::Rule(r) = &r.condition {
+                    rule(r, f);
+                }
+            }),
+            StateKind::Wait(Wait::SecondsPath(p) | Wait::TimestampPath(p)) => f(&p.value),
+            StateKind::Fail(fl) => {
+                for x in [&fl.error, &fl.cause].into_iter().flatten() {
+                    match x {
+                        FailField::Path(p) => f(&p.value),
+                        FailField::Call(c) => call(&c.value, f),
+                        _ => {}
+                    }
+                }
+            }
+            StateKind::Parallel(p) => template(p.parameters.as_ref(), f),
+            StateKind::Map(m) => {
+                if let Some(p) = &m.items_path {
+                    f(&p.value);
+                }
+                template(m.item_selector.as_ref(), f);
+                dynamic(m.max_concurrency.as_ref(), f);
+                dynamic(m.tolerated_failure_count.as_ref(), f);
+                dynamic(m.tolerated_failure_percentage.as_ref(), f);
+            }
+            _ => {}
+        }
+    }
+
+    /// Calls `f` on every JSONata expression of a state (templates' `{% %}` strings, numeric
+    /// fields, Wait and Fail fields, Choice conditions, catchers).
+    pub fn visit_jsonata(&self, f: &mut dyn FnMut(&crate::jsonata::Parsed)) {
+        let s = self;
+        fn template(
+            t: Option<&crate::span::Spanned<crate::template::Template>>,
+            f: &mut dyn FnMut(&crate::jsonata::Parsed),
+        ) {
+            if let Some(t) = t {
+                t.value.visit_dynamic(&mut |d| {
+                    if let crate::template::Template::Jsonata(p) = d {
+                        f(p);
+                    }
+                });
+            }
+        }
+        fn dynamic<T>(d: Option<&Dynamic<T>>, f: &mut dyn FnMut(&crate::jsonata::Parsed)) {
+            if let Some(Dynamic::Jsonata(p)) = d {
+                f(&p.value);
+            }
+        }
+        template(s.assign.as_ref(), f);
+        template(s.output.as_ref(), f);
+        if let Some(rh) = s.result_handling() {
+            for c in &rh.catch {
+                template(c.assign.as_ref(), f);
+                template(c.output.as_ref(), f);
+            }
+        }
+        match &s.kind {
+            StateKind::Task(t) => {
+                template(t.arguments.as_ref(), f);
+                template(t.credentials.as_ref(), f);
+                dynamic(t.timeout.as_ref(), f);
+                dynamic(t.heartbeat.as_ref(), f);
+            }
+            StateKind::Choice(c) => {
+                for r in &c.choices {
+                    if let Condition::Jsonata(t) = &r.condition {
+                        template(Some(t), f);
+                    }
+                    template(r.assign.as_ref(), f);
+                    template(r.output.as_ref(), f);
+                }
+            }
+            StateKind::Wait(Wait::SecondsExpr(p) | Wait::TimestampExpr(p)) => f(&p.value),
+            StateKind::Fail(fl) => {
+                for x in [&fl.error, &fl.cause].into_iter().flatten() {
+                    if let FailField::Jsonata(p) = x {
+                        f(&p.value);
+                    }
+                }
+            }
+            StateKind::Parallel(p) => template(p.arguments.as_ref(), f),
+            StateKind::Map(m) => {
+                template(m.items.as_ref(), f);
+                template(m.item_selector.as_ref(), f);
+                dynamic(m.max_concurrency.as_ref(), f);
+                dynamic(m.tolerated_failure_count.as_ref(), f);
+                dynamic(m.tolerated_failure_percentage.as_ref(), f);
+            }
+            _ => {}
+        }
+    }
+
     /// Retry/Catch and result fields, for the three states that have them.
     pub fn result_handling(&self) -> Option<&ResultHandling> {
         match &self.kind {

@@ -7,7 +7,7 @@ use crate::ast::*;
 use crate::diag::{Code, Diagnostic, Diagnostics};
 use crate::ident;
 use crate::span::{Span, Spanned};
-use std::collections::{HashMap, HashSet};
+use std::collections::{BTreeSet, HashMap, HashSet};
 
 /// Longest state name AWS accepts (ASL-ST-02, ASL-Q-05).
 pub const MAX_STATE_NAME: usize = 80;
@@ -22,6 +22,7 @@ pub fn check_machine(m: &Machine, opts: &crate::CheckOptions, diags: &mut Diagno
         machine_type: opts.machine_type,
     };
     cx.scope(&m.scope, &[]);
+    cx.variable_flow(&m.scope, &BTreeSet::new());
     cx.names(m);
     cx.labels(m);
     cx.idents(m);
@@ -169,6 +170,78 @@ impl Checker<'_> {
         for s in &scope.states {
             for child in s.child_scopes() {
                 self.scope(child, &inner_outer);
+            }
+        }
+    }
+
+    /// ASL-VAR-09: a variable read in a state that no `Assign` on any path to it (in its
+    /// scope, or before the enclosing Parallel or Map state) can have set. A forward may-assign
+    /// analysis over the scope's transitions; reported as a warning, since the read may sit in
+    /// a branch of the expression that never runs (JSONata's `$exists($x)` is fine).
+    fn variable_flow(&mut self, scope: &Scope, entry: &BTreeSet<String>) {
+        let index: HashMap<&str, usize> = scope
+            .states
+            .iter()
+            .enumerate()
+            .map(|(i, s)| (s.name.value.as_str(), i))
+            .collect();
+        let mut input: Vec<Option<BTreeSet<String>>> = vec![None; scope.states.len()];
+        let Some(&start) = index.get(scope.start_at.value.as_str()) else {
+            return;
+        };
+        input[start] = Some(entry.clone());
+        let mut work = vec![start];
+        while let Some(i) = work.pop() {
+            let s = &scope.states[i];
+            let mut out = input[i].clone().unwrap_or_default();
+            out.extend(assigned_names(s));
+            for (t, _) in s.targets() {
+                let Some(&j) = index.get(t.value.as_str()) else {
+                    continue;
+                };
+                let first = input[j].is_none();
+                let set = input[j].get_or_insert_with(BTreeSet::new);
+                let before = set.len();
+                set.extend(out.iter().cloned());
+                if first || set.len() != before {
+                    work.push(j);
+                }
+            }
+        }
+        for (i, s) in scope.states.iter().enumerate() {
+            // Unreachable states are reported as such.
+            let Some(known) = &input[i] else { continue };
+            let mut reads: BTreeSet<String> = BTreeSet::new();
+            s.visit_paths(&mut |p| {
+                if let crate::path::Root::Variable(v) = &p.root {
+                    reads.insert(v.to_string());
+                }
+            });
+            s.visit_jsonata(&mut |p| {
+                reads.extend(crate::jsonata::references(p.expr()).variables);
+            });
+            for v in reads.difference(known) {
+                self.push(
+                    Diagnostic::warning(
+                        Code::AslUnassignedVariable,
+                        format!(
+                            "state '{}' reads the variable ${v}, but no Assign on any path to it sets it (ASL-VAR-09: the read finds nothing)",
+                            s.name.value
+                        ),
+                        s.name.span,
+                    )
+                    .with_pointer(s.pointer.clone()),
+                );
+            }
+            let distributed = matches!(&s.kind, StateKind::Map(m) if m.processor.mode == ProcessorMode::Distributed);
+            for child in s.child_scopes() {
+                // A Distributed Map's iterations see no variables (ASL-VAR-06).
+                let inner = if distributed {
+                    BTreeSet::new()
+                } else {
+                    known.clone()
+                };
+                self.variable_flow(child, &inner);
             }
         }
     }
@@ -563,4 +636,30 @@ fn closest<'n>(wanted: &str, names: &HashSet<&'n str>) -> Option<&'n str> {
         .filter(|(sim, _)| *sim >= 0.7)
         .max_by(|a, b| a.0.total_cmp(&b.0).then_with(|| b.1.cmp(a.1)))
         .map(|(_, n)| n)
+}
+
+/// The variables a state's `Assign`s set (the state's, its Choice rules', its catchers').
+fn assigned_names(s: &State) -> Vec<String> {
+    let mut assigns: Vec<&crate::template::Template> = s.assign.iter().map(|a| &a.value).collect();
+    if let StateKind::Choice(c) = &s.kind {
+        assigns.extend(
+            c.choices
+                .iter()
+                .filter_map(|r| r.assign.as_ref().map(|a| &a.value)),
+        );
+    }
+    if let Some(rh) = s.result_handling() {
+        assigns.extend(
+            rh.catch
+                .iter()
+                .filter_map(|c| c.assign.as_ref().map(|a| &a.value)),
+        );
+    }
+    let mut out = Vec::new();
+    for a in assigns {
+        if let crate::template::Template::Object(fields) = a {
+            out.extend(fields.iter().map(|f| f.key.to_string()));
+        }
+    }
+    out
 }

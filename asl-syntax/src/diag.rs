@@ -68,6 +68,12 @@ pub enum Code {
     AslDeadRule,
     /// A Task state name that cannot become a Rust method name.
     AslBadIdent,
+    /// A JSONata call that fails whenever it runs: an unknown function (T1006), a library
+    /// function given too few or too many arguments, or a literal of the wrong type (T0410).
+    AslJsonataCall,
+    /// A workflow variable read in a state that no `Assign` on any path to it sets
+    /// (ASL-VAR-09: the read fails at run time).
+    AslUnassignedVariable,
 }
 
 impl Code {
@@ -92,6 +98,8 @@ impl Code {
             Code::AslIdentCollision => "ASL_IDENT_COLLISION",
             Code::AslDeadRule => "ASL_DEAD_RULE",
             Code::AslBadIdent => "ASL_BAD_IDENT",
+            Code::AslJsonataCall => "ASL_JSONATA_CALL",
+            Code::AslUnassignedVariable => "ASL_UNASSIGNED_VARIABLE",
         }
     }
 

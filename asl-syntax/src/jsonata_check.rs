@@ -40,3 +40,106 @@ pub fn check(expr: &str) -> Result<jsonata::Expr, String> {
     }
     Ok(e)
 }
+
+/// A call the front end can prove fails whenever it runs, with the byte offset of the call
+/// in the expression.
+pub struct CallProblem {
+    /// What is wrong, and the runtime error it will raise.
+    pub message: String,
+    /// Byte offset of the call's `(` in the expression text.
+    pub offset: usize,
+}
+
+/// Calls of the library that fail whenever they run: an unknown function (`T1006`; `$eval`,
+/// which AWS removed, included, ASL-JA-13), a library function given too few or too many
+/// arguments, or literal arguments of the wrong type (`T0410`). Names bound inside the
+/// expression (`:=`, lambda parameters) are the user's and are not checked.
+pub fn check_calls(expr: &jsonata::Expr) -> Vec<CallProblem> {
+    use jsonata::ExprKind;
+    let bound = jsonata::bound_names(expr);
+    let mut out = Vec::new();
+    let mut visit = |e: &jsonata::Expr| {
+        let ExprKind::Call {
+            procedure,
+            args,
+            partial: false,
+        } = &e.kind
+        else {
+            return;
+        };
+        let ExprKind::Variable(name) = &jsonata::Expr::one(procedure).kind else {
+            return;
+        };
+        if name.is_empty() || name == "$" || bound.contains(name.as_ref()) {
+            return;
+        }
+        let Some(sig) = jsonata::builtins::parsed(name) else {
+            let hint = if name == "eval" {
+                " (AWS removed $eval, ASL-JA-13)".to_string()
+            } else {
+                match jsonata::builtins::BUILTINS
+                    .iter()
+                    .map(|(n, _)| *n)
+                    .filter(|n| strsim::jaro_winkler(n, name) > 0.85)
+                    .max_by(|a, b| {
+                        strsim::jaro_winkler(a, name).total_cmp(&strsim::jaro_winkler(b, name))
+                    }) {
+                    Some(n) => format!(" (did you mean ${n}?)"),
+                    None => String::new(),
+                }
+            };
+            out.push(CallProblem {
+                message: format!(
+                    "${name} is not a function of the JSONata library{hint}: the call fails with T1006 (Attempted to invoke a non-function)"
+                ),
+                offset: e.pos,
+            });
+            return;
+        };
+        let (min, max) = sig.arity();
+        let n = args.len();
+        if n < min || max.is_some_and(|m| n > m) {
+            let expected = match max {
+                Some(m) if m == min => format!("{min}"),
+                Some(m) => format!("{min} to {m}"),
+                None => format!("at least {min}"),
+            };
+            out.push(CallProblem {
+                message: format!(
+                    "${name} takes {expected} argument{}, given {n}: the call fails with T0410",
+                    if expected == "1" { "" } else { "s" }
+                ),
+                offset: e.pos,
+            });
+            return;
+        }
+        // Every argument a literal: the signature decides now.
+        let symbols: Option<String> = args.iter().map(literal_symbol).collect();
+        if let Some(symbols) = symbols
+            && !sig.accepts(&symbols)
+        {
+            out.push(CallProblem {
+                message: format!(
+                    "the arguments of ${name} do not match its signature {}: the call fails with T0410",
+                    jsonata::builtins::signature(name).unwrap_or("")
+                ),
+                offset: e.pos,
+            });
+        }
+    };
+    jsonata::walk(expr, &mut visit);
+    out
+}
+
+/// The signature symbol of a literal argument (`None` for anything computed).
+fn literal_symbol(e: &jsonata::Expr) -> Option<char> {
+    use jsonata::ExprKind;
+    match &e.kind {
+        ExprKind::String(_) => Some('s'),
+        ExprKind::Number(_) => Some('n'),
+        ExprKind::Bool(_) => Some('b'),
+        ExprKind::Null => Some('l'),
+        ExprKind::Lambda { .. } | ExprKind::Regex { .. } => Some('f'),
+        _ => None,
+    }
+}

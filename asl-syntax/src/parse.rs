@@ -394,6 +394,19 @@ impl<'d> Parser<'d> {
                     );
                     return None;
                 }
+                // Calls that fail whenever they run: reported, not refused (AWS accepts them).
+                for problem in jsonata_check::check_calls(&expr) {
+                    let at = inner[..problem.offset.min(inner.len())].chars().count() + 1;
+                    self.warn(
+                        Code::AslJsonataCall,
+                        format!(
+                            "{} (the call at character {at} of '{inner}')",
+                            problem.message
+                        ),
+                        span,
+                        pointer,
+                    );
+                }
                 Some(crate::jsonata::Parsed {
                     text: Cow::Owned(inner.to_string()),
                     tree: Cow::Owned(vec![expr]),

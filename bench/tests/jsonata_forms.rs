@@ -18,8 +18,19 @@ fn jsonata_forms_compute_what_their_jsonpath_forms_compute() {
         let j = Workload::named(&format!("{}-jsonata", w.name)).expect("JSONata form");
         assert_eq!(j.jsonpath_form(), w.name);
         assert_eq!(j.transitions, w.transitions, "{}", j.name);
-        assert_eq!(input(j), input(w), "{}: not the same input document", j.name);
-        assert_eq!(run(j), run(w), "{}: not the same output as {}", j.name, w.name);
+        assert_eq!(
+            input(j),
+            input(w),
+            "{}: not the same input document",
+            j.name
+        );
+        assert_eq!(
+            run(j),
+            run(w),
+            "{}: not the same output as {}",
+            j.name,
+            w.name
+        );
     }
 }
 
@@ -34,7 +45,11 @@ fn the_transitions_are_counted_right() {
             history: true,
             ..asl_bench::fast_options()
         };
-        let exec = rt.block_on(asl_bench::execute_compiled(w, Value::from(&input(w)), &options));
+        let exec = rt.block_on(asl_bench::execute_compiled(
+            w,
+            Value::from(&input(w)),
+            &options,
+        ));
         assert!(exec.result.is_ok(), "{}: {:?}", w.name, exec.result);
         let entered = exec
             .history

@@ -138,6 +138,28 @@ case!(
 
 case!(empty_definition, "  \n");
 
+case!(
+    jsonata_calls,
+    r#"{
+  "QueryLanguage": "JSONata",
+  "StartAt": "A",
+  "States": {
+    "A": {"Type": "Pass", "Output": {"a": "{% $uppercas('x') %}", "b": "{% $substring(1, 'x') %}", "c": "{% $eval('1') %}"}, "End": true}
+  }
+}"#
+);
+
+case!(
+    unassigned_variable,
+    r#"{
+  "StartAt": "A",
+  "States": {
+    "A": {"Type": "Pass", "Assign": {"total": 1}, "Next": "B"},
+    "B": {"Type": "Pass", "Parameters": {"t.$": "$total", "c.$": "$count"}, "End": true}
+  }
+}"#
+);
+
 #[test]
 fn json_answer() {
     let src = Source::new(

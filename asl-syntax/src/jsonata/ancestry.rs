@@ -59,7 +59,7 @@ pub(crate) fn resolve(expr: &mut Expr, src: &str) -> Res<()> {
         lists: Vec::new(),
         loose: Vec::new(),
     };
-    let top = pass.node(expr)?;
+    let top = pass.node(expr, None)?;
     if top.slot.is_some() || top.seeking.is_some() {
         return Err(Fault {
             pos: expr.pos,
@@ -169,14 +169,20 @@ fn first_is_path(steps: &[Step], src: &[u8]) -> bool {
 /// A one-step path that jsonata-js keeps as the step's own node (`%@$v`, `$x@$v`): the
 /// parser only makes one-step paths of names and of `@` / `#` applied to other expressions,
 /// and names in a one-step path were never string literals.
-fn stands_for_step(steps: &[Step]) -> bool {
+pub(super) fn stands_for_step(steps: &[Step]) -> bool {
     steps.len() == 1 && !matches!(steps[0].expr.kind, ExprKind::Name(_)) && !has_index(&steps[0])
 }
 
-/// A name step written as a string literal (`a."b c"`): jsonata-js keeps it a `string` node
-/// until a `.` joins the path it is in.
+/// A name step written as a string literal (`a."b c"`, also with predicates or group-by):
+/// jsonata-js keeps it a `string` node until a `.` joins the path it is in.
 fn was_string(e: &Expr, src: &[u8]) -> bool {
-    matches!(e.kind, ExprKind::Name(_)) && matches!(src.get(e.pos), Some(b'"' | b'\''))
+    match &e.kind {
+        ExprKind::Group { expr, .. } | ExprKind::Predicate { expr, .. } => {
+            expr.first().is_some_and(|e| was_string(e, src))
+        }
+        ExprKind::Name(_) => matches!(src.get(e.pos), Some(b'"' | b'\'')),
+        _ => false,
+    }
 }
 
 /// The step binds a focus variable (jsonata-js tests `step.focus` for truth: not `@$`).
@@ -263,8 +269,9 @@ impl Pass<'_> {
     }
 
     /// jsonata-js `processAST` of one node: visits it in jsonata-js's order and returns what
-    /// jsonata-js would know of the result.
-    fn node(&mut self, e: &mut Expr) -> Res<Info> {
+    /// jsonata-js would know of the result. `holder`: the node is the expression of that step
+    /// (which, when the node is grouped or filtered, stands for the node inside).
+    fn node(&mut self, e: &mut Expr, mut holder: Option<Holder<'_>>) -> Res<Info> {
         let pos = e.pos;
         let ty = type_name(&e.kind);
         let mut info = Info::of(ty);
@@ -297,31 +304,32 @@ impl Pass<'_> {
                 if let ExprKind::Path { steps, .. } = &mut inner.kind {
                     return self.path(items(steps), Some((pos, items(pairs))));
                 }
-                info = self.node(inner)?;
+                info = self.node(inner, holder)?;
                 self.pairs(items(pairs))?;
             }
             ExprKind::Predicate { expr, filters, .. } => {
                 let Some(inner) = first(expr) else {
                     return Ok(info);
                 };
-                info = self.node(inner)?;
+                info = self.node(inner, holder.as_mut().map(Holder::reborrow))?;
                 for f in items(filters) {
-                    self.filter(f, inner, None, &mut info.seeking)?;
+                    let h = holder.as_mut().map(Holder::reborrow);
+                    self.filter(f, inner, h, &mut info.seeking)?;
                 }
             }
             ExprKind::Sort { terms } => {
                 for t in items(terms) {
-                    let v = self.node(&mut t.expr)?;
+                    let v = self.node(&mut t.expr, None)?;
                     self.push(&mut info.seeking, v);
                 }
             }
             ExprKind::Binary { lhs, rhs, .. } | ExprKind::Default { lhs, rhs, .. } => {
                 let l = match first(lhs) {
-                    Some(x) => self.node(x)?,
+                    Some(x) => self.node(x, None)?,
                     None => Info::of("value"),
                 };
                 let r = match first(rhs) {
-                    Some(x) => self.node(x)?,
+                    Some(x) => self.node(x, None)?,
                     None => Info::of("value"),
                 };
                 self.push(&mut info.seeking, l);
@@ -329,21 +337,21 @@ impl Pass<'_> {
             }
             ExprKind::Negate(x) | ExprKind::Bind { value: x, .. } => {
                 for x in items(x) {
-                    let v = self.node(x)?;
+                    let v = self.node(x, None)?;
                     self.push(&mut info.seeking, v);
                 }
             }
             ExprKind::Array { items: xs, .. } | ExprKind::Block { exprs: xs, .. } => {
                 for x in items(xs) {
-                    let v = self.node(x)?;
+                    let v = self.node(x, None)?;
                     self.push(&mut info.seeking, v);
                 }
             }
             ExprKind::Object(pairs) => {
                 for p in items(pairs) {
-                    let k = self.node(&mut p.key)?;
+                    let k = self.node(&mut p.key, None)?;
                     self.push(&mut info.seeking, k);
-                    let v = self.node(&mut p.value)?;
+                    let v = self.node(&mut p.value, None)?;
                     self.push(&mut info.seeking, v);
                 }
             }
@@ -354,7 +362,7 @@ impl Pass<'_> {
             } => {
                 for part in [cond, then, otherwise] {
                     for x in items(part) {
-                        let v = self.node(x)?;
+                        let v = self.node(x, None)?;
                         self.push(&mut info.seeking, v);
                     }
                 }
@@ -363,21 +371,21 @@ impl Pass<'_> {
                 procedure, args, ..
             } => {
                 for a in items(args) {
-                    let v = self.node(a)?;
+                    let v = self.node(a, None)?;
                     self.push(&mut info.seeking, v);
                 }
                 for p in items(procedure) {
-                    self.node(p)?;
+                    self.node(p, None)?;
                 }
             }
             ExprKind::Apply { lhs, rhs } => {
                 for x in items(lhs).iter_mut().chain(items(rhs)) {
-                    self.node(x)?;
+                    self.node(x, None)?;
                 }
             }
             ExprKind::Lambda { body, .. } => {
                 for x in items(body) {
-                    self.node(x)?;
+                    self.node(x, None)?;
                 }
             }
             ExprKind::Transform {
@@ -387,7 +395,7 @@ impl Pass<'_> {
             } => {
                 for part in [pattern, update, delete] {
                     for x in items(part) {
-                        self.node(x)?;
+                        self.node(x, None)?;
                     }
                 }
             }
@@ -398,8 +406,8 @@ impl Pass<'_> {
     /// The pairs of a group-by: visited, not collected.
     fn pairs(&mut self, pairs: &mut [Pair]) -> Res<()> {
         for p in pairs {
-            self.node(&mut p.key)?;
-            self.node(&mut p.value)?;
+            self.node(&mut p.key, None)?;
+            self.node(&mut p.value, None)?;
         }
         Ok(())
     }
@@ -423,7 +431,7 @@ impl Pass<'_> {
         mut holder: Option<Holder<'_>>,
         seeking: &mut Option<usize>,
     ) -> Res<()> {
-        let p = self.node(pred)?;
+        let p = self.node(pred, None)?;
         let Some(list) = p.seeking else {
             return Ok(());
         };
@@ -485,11 +493,7 @@ impl Pass<'_> {
     /// The steps of a path (grouped by the pairs `group` written at the given offset), in
     /// jsonata-js's order: each step, its predicates, and the resolution of its slots against
     /// the steps before it.
-    fn path(
-        &mut self,
-        steps: &mut [Step],
-        mut group: Option<(usize, &mut [Pair])>,
-    ) -> Res<Info> {
+    fn path(&mut self, steps: &mut [Step], mut group: Option<(usize, &mut [Pair])>) -> Res<Info> {
         let first_path = first_is_path(steps, self.src);
         let mut seeking = None;
         let mut first_info = Info::of("path");
@@ -508,8 +512,9 @@ impl Pass<'_> {
                 self.lists.push(vec![slot]);
                 seeking = Some(self.lists.len() - 1);
             }
-            let mut info = self.node(&mut steps[i].expr)?;
             let string = was_string(&steps[i].expr, self.src);
+            let (expr, holder) = Holder::of(&mut steps[i], string);
+            let mut info = self.node(expr, Some(holder))?;
             // the predicates written with the step come before it joins the path; those
             // written after a group-by, or on an order-by step, come after
             let done = if sort {
@@ -525,7 +530,14 @@ impl Pass<'_> {
             }
             let string = string && joined <= i;
             let g = Some(&mut group);
-            self.stages(&mut steps[i], done, usize::MAX, g, string, &mut info.seeking)?;
+            self.stages(
+                &mut steps[i],
+                done,
+                usize::MAX,
+                g,
+                string,
+                &mut info.seeking,
+            )?;
             if i == 0 {
                 first_info = info;
             }

@@ -37,7 +37,7 @@ mod tests;
 use std::borrow::Cow;
 use std::fmt;
 
-pub use refs::{Refs, references};
+pub use refs::{Refs, bound_names, references, walk};
 
 /// A string of the AST.
 pub type Str = Cow<'static, str>;

@@ -762,16 +762,17 @@ impl<'a> Parser<'a> {
             _ => steps.push(into_step(rhs)),
         }
         for s in &mut steps {
-            match &s.expr.kind {
-                ExprKind::String(name) => s.expr.kind = ExprKind::Name(name.clone()),
+            // jsonata-js looks at the step node itself, with its predicates and group-by
+            in_wrappers(&mut s.expr, &mut |e| match &e.kind {
+                ExprKind::String(name) => e.kind = ExprKind::Name(name.clone()),
                 ExprKind::Number(n) => {
                     let text = num_text(*n);
-                    self.defer("S0213", s.expr.pos, &text);
+                    self.defer("S0213", e.pos, &text);
                 }
-                ExprKind::Bool(b) => self.defer("S0213", s.expr.pos, &b.to_string()),
-                ExprKind::Null => self.defer("S0213", s.expr.pos, "null"),
+                ExprKind::Bool(b) => self.defer("S0213", e.pos, &b.to_string()),
+                ExprKind::Null => self.defer("S0213", e.pos, "null"),
                 _ => {}
-            }
+            });
         }
         keep |= steps.iter().any(|s| s.keep_array);
         if let Some(ExprKind::Array { cons_array, .. }) =
@@ -803,8 +804,10 @@ impl<'a> Parser<'a> {
                 }
                 last.stages.to_mut().push(Stage::Filter(pred));
             }),
+            // a group-by on a node that is no path (for jsonata-js, `@` on a node leaves it one)
             ExprKind::Group { ref expr, .. }
-                if !matches!(Expr::one(expr).kind, ExprKind::Path { .. }) =>
+                if !matches!(&Expr::one(expr).kind,
+                    ExprKind::Path { steps, .. } if !ancestry::stands_for_step(steps)) =>
             {
                 self.defer("S0209", pos, "");
                 left
@@ -842,6 +845,16 @@ impl<'a> Parser<'a> {
                 }
             }
         }
+    }
+}
+
+/// Applies `f` to the node inside the group-by and predicate wrappers of `e`.
+fn in_wrappers(e: &mut Expr, f: &mut dyn FnMut(&mut Expr)) {
+    match &mut e.kind {
+        ExprKind::Group { expr, .. } | ExprKind::Predicate { expr, .. } if !expr.is_empty() => {
+            in_wrappers(&mut expr.to_mut()[0], f)
+        }
+        _ => f(e),
     }
 }
 

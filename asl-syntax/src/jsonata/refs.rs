@@ -57,6 +57,20 @@ pub fn references(expr: &Expr) -> Refs {
     w.refs
 }
 
+/// Every variable name bound anywhere in `expr` (`:=`, lambda parameters, `@$v`, `#$i`),
+/// without `$`: a deliberately coarse scope model.
+pub fn bound_names(expr: &Expr) -> BTreeSet<String> {
+    let mut out = BTreeSet::new();
+    collect_bound(expr, &mut out);
+    out
+}
+
+/// Calls `f` on `expr` and every expression inside it.
+pub fn walk(expr: &Expr, f: &mut dyn FnMut(&Expr)) {
+    f(expr);
+    each_child(expr, &mut |c| walk(c, f));
+}
+
 /// Every name bound anywhere in the expression (a deliberately coarse scope model).
 fn collect_bound(e: &Expr, out: &mut BTreeSet<String>) {
     each_child(e, &mut |c| collect_bound(c, out));

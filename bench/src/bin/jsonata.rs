@@ -14,6 +14,9 @@
 //! - `asl Query::eval`: the same expression through `asl_runtime::query::Query` as the driver
 //!   evaluates a state's field: a `Query` per evaluation, which builds its `$states` (input and
 //!   context) on first use, checks the result and keeps the field's name for errors.
+//! - `hand-written Rust`: what the expression computes, written directly on `asl_runtime::Value`
+//!   with the same bindings (borrowed lookups, shared values): the floor that code generated for
+//!   the expression (a lowering, as JSONPath Pass and Choice states have) would approach.
 
 use std::time::Duration;
 
@@ -58,6 +61,40 @@ fn eval_query(c: &Case, p: &Parsed, ctx: &Value, vars: Option<&Map>) -> Value {
     let q = Query::new("S", 2, &c.input, ctx, vars, 0.0);
     q.eval(p, "Output")
         .unwrap_or_else(|e| panic!("{}: {e:?}", c.name))
+}
+
+/// The expression written by hand, by case name; `None` for a case without one.
+fn hand_written(c: &Case) -> Option<Value> {
+    let input = &c.input;
+    let var = |n: &str| c.variables.get(n).and_then(Value::as_f64);
+    Some(match c.name.as_str() {
+        // $merge([$states.input, {'acc': {'step': 50, 'name': …acc.name, 'prev': …acc.step,
+        // 'tags': …meta.tags}}])
+        "pass-chain S050 Output" => {
+            let acc = input.get("acc");
+            let field = |v: Option<&Value>, k: &str| v.and_then(|v| v.get(k)).cloned();
+            let mut m = Map::with_capacity(4);
+            m.insert("step", Value::from(50u64));
+            if let Some(v) = field(acc, "name") {
+                m.insert("name", v);
+            }
+            if let Some(v) = field(acc, "step") {
+                m.insert("prev", v);
+            }
+            if let Some(v) = field(input.get("meta"), "tags") {
+                m.insert("tags", v);
+            }
+            let mut out = input.as_object().cloned().unwrap_or_default();
+            out.insert("acc", Value::object(m));
+            Value::object(out)
+        }
+        "choice-loop Check Condition" => Value::Bool(var("i")? < 10000.0),
+        "choice-loop Inc Assign" => Value::from(var("i")? as i64 + 1),
+        "map-fanout Fan Items" => input.get("items")?.clone(),
+        "map-fanout Prep Output.v" => input.get("v")?.clone(),
+        "map-fanout Classify Condition" => Value::Bool(input.get("v")?.as_f64()? >= 5000.0),
+        _ => return None,
+    })
 }
 
 fn outcome_json(o: &Outcome) -> String {
@@ -121,5 +158,13 @@ fn main() {
             std::hint::black_box(eval_query(c, &p, &ctx, vars));
         });
         report("asl Query::eval", c, calls, per, &result);
+
+        if let Some(v) = hand_written(c) {
+            let result = v.to_json_string();
+            let (calls, per) = time_per_call(budget, || {
+                std::hint::black_box(hand_written(std::hint::black_box(c)));
+            });
+            report("hand-written Rust", c, calls, per, &result);
+        }
     }
 }

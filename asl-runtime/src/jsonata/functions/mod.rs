@@ -283,7 +283,10 @@ mod tests {
     #[test]
     fn the_library_is_the_front_ends() {
         for (name, _) in BUILTINS {
-            assert!(super::lookup(name).is_some(), "${name} has no implementation");
+            assert!(
+                super::lookup(name).is_some(),
+                "${name} has no implementation"
+            );
         }
         for n in super::NATIVES {
             assert!(
