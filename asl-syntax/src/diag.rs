@@ -133,6 +133,10 @@ pub struct Diagnostic {
     pub notes: Vec<(Span, String)>,
     /// A suggestion shown as `help:`.
     pub help: Option<String>,
+    /// When [`span`](Self::span) is a JSON string: the position (in characters of the string's
+    /// value) of the problem inside it, e.g. a token of a JSONata expression. The report
+    /// underlines that character where the source text is at hand.
+    pub inner: Option<usize>,
 }
 
 impl Diagnostic {
@@ -146,6 +150,7 @@ impl Diagnostic {
             pointer: String::new(),
             notes: Vec::new(),
             help: None,
+            inner: None,
         }
     }
 
@@ -166,6 +171,12 @@ impl Diagnostic {
     /// Adds a secondary location.
     pub fn with_note(mut self, span: Span, note: impl Into<String>) -> Self {
         self.notes.push((span, note.into()));
+        self
+    }
+
+    /// Points inside the string at [`span`](Self::span): its `char_index`-th character.
+    pub fn with_inner(mut self, char_index: usize) -> Self {
+        self.inner = Some(char_index);
         self
     }
 

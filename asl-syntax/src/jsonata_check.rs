@@ -22,10 +22,18 @@ pub fn split(s: &str) -> Split<'_> {
     }
 }
 
-/// Parses an expression and applies ASL's restrictions on what it may read.
-pub fn check(expr: &str) -> Result<jsonata::Expr, String> {
-    let e = jsonata::parse(expr).map_err(|e| format!("{} ({})", e.message, e.code))?;
-    let refs = jsonata::references(&e);
+/// Parses an expression and applies ASL's restrictions on what it may read; a syntax error
+/// comes with its byte offset in `expr`.
+pub fn check(expr: &str) -> Result<jsonata::Expr, (String, Option<usize>)> {
+    let e = jsonata::parse(expr)
+        .map_err(|e| (format!("{} ({})", e.message, e.code), Some(e.offset)))?;
+    check_refs(&e).map_err(|m| (m, None))?;
+    Ok(e)
+}
+
+/// ASL's restrictions on what an expression may read (ASL-JA-05, ASL-SUB-48).
+fn check_refs(e: &jsonata::Expr) -> Result<(), String> {
+    let refs = jsonata::references(e);
     // ASL-JA-05 / ASL-SUB-48: there is no implicit input document.
     if refs.root {
         return Err("'$$' is not available in ASL: use $states.input or $states.context".into());
@@ -38,7 +46,7 @@ pub fn check(expr: &str) -> Result<jsonata::Expr, String> {
             "the field name '{n}' reads an implicit input that ASL does not provide: write $states.input.{n}"
         ));
     }
-    Ok(e)
+    Ok(())
 }
 
 /// A call the front end can prove fails whenever it runs, with the byte offset of the call
@@ -46,7 +54,7 @@ pub fn check(expr: &str) -> Result<jsonata::Expr, String> {
 pub struct CallProblem {
     /// What is wrong, and the runtime error it will raise.
     pub message: String,
-    /// Byte offset of the call's `(` in the expression text.
+    /// Byte offset of the called name (its `$`) in the expression text.
     pub offset: usize,
 }
 
@@ -92,7 +100,7 @@ pub fn check_calls(expr: &jsonata::Expr) -> Vec<CallProblem> {
                 message: format!(
                     "${name} is not a function of the JSONata library{hint}: the call fails with T1006 (Attempted to invoke a non-function)"
                 ),
-                offset: e.pos,
+                offset: jsonata::Expr::one(procedure).pos,
             });
             return;
         };
@@ -109,7 +117,7 @@ pub fn check_calls(expr: &jsonata::Expr) -> Vec<CallProblem> {
                     "${name} takes {expected} argument{}, given {n}: the call fails with T0410",
                     if expected == "1" { "" } else { "s" }
                 ),
-                offset: e.pos,
+                offset: jsonata::Expr::one(procedure).pos,
             });
             return;
         }
@@ -123,7 +131,7 @@ pub fn check_calls(expr: &jsonata::Expr) -> Vec<CallProblem> {
                     "the arguments of ${name} do not match its signature {}: the call fails with T0410",
                     jsonata::builtins::signature(name).unwrap_or("")
                 ),
-                offset: e.pos,
+                offset: jsonata::Expr::one(procedure).pos,
             });
         }
     };

@@ -365,14 +365,21 @@ impl<'d> Parser<'d> {
     ) -> Option<crate::jsonata::Parsed> {
         match jsonata_check::split(s) {
             jsonata_check::Split::Expression(inner) => {
+                // A position in the expression as one in the string value (after `{%`).
+                let at = |offset: usize| inner[..offset.min(inner.len())].chars().count() + 2;
                 let expr = match jsonata_check::check(inner) {
                     Ok(e) => e,
-                    Err(msg) => {
-                        self.err(
+                    Err((msg, offset)) => {
+                        let mut d = Diagnostic::error(
+                            Code::SchemaValidationFailed,
                             format!("The JSONata expression '{inner}' is invalid: {msg}"),
                             span,
-                            pointer,
-                        );
+                        )
+                        .with_pointer(pointer);
+                        if let Some(o) = offset {
+                            d = d.with_inner(at(o));
+                        }
+                        self.diags.push(d);
                         return None;
                     }
                 };
@@ -396,15 +403,18 @@ impl<'d> Parser<'d> {
                 }
                 // Calls that fail whenever they run: reported, not refused (AWS accepts them).
                 for problem in jsonata_check::check_calls(&expr) {
-                    let at = inner[..problem.offset.min(inner.len())].chars().count() + 1;
-                    self.warn(
-                        Code::AslJsonataCall,
-                        format!(
-                            "{} (the call at character {at} of '{inner}')",
-                            problem.message
-                        ),
-                        span,
-                        pointer,
+                    let chars = inner[..problem.offset.min(inner.len())].chars().count() + 1;
+                    self.diags.push(
+                        Diagnostic::warning(
+                            Code::AslJsonataCall,
+                            format!(
+                                "{} (the call at character {chars} of '{inner}')",
+                                problem.message
+                            ),
+                            span,
+                        )
+                        .with_pointer(pointer)
+                        .with_inner(at(problem.offset)),
                     );
                 }
                 Some(crate::jsonata::Parsed {

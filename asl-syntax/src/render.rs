@@ -47,6 +47,42 @@ pub fn render(src: &Source, diags: &Diagnostics, color: bool) -> String {
     out
 }
 
+/// The `k`-th character of the JSON string literal written at `span` in `text` (escapes
+/// decoded as JSON decodes them), as a span of its raw text; `None` when `span` is not a
+/// string literal of `text` (a token source) or is shorter.
+fn inner_span(text: &str, span: Span, k: usize) -> Option<Span> {
+    let (lo, hi) = (span.lo as usize, span.hi as usize);
+    let raw = text.get(lo..hi)?;
+    let body = raw.strip_prefix('"')?;
+    let mut chars = body.char_indices();
+    let mut n = 0;
+    while let Some((i, c)) = chars.next() {
+        if c == '"' {
+            return None;
+        }
+        let len = if c == '\\' {
+            match chars.next() {
+                Some((_, 'u')) => {
+                    for _ in 0..4 {
+                        chars.next();
+                    }
+                    6
+                }
+                Some((_, e)) => 1 + e.len_utf8(),
+                None => return None,
+            }
+        } else {
+            c.len_utf8()
+        };
+        if n == k {
+            let start = lo + 1 + i;
+            return Some(Span::new(start as u32, (start + len) as u32));
+        }
+        n += 1;
+    }
+    None
+}
+
 /// Renders one diagnostic (no trailing newline).
 pub fn render_diagnostic(src: &Source, d: &Diagnostic, color: bool) -> String {
     let renderer = if color {
@@ -87,7 +123,11 @@ fn render_one(renderer: &Renderer, src: &Source, d: &Diagnostic) -> String {
     let title = level.primary_title(d.message.as_str()).id(d.code.as_str());
     let mut elements: Vec<annotate_snippets::Element<'_>> = Vec::new();
 
-    let located: Vec<(Span, Option<&str>, bool)> = std::iter::once((d.span, None, true))
+    let primary = match d.inner {
+        Some(k) => inner_span(&src.text, d.span, k).unwrap_or(d.span),
+        None => d.span,
+    };
+    let located: Vec<(Span, Option<&str>, bool)> = std::iter::once((primary, None, true))
         .chain(d.notes.iter().map(|(s, n)| (*s, Some(n.as_str()), false)))
         .filter(|(s, _, _)| !s.is_dummy())
         .collect();

@@ -150,6 +150,17 @@ case!(
 );
 
 case!(
+    jsonata_syntax_error,
+    r#"{
+  "QueryLanguage": "JSONata",
+  "StartAt": "A",
+  "States": {
+    "A": {"Type": "Pass", "Output": {"total": "{% $states.input.price * * 2 %}"}, "End": true}
+  }
+}"#
+);
+
+case!(
     unassigned_variable,
     r#"{
   "StartAt": "A",
