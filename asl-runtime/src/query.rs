@@ -39,6 +39,21 @@ pub struct Query<'a> {
     states: OnceCell<Value>,
 }
 
+/// Where in a field an expression is (`Output/result`), written out only for an error.
+struct Loc<'a> {
+    parent: Option<&'a Loc<'a>>,
+    key: &'a str,
+}
+
+impl std::fmt::Display for Loc<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        if let Some(p) = self.parent {
+            write!(f, "{p}/")?;
+        }
+        f.write_str(self.key)
+    }
+}
+
 /// What a field's expression must give (ASL-JA-10).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Expect {
@@ -124,7 +139,7 @@ impl<'a> Query<'a> {
     }
 
     /// The cause's beginning: the state and the expression (ASL-JA-16).
-    fn cause(&self, p: &Parsed, field: &str, what: &str) -> String {
+    fn cause(&self, p: &Parsed, field: &dyn std::fmt::Display, what: &str) -> String {
         format!(
             "An error occurred while executing the state '{}' (entered at the event id #{}). The JSONata expression '{}' specified for the field '{}' {}",
             self.state,
@@ -135,13 +150,18 @@ impl<'a> Query<'a> {
         )
     }
 
-    fn error(&self, p: &Parsed, field: &str, what: &str) -> StateError {
+    fn error(&self, p: &Parsed, field: &dyn std::fmt::Display, what: &str) -> StateError {
         StateError::new(QUERY_EVALUATION_ERROR, self.cause(p, field, what))
     }
 
     /// Evaluates one expression of field `field` (its location, `Output/result`), which must
     /// give a JSON value.
     pub fn eval(&self, p: &Parsed, field: &str) -> Result<Value, StateError> {
+        self.eval_at(p, &Loc { parent: None, key: field })
+    }
+
+    /// [`Query::eval`] at a location written only if the evaluation fails.
+    fn eval_at(&self, p: &Parsed, field: &Loc<'_>) -> Result<Value, StateError> {
         let globals = |name: &str| -> Option<Value> {
             if name == "states" {
                 return Some(self.states().clone());
@@ -215,7 +235,7 @@ impl<'a> Query<'a> {
             // Right type, out of range.
             return Err(self.error(
                 p,
-                field,
+                &field,
                 &format!(
                     "returned an unexpected result. Expected a {} integer, but was: {}",
                     if expect == Expect::PositiveInteger {
@@ -229,7 +249,7 @@ impl<'a> Query<'a> {
         }
         Err(self.error(
             p,
-            field,
+            &field,
             &format!(
                 "returned an unexpected result type. Expected '{want}', but was '{}' for value: {}",
                 type_word(&v),
@@ -241,20 +261,27 @@ impl<'a> Query<'a> {
     /// Evaluates a JSONata-mode template of field `field`: literal JSON with expressions in
     /// any string (ASL-JA-02); a member's location is `field/key`.
     pub fn template(&self, t: &Template, field: &str) -> Result<Value, StateError> {
+        self.template_at(t, &Loc { parent: None, key: field })
+    }
+
+    fn template_at(&self, t: &Template, loc: &Loc<'_>) -> Result<Value, StateError> {
         Ok(match t {
-            Template::Jsonata(p) => self.eval(p, field)?,
+            Template::Jsonata(p) => self.eval_at(p, loc)?,
             Template::Object(fields) => {
                 let mut out = Map::with_capacity(fields.len());
                 for f in fields.iter() {
-                    let loc = format!("{field}/{}", f.key);
-                    out.insert(str_of(&f.key), self.template(&f.value, &loc)?);
+                    let inner = Loc {
+                        parent: Some(loc),
+                        key: &f.key,
+                    };
+                    out.insert(str_of(&f.key), self.template_at(&f.value, &inner)?);
                 }
                 Value::object(out)
             }
             Template::Array(items) => Value::array(
                 items
                     .iter()
-                    .map(|i| self.template(i, field))
+                    .map(|i| self.template_at(i, loc))
                     .collect::<Result<_, _>>()?,
             ),
             other => crate::template::constant(other),

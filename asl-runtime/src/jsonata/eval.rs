@@ -303,10 +303,16 @@ impl<'e, 'g> Eval<'e, 'g> {
             self.depth -= 1;
             return Err(stack_overflow());
         }
+        // The stack is checked every few levels: each check keeps a red zone far larger than
+        // what the levels in between can use.
         let r = self.tick().and_then(|()| {
-            stacker::maybe_grow(128 * 1024, 2 * 1024 * 1024, || {
+            if self.depth.is_multiple_of(STACK_CHECK_EVERY) {
+                stacker::maybe_grow(STACK_RED_ZONE, STACK_SEGMENT, || {
+                    self.eval_kind(expr, input, env)
+                })
+            } else {
                 self.eval_kind(expr, input, env)
-            })
+            }
         });
         self.depth -= 1;
         let mut result = r?;
@@ -579,6 +585,13 @@ impl<'e, 'g> Eval<'e, 'g> {
         {
             return self.eval_node(&step.expr, input, env, step.keep_array);
         }
+        if group.is_none()
+            && !*keep_singleton_array
+            && !*path_tuple
+            && let Some(v) = self.plain_path(steps, input, env)
+        {
+            return Ok(v);
+        }
         let first_is_variable = steps
             .first()
             .is_some_and(|s| matches!(s.expr.kind, ExprKind::Variable(_)));
@@ -661,6 +674,55 @@ impl<'e, 'g> Eval<'e, 'g> {
             result = self.group(pairs, grouped, env, pos)?;
         }
         Ok(result)
+    }
+
+    /// A path of plain names from a variable or a name (`$states.input.order.id`) over single
+    /// objects, navigated directly without building sequences: the value jsonata-js's general
+    /// route gives on such data. `None` for any other path, or when an array lies on the way
+    /// (the general route maps and flattens it).
+    fn plain_path(
+        &mut self,
+        steps: &'e [Step],
+        input: &JValue<'e>,
+        env: &FrameRef<'e>,
+    ) -> Option<JValue<'e>> {
+        let plain = |s: &Step| {
+            s.stages.is_empty()
+                && s.focus.is_none()
+                && s.index.is_none()
+                && s.ancestor.is_none()
+                && !s.tuple
+                && !s.keep_array
+        };
+        let (first, rest) = steps.split_first()?;
+        if !plain(first)
+            || !rest
+                .iter()
+                .all(|s| plain(s) && matches!(s.expr.kind, ExprKind::Name(_)))
+        {
+            return None;
+        }
+        let mut cur = match &first.expr.kind {
+            ExprKind::Variable(v) if !v.is_empty() && v != "$" => self.lookup(env, v),
+            ExprKind::Name(n) if input.members().is_some() => lookup_field(input, n),
+            _ => return None,
+        };
+        for step in rest {
+            let ExprKind::Name(n) = &step.expr.kind else {
+                return None;
+            };
+            match &cur {
+                JValue::Undefined => return Some(JValue::Undefined),
+                v if v.is_array() => return None,
+                v if v.members().is_some() => cur = lookup_field(v, n),
+                // A name on a scalar or a function selects nothing.
+                _ => return Some(JValue::Undefined),
+            }
+        }
+        match cur {
+            JValue::Array(_) | JValue::Tuples(_) => None,
+            v => Some(v),
+        }
     }
 
     /// jsonata-js `evaluateStep`.
@@ -1483,7 +1545,7 @@ impl<'e, 'g> Eval<'e, 'g> {
             return Err(stack_overflow());
         }
         let r = self.tick().and_then(|()| {
-            stacker::maybe_grow(128 * 1024, 2 * 1024 * 1024, || {
+            stacker::maybe_grow(STACK_RED_ZONE, STACK_SEGMENT, || {
                 self.eval_tail_kind(expr, input, env)
             })
         });
@@ -1777,6 +1839,14 @@ fn held_bytes(v: &JValue<'_>) -> usize {
         _ => 0,
     }
 }
+
+/// Evaluation levels between two checks of the stack.
+const STACK_CHECK_EVERY: u32 = 8;
+/// The stack left at a check below which a new segment is allocated: room for
+/// [`STACK_CHECK_EVERY`] levels of evaluation even in unoptimised builds.
+const STACK_RED_ZONE: usize = 512 * 1024;
+/// The size of each stack segment allocated on the heap.
+const STACK_SEGMENT: usize = 4 * 1024 * 1024;
 
 fn stack_overflow() -> Error {
     Error::new(
