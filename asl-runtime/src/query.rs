@@ -157,7 +157,13 @@ impl<'a> Query<'a> {
     /// Evaluates one expression of field `field` (its location, `Output/result`), which must
     /// give a JSON value.
     pub fn eval(&self, p: &Parsed, field: &str) -> Result<Value, StateError> {
-        self.eval_at(p, &Loc { parent: None, key: field })
+        self.eval_at(
+            p,
+            &Loc {
+                parent: None,
+                key: field,
+            },
+        )
     }
 
     /// [`Query::eval`] at a location written only if the evaluation fails.
@@ -261,7 +267,13 @@ impl<'a> Query<'a> {
     /// Evaluates a JSONata-mode template of field `field`: literal JSON with expressions in
     /// any string (ASL-JA-02); a member's location is `field/key`.
     pub fn template(&self, t: &Template, field: &str) -> Result<Value, StateError> {
-        self.template_at(t, &Loc { parent: None, key: field })
+        self.template_at(
+            t,
+            &Loc {
+                parent: None,
+                key: field,
+            },
+        )
     }
 
     fn template_at(&self, t: &Template, loc: &Loc<'_>) -> Result<Value, StateError> {

@@ -65,6 +65,24 @@ pub struct CallProblem {
 pub fn check_calls(expr: &jsonata::Expr) -> Vec<CallProblem> {
     use jsonata::ExprKind;
     let bound = jsonata::bound_names(expr);
+    // Calls on the right of `~>` get the left side as their first argument.
+    let mut applied: Vec<*const jsonata::Expr> = Vec::new();
+    jsonata::walk(expr, &mut |e| {
+        if let ExprKind::Apply { rhs, .. } = &e.kind {
+            let mut r = jsonata::Expr::one(rhs);
+            // `f(x)[]` is still the call.
+            if let ExprKind::Predicate {
+                expr: inner,
+                filters,
+                ..
+            } = &r.kind
+                && filters.is_empty()
+            {
+                r = jsonata::Expr::one(inner);
+            }
+            applied.push(r as *const jsonata::Expr);
+        }
+    });
     let mut out = Vec::new();
     let mut visit = |e: &jsonata::Expr| {
         let ExprKind::Call {
@@ -105,7 +123,8 @@ pub fn check_calls(expr: &jsonata::Expr) -> Vec<CallProblem> {
             return;
         };
         let (min, max) = sig.arity();
-        let n = args.len();
+        let piped = applied.contains(&(e as *const jsonata::Expr));
+        let n = args.len() + usize::from(piped);
         if n < min || max.is_some_and(|m| n > m) {
             let expected = match max {
                 Some(m) if m == min => format!("{min}"),
@@ -122,7 +141,11 @@ pub fn check_calls(expr: &jsonata::Expr) -> Vec<CallProblem> {
             return;
         }
         // Every argument a literal: the signature decides now.
-        let symbols: Option<String> = args.iter().map(literal_symbol).collect();
+        let symbols: Option<String> = if piped {
+            None
+        } else {
+            args.iter().map(literal_symbol).collect()
+        };
         if let Some(symbols) = symbols
             && !sig.accepts(&symbols)
         {
@@ -149,5 +172,39 @@ fn literal_symbol(e: &jsonata::Expr) -> Option<char> {
         ExprKind::Null => Some('l'),
         ExprKind::Lambda { .. } | ExprKind::Regex { .. } => Some('f'),
         _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn problems(e: &str) -> usize {
+        check_calls(&jsonata::parse(e).expect("parses")).len()
+    }
+
+    #[test]
+    fn calls_that_always_fail_are_found() {
+        assert_eq!(problems("$count()"), 1, "arity");
+        assert_eq!(
+            problems("[1, 2] ~> $count()"),
+            0,
+            "the left of ~> is the first argument"
+        );
+        assert_eq!(problems("[1, 2] ~> $count(3)"), 1);
+        assert_eq!(problems("$substring(1, 'x')"), 1, "literal types");
+        assert_eq!(problems("$substring('abc', 1)"), 0);
+        assert_eq!(problems("$eval('1')"), 1, "AWS removed $eval");
+        assert_eq!(problems("$uppercas('x')"), 1, "unknown");
+        assert_eq!(
+            problems("($f := function(){ 1 }; $f())"),
+            0,
+            "bound by the expression"
+        );
+        assert_eq!(
+            problems("$states.input.$uppercase()"),
+            0,
+            "the context fills `s-`"
+        );
     }
 }
