@@ -28,7 +28,26 @@ pub fn check(expr: &str) -> Result<jsonata::Expr, (String, Option<usize>)> {
     let e = jsonata::parse(expr)
         .map_err(|e| (format!("{} ({})", e.message, e.code), Some(e.offset)))?;
     check_refs(&e).map_err(|m| (m, None))?;
+    check_regexes(&e)?;
     Ok(e)
+}
+
+/// Every regular expression of the expression compiles with the engine that will run it
+/// (jsonata-js builds them when it parses, so an invalid one is a syntax error there too).
+fn check_regexes(e: &jsonata::Expr) -> Result<(), (String, Option<usize>)> {
+    let mut bad = None;
+    jsonata::walk(e, &mut |x| {
+        if bad.is_none()
+            && let jsonata::ExprKind::Regex { pattern, flags } = &x.kind
+            && let Err(why) = crate::regex::compile_js(pattern, flags)
+        {
+            bad = Some((why, Some(x.pos)));
+        }
+    });
+    match bad {
+        Some(b) => Err(b),
+        None => Ok(()),
+    }
 }
 
 /// ASL's restrictions on what an expression may read (ASL-JA-05, ASL-SUB-48).
@@ -206,5 +225,13 @@ mod tests {
             0,
             "the context fills `s-`"
         );
+    }
+
+    #[test]
+    fn regular_expressions_are_compiled_when_checked() {
+        assert!(check("$match($states.input.s, /a(b|c)+d/i)").is_ok());
+        let (msg, at) = check("$match($states.input.s, /[z-a]/)").unwrap_err();
+        assert!(msg.contains("invalid regular expression"), "{msg}");
+        assert_eq!(at, Some(24));
     }
 }

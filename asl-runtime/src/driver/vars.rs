@@ -46,7 +46,15 @@ impl Visit<'_, '_> {
     /// `EvaluationFailed` event (ASL-JA-16, ASL-EV-10).
     pub(super) fn eval_failure(&self, e: StateError) -> Failure {
         if e.error == QUERY_EVALUATION_ERROR {
-            self.event("EvaluationFailed");
+            // `EvaluationFailedEventDetails` (durable runs keep details).
+            self.x
+                .event_with("EvaluationFailed", Some(self.s.name), self.at(), || {
+                    crate::json!({
+                        "state": self.s.name,
+                        "error": e.error.as_ref(),
+                        "cause": e.cause.as_deref().unwrap_or(""),
+                    })
+                });
         }
         self.failure(e)
     }
