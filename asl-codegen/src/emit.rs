@@ -587,6 +587,12 @@ impl<'m> Emitter<'m> {
             };
             let idx = i as u32;
             arms.push(match plan {
+                StepPlan::Jsonata(plan) => {
+                    crate::lower_jsonata::emit(idx, &plan, &|name| {
+                        let t = self.target(i, name);
+                        quote!(#t)
+                    })
+                }
                 StepPlan::Choice => {
                     let StateKind::Choice(ch) = &s.kind else {
                         continue;
@@ -694,7 +700,12 @@ impl<'m> Emitter<'m> {
             return None;
         }
         Some(quote! {
-            fn step(state: m::StateId, input: ::asl_runtime::Value) -> m::Step {
+            fn step(
+                state: m::StateId,
+                input: ::asl_runtime::Value,
+                vars: &mut m::Vars,
+            ) -> m::Step {
+                let _ = &vars;
                 use ::asl_runtime::Value as V;
                 match state {
                     #(#arms)*

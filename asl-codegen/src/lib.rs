@@ -10,6 +10,7 @@ mod builder;
 mod emit;
 mod expand;
 mod lower;
+mod lower_jsonata;
 pub mod read;
 mod statics;
 

@@ -114,6 +114,8 @@ pub enum StepPlan<'a> {
     },
     /// A Choice state: the machine's Choice function, its input passed through.
     Choice,
+    /// A JSONata Pass or Choice state (`lower_jsonata`).
+    Jsonata(crate::lower_jsonata::Plan<'a>),
 }
 
 /// A lowered Pass state's `ResultPath`.
@@ -161,6 +163,12 @@ const MAX_NODES: usize = 32;
 /// Whether and how `s` runs as straight-line code: a Pass or Choice state that reads no `$$`,
 /// with InputPath and OutputPath the identity, whose templates are small.
 pub fn step_plan(s: &State) -> Option<StepPlan<'_>> {
+    if unsupported(s).is_none()
+        && !uses_context(s)
+        && let Some(p) = crate::lower_jsonata::plan(s)
+    {
+        return Some(StepPlan::Jsonata(p));
+    }
     if unsupported(s).is_some()
         || uses_variables_or_jsonata(s)
         || uses_context(s)

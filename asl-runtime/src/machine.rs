@@ -28,7 +28,14 @@ pub type ChooseFn = fn(StateId, &Env<'_>) -> Result<Option<u32>, StateError>;
 /// The states the compiler lowered to straight-line Rust: given such a state's index and its
 /// input, its whole data flow (InputPath, Parameters or Result, ResultPath, OutputPath; the
 /// Choice rules), without descriptors. See [`Step`].
-pub type StepFn = fn(StateId, crate::Value) -> Step;
+///
+/// `vars` are the scope's workflow variables: a lowered JSONata state reads them, and one
+/// with an `Assign` writes them, only once it is sure to return [`Step::Output`] or
+/// [`Step::Choose`] (a state that returns [`Step::Slow`] has changed nothing).
+pub type StepFn = fn(StateId, crate::Value, &mut Vars) -> Step;
+
+/// A scope's workflow variables (ASL-VAR-06): shared, copied when a state assigns.
+pub type Vars = std::sync::Arc<crate::value::Map>;
 
 /// What a lowered state computed.
 ///
@@ -71,7 +78,7 @@ impl Size {
 }
 
 /// A [`StepFn`] for machines with no lowered state.
-pub fn no_step(_: StateId, input: crate::Value) -> Step {
+pub fn no_step(_: StateId, input: crate::Value, _: &mut Vars) -> Step {
     Step::Slow(input)
 }
 

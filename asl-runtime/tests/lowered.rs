@@ -217,3 +217,93 @@ fn growing_data_meets_the_quota_at_the_same_state() {
     assert_eq!(grows(&fast), 14);
     assert_eq!(grows(&slow), 14);
 }
+
+asl_runtime::asl! {
+    LoweredJsonata = {
+        "QueryLanguage": "JSONata",
+        "StartAt": "Init",
+        "States": {
+            "Init": { "Type": "Pass", "Assign": { "i": 0, "limit": "{% $states.input.n %}" }, "Next": "Shape" },
+            "Shape": {
+                "Type": "Pass",
+                "Output": "{% $merge([$states.input, {'acc': {'n': $states.input.n, 'deep': $states.input.o.x, 'sum': $states.input.n + 1, 'lim': $limit}}]) %}",
+                "Next": "Check"
+            },
+            "Check": {
+                "Type": "Choice",
+                "Choices": [
+                    { "Condition": "{% $i < $limit %}", "Next": "Inc" },
+                    { "Condition": "{% $states.input.s = 'ab' %}", "Next": "Const" }
+                ],
+                "Default": "Out"
+            },
+            "Inc": { "Type": "Pass", "Assign": { "i": "{% $i + 1 %}" }, "Output": "{% $merge([$states.input, {'i': $i, 'k': 'lit'}]) %}", "Next": "Check2" },
+            "Check2": { "Type": "Choice", "Choices": [{ "Condition": "{% $i >= 3 %}", "Next": "Out" }], "Default": "Check" },
+            "Const": { "Type": "Pass", "Output": [1, "two", null, true, { "x": "{% $states.input.s %}" }], "Next": "Out" },
+            "Out": { "Type": "Pass", "Output": { "i": "{% $i %}", "last": "{% $states.input %}" }, "End": true }
+        }
+    }
+}
+
+#[test]
+fn the_lowered_jsonata_states_are_the_pass_and_choice_states() {
+    let m = LoweredJsonata::machine();
+    let lowered: Vec<&str> = m
+        .states
+        .iter()
+        .filter(|s| s.lowered)
+        .map(|s| s.name)
+        .collect();
+    assert_eq!(
+        lowered,
+        ["Init", "Shape", "Check", "Inc", "Check2", "Const", "Out"]
+    );
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(512))]
+
+    /// JSONata states as straight-line code answer as the evaluator does: outputs, errors,
+    /// causes, histories, and the variables they assign (read back by later states).
+    #[test]
+    fn lowered_jsonata_answers_as_the_evaluator(input in input()) {
+        let m = LoweredJsonata::machine();
+        let fast = execute(m, input.clone());
+        let slow = execute(descriptors_only(m), input);
+        prop_assert_eq!(&fast.result, &slow.result);
+        let events = |e: &Execution| e.history.iter().map(|e| (e.id, e.kind, e.state)).collect::<Vec<_>>();
+        prop_assert_eq!(events(&fast), events(&slow));
+    }
+}
+
+/// The lowered JSONata states' fallbacks: a missing member (undefined, left out of its
+/// object), a type error, a non-object input to `$merge`.
+#[test]
+fn lowered_jsonata_fallbacks_report_as_the_evaluator() {
+    let m = LoweredJsonata::machine();
+    let cases = [
+        (asl_runtime::json!({"n": 2, "s": "b", "o": {"x": 1}}), None),
+        (asl_runtime::json!({"n": 0, "s": "ab", "o": {"x": 1}}), None),
+        // A member that is undefined is left out of an object constructor, no error.
+        (asl_runtime::json!({"n": 2, "s": "b", "o": {}}), None),
+        (
+            asl_runtime::json!({"n": "2", "s": "b", "o": {"x": 1}}),
+            Some("States.QueryEvaluationError"),
+        ),
+        (
+            asl_runtime::json!([1, 2]),
+            Some("States.QueryEvaluationError"),
+        ),
+    ];
+    for (input, error) in cases {
+        let fast = execute(m, input.clone());
+        let slow = execute(descriptors_only(m), input.clone());
+        assert_eq!(fast.result, slow.result, "{input}");
+        assert_eq!(
+            fast.result.as_ref().err().and_then(|e| e.error.as_deref()),
+            error,
+            "{input}: {:?}",
+            fast.result
+        );
+    }
+}

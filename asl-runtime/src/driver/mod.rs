@@ -397,7 +397,7 @@ enum Flow {
 }
 
 /// The workflow variables of a scope (ASL-VAR-06): shared, copied when a state assigns.
-pub(super) type Vars = std::sync::Arc<crate::value::Map>;
+pub(super) use crate::machine::Vars;
 
 /// No variables: one shared empty map, so a scope or visit without variables allocates
 /// nothing for them.

@@ -130,7 +130,7 @@ impl Exec<'_> {
             // A lowered state runs as straight-line code; durable runs record each state's
             // input and output, so they take the descriptors.
             if state.lowered && self.journal.is_none() {
-                match (self.m.step)(cur, data) {
+                match (self.m.step)(cur, data, vars) {
                     Step::Slow(d) => data = d,
                     // The visit's events without a `Visit`: nothing else of it is needed
                     // unless the quota fails.

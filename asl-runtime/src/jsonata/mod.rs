@@ -15,6 +15,8 @@ mod eval;
 pub mod format;
 mod func;
 mod functions;
+#[doc(hidden)]
+pub mod lowered;
 mod value;
 
 pub use eval::{Globals, Limits};
