@@ -280,9 +280,7 @@ pub fn expr_tokens(p: &JPlan<'_>) -> TokenStream {
         JPlan::String(s) => quote!(V::from_static(#s)),
         JPlan::Var(v) => quote!(#l::var(vars, #v)?.clone()),
         JPlan::Input(names) => {
-            let steps = names
-                .iter()
-                .map(|n| quote!(let v = #l::field(v, #n)?;));
+            let steps = names.iter().map(|n| quote!(let v = #l::field(v, #n)?;));
             quote!({ let v = input; #(#steps)* v.clone() })
         }
         JPlan::Arith(op, a, b) => {
@@ -302,6 +300,9 @@ pub fn expr_tokens(p: &JPlan<'_>) -> TokenStream {
 }
 
 fn object_tokens(members: &[(&str, JPlan<'_>)]) -> TokenStream {
+    if members.is_empty() {
+        return quote!(V::object(::asl_runtime::Map::new()));
+    }
     let n = members.len();
     let inserts = members.iter().map(|(k, v)| {
         let v = expr_tokens(v);
@@ -352,6 +353,9 @@ fn template_tokens(t: &TPlan<'_>) -> TokenStream {
                 }
                 V::object(o)
             })
+        }
+        TPlan::Object(fields) if fields.is_empty() => {
+            quote!(V::object(::asl_runtime::Map::new()))
         }
         TPlan::Object(fields) => {
             let n = fields.len();
@@ -405,6 +409,16 @@ pub fn emit(idx: u32, plan: &Plan<'_>, target: &dyn Fn(&str) -> TokenStream) -> 
                 },
                 (Some(_), None) => quote!(let value = out;),
             };
+            let write = if n > 0 {
+                quote! {
+                    let map = ::std::sync::Arc::make_mut(vars);
+                    for (k, v) in [#(#keys),*].into_iter().zip(assigned) {
+                        map.insert(::asl_runtime::value::Str::new_static(k), v);
+                    }
+                }
+            } else {
+                quote!(let _ = assigned;)
+            };
             quote! {
                 #idx => {
                     fn values(
@@ -419,12 +433,7 @@ pub fn emit(idx: u32, plan: &Plan<'_>, target: &dyn Fn(&str) -> TokenStream) -> 
                     };
                     let _ = &out;
                     #finish
-                    if #n > 0 {
-                        let map = ::std::sync::Arc::make_mut(vars);
-                        for (k, v) in [#(#keys),*].into_iter().zip(assigned) {
-                            map.insert(::asl_runtime::value::Str::new_static(k), v);
-                        }
-                    }
+                    #write
                     m::Step::Output { value, size: m::Size::Unknown }
                 }
             }
