@@ -32,7 +32,12 @@
 //!   keeps the expression itself (a path only once `.`, `#` or `^` makes it one): such a path
 //!   stands for its step;
 //! * predicates on a non-path are an [`ExprKind::Predicate`] node, and in a path the stages of
-//!   the step.
+//!   the step; a step's expression may be wrapped in [`ExprKind::Group`] / `Predicate`, and
+//!   the step then stands for the node inside;
+//! * a string literal step is a name in the final tree, where jsonata-js keeps it a `string`
+//!   node (which no `%` can climb out of) until a `.` joins it: the source text tells.
+//!
+//! It is the only user of the labels: the parser leaves them zero.
 
 use std::borrow::Cow;
 
@@ -677,7 +682,7 @@ impl Pass<'_> {
 
     /// Replaces the slot numbers left in the tree by the slots' final labels.
     fn relabel(&self, e: &mut Expr) {
-        let label = |slot: u32| self.slots[slot as usize].label;
+        let label = |slot: u32| self.slots.get(slot as usize).map_or(slot, |s| s.label);
         match &mut e.kind {
             ExprKind::String(_)
             | ExprKind::Number(_)

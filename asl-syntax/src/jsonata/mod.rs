@@ -342,8 +342,9 @@ pub struct Step {
     /// through (later steps of the path follow it into the tuple stream).
     pub tuple: bool,
     /// jsonata-js `ancestor.label`: the label of the `%` ([`ExprKind::Parent`]) that refers to
-    /// this step, which binds the step's input item under it. Only on a [`ExprKind::Name`] or
-    /// [`ExprKind::Wildcard`] step, and then `tuple` is set.
+    /// this step; evaluating the step binds its input item under it. Only on a step whose
+    /// expression is a [`ExprKind::Name`] or [`ExprKind::Wildcard`] (possibly with predicates
+    /// or a group-by around it), and then `tuple` is set.
     pub ancestor: Option<u32>,
     /// Written with `[]`.
     pub keep_array: bool,

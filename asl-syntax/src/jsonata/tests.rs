@@ -400,6 +400,12 @@ fn deep_nesting_is_an_error_not_a_crash() {
     // within the limits
     let src = format!("{}1{}", "(".repeat(150), ")".repeat(150));
     assert!(parse(&src).is_ok());
+    let src = format!("a.{}%{}", "(".repeat(150), ")".repeat(150));
+    assert!(parse(&src).is_ok());
+    let src = format!("a.{}%{}", "$f(".repeat(150), ")".repeat(150));
+    assert!(parse(&src).is_ok());
+    let src = "%+".repeat(199) + "a";
+    assert_eq!(parse(&src).unwrap_err().code, "S0217");
     let src = "1+".repeat(199) + "1";
     assert!(
         parse(&src).is_ok(),
@@ -638,16 +644,163 @@ fn anc(src: &str) -> String {
     format!("ok {}", list.join(" ")).trim_end().to_string()
 }
 
-/// TEMPORARY: differential run against jsonata-js.
+/// `testdata/jsonata-suite/groups/parent-operator`: the cases jsonata-js rejects while parsing
+/// fail with its code (`S0217` for a `%` without a parent), the others parse (their errors, if
+/// any, come at evaluation).
 #[test]
-#[ignore]
-fn anc_dump() {
-    let text = std::fs::read_to_string("/tmp/anc/exprs.txt").unwrap();
-    let mut out = String::new();
-    for line in text.lines().filter(|l| !l.is_empty()) {
-        let src: String = serde_json::from_str(line).unwrap();
-        out += &std::panic::catch_unwind(|| anc(&src)).unwrap_or_else(|_| "PANIC".into());
-        out.push('\n');
+fn parent_operator_suite() {
+    let group = "jsonata-suite/groups/parent-operator";
+    let mut counts = (0, 0);
+    for file in crate::testdata::json_files(group) {
+        let text = std::fs::read_to_string(&file).unwrap();
+        let cases: Vec<serde_json::Value> = serde_json::from_str(&text).unwrap();
+        for case in cases {
+            let src = match (case["expr"].as_str(), case["expr-file"].as_str()) {
+                (Some(e), _) => e.to_string(),
+                (None, Some(f)) => {
+                    std::fs::read_to_string(crate::testdata::dir().join(group).join(f)).unwrap()
+                }
+                _ => panic!("{}: a case without expression", file.display()),
+            };
+            match case["code"].as_str() {
+                Some(code) if code.starts_with("S0") => {
+                    counts.0 += 1;
+                    match parse(&src) {
+                        Ok(e) => panic!("{src:?} parsed as {}", sx(&e)),
+                        Err(e) => assert_eq!(e.code, code, "{src:?}: {e}"),
+                    }
+                }
+                _ => {
+                    counts.1 += 1;
+                    if let Err(e) = parse(&src) {
+                        panic!("{src:?} failed: {e}");
+                    }
+                }
+            }
+        }
     }
-    std::fs::write("/tmp/anc/rust.out", out).unwrap();
+    assert_eq!(counts, (10, 34), "(rejected, parsed)");
+}
+
+/// Labels, ancestors and `tuple` flags, worked out by hand from jsonata-js 2.0.6 `parser.js`
+/// (and checked against it).
+#[test]
+fn parent_operator_labels() {
+    let cases = [
+        // the product's input (its order) is bound under label 0
+        (
+            "Account.Order.Product.{ 'Product': `Product Name`, 'Order': %.OrderID }",
+            "ok Product:t0 %0",
+        ),
+        // the second `%` climbs over the first: its parent is the parent of `b`
+        ("a.b.%.%", "ok a:t1 b:t0 %0 %1"),
+        ("a.b[%.%.c]", "ok a:t1 b:t0 %0 %1"),
+        // a predicate's level-1 `%` is the filtered step's input
+        ("a[%.x]", "ok a:t0 %0"),
+        // a bare `%` as a whole predicate is never resolved (jsonata-js looks only at nodes
+        // that collected slots)
+        ("a[%]", "ok %0"),
+        // two `%` reaching the same step share the label of the first
+        ("a.[%.x, %.y]", "ok a:t0 %0 %0"),
+        ("a.b[%.c].%", "ok b:t0 %0 %0"),
+        // through a block to its last expression, and from a path's last step
+        (
+            "Account.(Order.Product).{ 'order': %.OrderID }",
+            "ok block:t path:t Product:t0 %0",
+        ),
+        ("a.(b; %)", "ok a:t0 %0"),
+        ("a.(b.%)", "ok b:t0 %0"),
+        // a wildcard in a block is no step: the `%` stays unbound, but the labels are shared
+        ("a.(*).[%, %]", "ok block:t %0 %0"),
+        // steps that bind the focus count as one
+        ("a@$v.b@$w.%", "ok a:t0 b:t %0"),
+        // sort terms seek from the sort step
+        ("a^(%.b)", "ok a:t0 %0"),
+        ("a.*.%", "ok *:t0 %0"),
+        ("a.\"b\".%", "ok b:t0 %0"),
+        // group-by pairs, lambda bodies do not pass their `%` on (nor fail); labels follow
+        // jsonata-js's order of visit
+        ("a.b{%.c: %.%.d}.e[%.f]", "ok %0 %1 %2 e:t3 %3"),
+        ("function($x){%}", "ok %0"),
+        ("%()", "ok %0"),
+        // `#` and `^` wrap a `%` in a path that does not seek; `.` and `@` do not
+        ("%#$i", "ok %0 parent:t"),
+        ("%^(a)", "ok %0"),
+        ("%@$v", "err S0217 parent"),
+        ("%.a", "err S0217 path"),
+        ("%[%.x].y", "err S0217 path"),
+        ("%", "err S0217 parent"),
+        ("(%)", "err S0217 block"),
+        ("$f(%)", "err S0217 function"),
+        ("a.%.%", "err S0217 path"),
+        ("a.%#$i.%", "err S0217 path"),
+        // a `%` that meets a node it cannot climb out of
+        ("$x.%", "err S0217 variable"),
+        ("a.$x.%", "err S0217 variable"),
+        ("{'hello': 'world'}.%", "err S0217 unary"),
+        ("a.b^(c)[%.d]", "err S0217 sort"),
+        // a string step is a name only once a `.` joins it
+        ("\"s\"[%.x].a", "err S0217 string"),
+    ];
+    for (src, want) in cases {
+        assert_eq!(anc(src), want, "{src:?}");
+    }
+}
+
+#[test]
+fn parent_operator_ast() {
+    let e = parse("Account.(Order.Product).{ 'order': %.OrderID }").unwrap();
+    let ExprKind::Path { steps, tuple, .. } = &e.kind else {
+        panic!("{}", sx(&e))
+    };
+    assert!(!tuple);
+    assert!(steps[1].tuple && steps[1].ancestor.is_none());
+    let ExprKind::Block { exprs, tuple, .. } = &steps[1].expr.kind else {
+        panic!("{}", sx(&e))
+    };
+    assert!(tuple);
+    let ExprKind::Path {
+        steps: inner,
+        tuple,
+        ..
+    } = &exprs[0].kind
+    else {
+        panic!("{}", sx(&e))
+    };
+    assert!(tuple);
+    assert_eq!((inner[0].tuple, inner[0].ancestor), (false, None));
+    assert_eq!((inner[1].tuple, inner[1].ancestor), (true, Some(0)));
+    assert!(!steps[2].tuple);
+    let ExprKind::Object(pairs) = &steps[2].expr.kind else {
+        panic!("{}", sx(&e))
+    };
+    let ExprKind::Path { steps: value, .. } = &pairs[0].value.kind else {
+        panic!("{}", sx(&e))
+    };
+    assert_eq!(value[0].expr.kind, ExprKind::Parent { label: 0 });
+
+    // shared labels
+    let e = parse("a.[%.x, %.y]").unwrap();
+    let ExprKind::Path { steps, .. } = &e.kind else {
+        panic!("{}", sx(&e))
+    };
+    assert_eq!((steps[0].tuple, steps[0].ancestor), (true, Some(0)));
+    let ExprKind::Array { items, .. } = &steps[1].expr.kind else {
+        panic!("{}", sx(&e))
+    };
+    for item in items.iter() {
+        let ExprKind::Path { steps, .. } = &item.kind else {
+            panic!("{}", sx(&e))
+        };
+        assert_eq!(steps[0].expr.kind, ExprKind::Parent { label: 0 });
+    }
+
+    // where S0217 points: the node the `%` could not climb out of, or the whole expression
+    err("$x.%", "S0217", 0);
+    err("a.$f().%", "S0217", 4);
+    err("a.%.%", "S0217", 0);
+    err("(%)", "S0217", 0);
+    // a syntax error further right wins, as do post-processing errors raised before
+    err("$x.% +", "S0207", 6);
+    err("%.1", "S0213", 2);
 }
