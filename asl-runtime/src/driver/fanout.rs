@@ -116,23 +116,12 @@ impl Visit<'_, '_> {
             let input = match &m.item_selector {
                 // JSONata: `$states.context.Map.Item` and `$states.input` (ASL-JA-19).
                 Some(t) if self.s.jsonata => {
-                    let mut c = if self.s.uses_context {
+                    let base = if self.s.uses_context {
                         self.x.context(self.s, self.entered_at, 0)
                     } else {
                         Value::object(Map::new())
                     };
-                    let mut item = Map::new();
-                    if let Some(k) = key {
-                        item.insert("Key", k.into());
-                    }
-                    item.insert("Index", i.into());
-                    item.insert("Value", value);
-                    if let Some(c) = c.as_object_mut() {
-                        c.insert(
-                            "Map",
-                            Value::object(Map::from_iter([("Item", Value::object(item))])),
-                        );
-                    }
+                    let c = with_map_item(base, key, i, value);
                     self.eval(self.query(effective, &c).template(t, "ItemSelector"))?
                 }
                 // Without `$$` in the selector there is no context to build.
@@ -140,19 +129,8 @@ impl Visit<'_, '_> {
                     self.local(crate::template::eval(t, &self.env(effective, &Value::Null)))?
                 }
                 Some(t) => {
-                    let mut c = self.x.context(self.s, self.entered_at, 0);
-                    let mut item = Map::new();
-                    if let Some(k) = key {
-                        item.insert("Key", k.into());
-                    }
-                    item.insert("Index", i.into());
-                    item.insert("Value", value);
-                    if let Some(c) = c.as_object_mut() {
-                        c.insert(
-                            "Map",
-                            Value::object(Map::from_iter([("Item", Value::object(item))])),
-                        );
-                    }
+                    let c =
+                        with_map_item(self.x.context(self.s, self.entered_at, 0), key, i, value);
                     self.local(crate::template::eval(t, &self.env(effective, &c)))?
                 }
                 None => value,
@@ -259,6 +237,24 @@ impl Visit<'_, '_> {
         self.x.event("MapStateSucceeded", name, started);
         Ok(Value::array(results))
     }
+}
+
+/// The context object `c` with `Map.Item` (`Key` for an object's member, `Index`, `Value`)
+/// of one iteration (ASL-CTX-10).
+fn with_map_item(mut c: Value, key: Option<Str>, index: usize, value: Value) -> Value {
+    let mut item = Map::new();
+    if let Some(k) = key {
+        item.insert("Key", k.into());
+    }
+    item.insert("Index", index.into());
+    item.insert("Value", value);
+    if let Some(m) = c.as_object_mut() {
+        m.insert(
+            "Map",
+            Value::object(Map::from_iter([("Item", Value::object(item))])),
+        );
+    }
+    c
 }
 
 /// `MaxConcurrency[Path]`, `ToleratedFailureCount[Path]` (ASL-MAP-05, ASL-DMAP-05); the
