@@ -380,34 +380,58 @@ fn template_tokens(t: &TPlan<'_>) -> TokenStream {
 pub fn emit(idx: u32, plan: &Plan<'_>, target: &dyn Fn(&str) -> TokenStream) -> TokenStream {
     match plan {
         Plan::Pass { output, assign } => {
-            let keys = assign.iter().map(|(k, _)| *k);
+            let keys: Vec<&str> = assign.iter().map(|(k, _)| *k).collect();
             let values = assign.iter().map(|(_, v)| template_tokens(v));
             let n = assign.len();
             // Everything is computed from the entry values before anything is written.
-            let (out_expr, merge) = match output {
-                None => (quote!(V::Null), None),
+            let (out_ty, out_expr, finish) = match output {
+                // No Output: the input passes through unchanged.
+                None => (
+                    quote!(()),
+                    quote!(()),
+                    quote!(let _ = out; let value = input; let size = m::Size::Grown(0);),
+                ),
                 Some(TPlan::MergeInput(members)) => {
+                    let k = members.len();
                     let vals = members.iter().map(|(_, v)| expr_tokens(v));
                     let keys: Vec<&str> = members.iter().map(|(k, _)| *k).collect();
-                    (quote!(V::array(::std::vec![#(#vals),*])), Some(keys))
+                    // The bytes a member can add: its key (escaped, quoted), colon and comma.
+                    let key_bytes: Vec<usize> = keys.iter().map(|k| k.len() * 6 + 4).collect();
+                    (
+                        quote!([V; #k]),
+                        quote!([#(#vals),*]),
+                        quote! {
+                            // `$merge([$states.input, {…}])`: the input with the members set,
+                            // in place when the input is not shared; the output is the input
+                            // grown by at most the new members' size.
+                            let mut value = input;
+                            let Some(obj) = value.as_object_mut() else {
+                                return m::Step::Slow(value);
+                            };
+                            let mut grown = 0usize;
+                            let keys: [(&'static str, usize); #k] = [#((#keys, #key_bytes)),*];
+                            for ((k, kb), v) in keys.into_iter().zip(out) {
+                                grown += kb + v.json_len_bound();
+                                obj.insert(::asl_runtime::value::Str::new_static(k), v);
+                            }
+                            let size = m::Size::Grown(grown);
+                        },
+                    )
                 }
-                Some(t) => (template_tokens(t), None),
+                Some(t) => (
+                    quote!(V),
+                    template_tokens(t),
+                    quote!(let value = out; let size = m::Size::Unknown;),
+                ),
             };
-            let finish = match (output, merge) {
-                (None, _) => quote!(let value = input;),
-                (Some(_), Some(keys)) => quote! {
-                    // `$merge([$states.input, {…}])`: the input with the members set, in place
-                    // when the input is not shared.
-                    let mut value = input;
-                    let Some(obj) = value.as_object_mut() else {
-                        return m::Step::Slow(value);
-                    };
-                    let V::Array(members) = out else { return m::Step::Slow(value) };
-                    for (k, v) in [#(#keys),*].into_iter().zip(members.iter()) {
-                        obj.insert(::asl_runtime::value::Str::new_static(k), v.clone());
+            let fits = if n > 0 {
+                quote! {
+                    if !::asl_runtime::jsonata::lowered::assign_fits(vars, &[#(#keys),*], &assigned) {
+                        return m::Step::Slow(input);
                     }
-                },
-                (Some(_), None) => quote!(let value = out;),
+                }
+            } else {
+                quote!()
             };
             let write = if n > 0 {
                 quote! {
@@ -424,17 +448,17 @@ pub fn emit(idx: u32, plan: &Plan<'_>, target: &dyn Fn(&str) -> TokenStream) -> 
                     fn values(
                         input: &V,
                         vars: &::asl_runtime::Map,
-                    ) -> ::core::option::Option<(V, [V; #n])> {
+                    ) -> ::core::option::Option<(#out_ty, [V; #n])> {
                         let _ = (input, vars);
                         ::core::option::Option::Some((#out_expr, [#(#values),*]))
                     }
                     let ::core::option::Option::Some((out, assigned)) = values(&input, vars) else {
                         return m::Step::Slow(input);
                     };
-                    let _ = &out;
+                    #fits
                     #finish
                     #write
-                    m::Step::Output { value, size: m::Size::Unknown }
+                    m::Step::Output { value, size }
                 }
             }
         }

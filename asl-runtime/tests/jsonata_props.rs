@@ -5,7 +5,7 @@
 use std::time::Duration;
 
 use asl_runtime::Value;
-use asl_runtime::jsonata::{Limits, Outcome, evaluate};
+use asl_runtime::jsonata::{Limits, Outcome, evaluate, evaluate_in_full};
 use proptest::prelude::*;
 
 /// Evaluates `expr` with AWS's limits (a shorter time limit, to keep the test quick).
@@ -219,8 +219,59 @@ fn json() -> impl Strategy<Value = serde_json::Value> {
     })
 }
 
+/// Expressions of the plain shapes the evaluator answers without its machinery (literals,
+/// variables, member paths, arithmetic, comparisons, `&`, `and`/`or`, object constructors,
+/// `$merge`), and a few just outside them.
+fn plain() -> impl Strategy<Value = String> {
+    let leaf = prop::sample::select(vec![
+        "a", "a.b", "b.c.a", "$x", "$x.a", "$y", "$merge", "1", "2.5", "-3", "'s'", "'b'", "true",
+        "false", "null", "$", "a[0]", "[1]",
+    ])
+    .prop_map(str::to_string);
+    leaf.prop_recursive(4, 32, 4, |inner| {
+        prop_oneof![
+            (
+                inner.clone(),
+                inner.clone(),
+                prop::sample::select(vec![
+                    "+", "-", "*", "/", "%", "=", "!=", "<", "<=", ">", ">=", "&", "and", "or"
+                ])
+            )
+                .prop_map(|(a, b, op)| format!("({a} {op} {b})")),
+            (inner.clone(), inner.clone()).prop_map(|(a, b)| format!("{{'k': {a}, 'l': {b}}}")),
+            (inner.clone(), inner.clone()).prop_map(|(a, b)| format!("{{'k': {a}, 'k': {b}}}")),
+            (inner.clone(), inner.clone()).prop_map(|(a, b)| format!("$merge([{a}, {b}])")),
+            inner.prop_map(|a| format!("$merge([{a}])")),
+        ]
+    })
+}
+
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(1024))]
+
+    /// The shortcut for plain expressions gives what the evaluator gives, value or error, on
+    /// arbitrary data and variables.
+    #[test]
+    fn plain_expressions_answer_as_the_evaluator(
+        expr in plain(),
+        data in json(),
+        x in json(),
+        y in json(),
+    ) {
+        let Ok(ast) = asl_syntax::jsonata::parse(&expr) else { return Ok(()) };
+        let (data, x, y) = (Value::from(&data), Value::from(&x), Value::from(&y));
+        let globals = |name: &str| match name {
+            "x" => Some(x.clone()),
+            "y" => Some(y.clone()),
+            _ => None,
+        };
+        let limits = Limits::default();
+        for input in [Some(&data), None] {
+            let fast = evaluate(&ast, input, &globals, limits, 0.0);
+            let full = evaluate_in_full(&ast, input, &globals, limits, 0.0, None);
+            prop_assert_eq!(&fast, &full, "{} on {:?}", expr, input);
+        }
+    }
 
     /// Arbitrary token soup: parsed or refused, evaluated or failed, never a panic.
     #[test]

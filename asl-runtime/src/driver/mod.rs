@@ -36,6 +36,7 @@ mod retry;
 mod scope;
 mod task;
 mod vars;
+pub(crate) use vars::{MAX_ASSIGN_BYTES, MAX_TOTAL_BYTES, MAX_VARIABLE_BYTES};
 mod visit;
 mod wait;
 

@@ -16,9 +16,11 @@ use crate::query::{QUERY_EVALUATION_ERROR, Query};
 use crate::value::{Map, Value};
 
 /// The most one variable's value may take, as JSON text (ASL-VAR-10).
-const MAX_VARIABLE_BYTES: usize = 256 * 1024;
+pub(crate) const MAX_VARIABLE_BYTES: usize = 256 * 1024;
 /// The most all values of one `Assign` may take, as JSON text (ASL-VAR-10).
-const MAX_ASSIGN_BYTES: usize = 256 * 1024;
+pub(crate) const MAX_ASSIGN_BYTES: usize = 256 * 1024;
+/// The most all variables of an execution's scope may take, as JSON text (ASL-VAR-10).
+pub(crate) const MAX_TOTAL_BYTES: usize = 10 * 1024 * 1024;
 
 impl Visit<'_, '_> {
     /// The JSONata view of this visit: `$states.input` = `input`, `$states.context` = `ctx`,
@@ -120,6 +122,20 @@ impl Visit<'_, '_> {
         let mut vars: Map = (*self.vars).clone();
         for (k, v) in values.iter() {
             vars.insert(k.clone(), v.clone());
+        }
+        // Each variable is at most 256 KiB, so only more than 40 of them can pass 10 MiB.
+        if vars.len() * MAX_VARIABLE_BYTES > MAX_TOTAL_BYTES {
+            let bound: usize = vars.values().map(Value::json_len_bound).sum();
+            let total = if bound > MAX_TOTAL_BYTES {
+                vars.values().map(|v| v.to_json_string().len()).sum()
+            } else {
+                bound
+            };
+            if total > MAX_TOTAL_BYTES {
+                return Err(self.failure(StateError::runtime(format!(
+                    "The variables of the execution have a size exceeding the limit of {MAX_TOTAL_BYTES} bytes."
+                ))));
+            }
         }
         *self.assigned.lock().unwrap_or_else(|p| p.into_inner()) =
             Some((Vars::new(vars), (*values).clone()));

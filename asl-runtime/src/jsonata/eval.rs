@@ -103,7 +103,9 @@ pub(crate) struct Eval<'e, 'g> {
     limits: Limits,
     depth: u32,
     ticks: u32,
-    started: Instant,
+    /// When the clock was first read: at the 1,024th step, so that a short evaluation never
+    /// reads it (the limit then counts from a few microseconds in).
+    started: Option<Instant>,
     /// The evaluation's clock for `$now()` and `$millis()`, in milliseconds since the epoch.
     pub now_millis: f64,
     /// The root input (`$$`).
@@ -183,7 +185,7 @@ impl<'e, 'g> Eval<'e, 'g> {
             limits,
             depth: 0,
             ticks: 0,
-            started: Instant::now(),
+            started: None,
             now_millis,
             root: JValue::Undefined,
             cyclic: Vec::new(),
@@ -271,7 +273,7 @@ impl<'e, 'g> Eval<'e, 'g> {
         self.ticks = self.ticks.wrapping_add(1);
         if self.ticks.is_multiple_of(1024)
             && let Some(limit) = self.limits.time_limit
-            && self.started.elapsed() > limit
+            && self.started.get_or_insert_with(Instant::now).elapsed() > limit
         {
             return Err(Error::new(
                 "U1001",
@@ -1091,6 +1093,23 @@ impl<'e, 'g> Eval<'e, 'g> {
         env: &FrameRef<'e>,
         pos: usize,
     ) -> Res<JValue<'e>> {
+        // The common case, `{'a': …, 'b': …}` over one item: every key a distinct literal, so
+        // each pair is its own group holding that item (what the general code below computes,
+        // without the grouping).
+        if !matches!(input, JValue::Tuples(_))
+            && input.items().is_none()
+            && pairs.len() <= 16
+            && let Some(keys) = literal_keys(pairs)
+        {
+            let mut members: Vec<(Str, JValue<'e>)> = Vec::with_capacity(pairs.len());
+            for (key, pair) in keys.into_iter().zip(pairs) {
+                let v = self.eval(&pair.value, &input, env)?;
+                if !v.is_undefined() {
+                    members.push((str_of(key), v));
+                }
+            }
+            return Ok(make_object(members));
+        }
         enum Data<'e> {
             Items(JValue<'e>),
             Tuples(Vec<Tuple<'e>>),
@@ -1892,6 +1911,22 @@ fn merge_sort<F: Fn(usize, usize) -> Res<bool>>(v: Vec<usize>, greater: &F) -> R
 }
 
 /// An object from its members: JSON when every member is, else an object of JSONata values.
+/// The keys of an object constructor's pairs when every key is a string literal and no two
+/// are the same.
+fn literal_keys(pairs: &[Pair]) -> Option<Vec<&asl_syntax::jsonata::Str>> {
+    let mut keys: Vec<&asl_syntax::jsonata::Str> = Vec::with_capacity(pairs.len());
+    for pair in pairs {
+        let ExprKind::String(k) = &pair.key.kind else {
+            return None;
+        };
+        if keys.contains(&k) {
+            return None;
+        }
+        keys.push(k);
+    }
+    Some(keys)
+}
+
 pub(crate) fn make_object<'e>(members: Vec<(Str, JValue<'e>)>) -> JValue<'e> {
     if members.iter().any(|(_, v)| v.holds_function()) {
         return JValue::Object(Rc::new(members));

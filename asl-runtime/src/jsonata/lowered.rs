@@ -77,3 +77,20 @@ pub fn equal(a: &Value, b: &Value) -> Option<bool> {
 pub fn number(x: f64) -> Value {
     Value::Number(super::value::json_number(x))
 }
+
+/// Whether a lowered state's `Assign` of `values` to `keys` is surely within the size limits
+/// (ASL-VAR-10): each value and all of them under 256 KiB, and too few variables in all to
+/// pass 10 MiB. Otherwise the state runs through its descriptor, which measures exactly.
+pub fn assign_fits(vars: &crate::value::Map, keys: &[&str], values: &[Value]) -> bool {
+    use crate::driver::{MAX_ASSIGN_BYTES, MAX_TOTAL_BYTES, MAX_VARIABLE_BYTES};
+    let mut total = 0usize;
+    for v in values {
+        let len = v.json_len_bound();
+        if len > MAX_VARIABLE_BYTES {
+            return false;
+        }
+        total += len;
+    }
+    let count = vars.len() + keys.iter().filter(|k| !vars.contains_key(k)).count();
+    total <= MAX_ASSIGN_BYTES && count * MAX_VARIABLE_BYTES <= MAX_TOTAL_BYTES
+}

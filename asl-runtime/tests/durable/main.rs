@@ -732,3 +732,51 @@ async fn a_resumed_sequential_history_is_the_uninterrupted_one() {
     }
     assert!(cuts > 40, "only {cuts} cuts fell inside the run");
 }
+
+asl_runtime::asl! {
+    pub Assigning = {
+        "StartAt": "Set",
+        "States": {
+            "Set": {
+                "Type": "Pass",
+                "Assign": { "count": 2, "who.$": "$.name", "tags.$": "$.tags", "lit": "x" },
+                "Next": "Use"
+            },
+            "Use": {
+                "Type": "Pass",
+                "QueryLanguage": "JSONata",
+                "Output": "{% $who & ' ' & $string($count) %}",
+                "End": true
+            }
+        }
+    }
+}
+
+/// ASL-VAR-11: a state's `…StateExited` event carries `assignedVariables`, each value as its
+/// JSON text; a state that assigns nothing has none.
+#[tokio::test(start_paused = true)]
+async fn state_exited_events_carry_the_assigned_variables_asl_var_11() {
+    let engine = Engine::new(MemoryStore::new()).with_tokio_clock(t0());
+    let sm = engine.register("Assigning", Assigning::new(()));
+    let x = engine
+        .start_execution(&sm, None, r#"{"name": "ada", "tags": ["a", "b"]}"#)
+        .unwrap();
+    let done = engine.wait(&x.execution_arn).await.unwrap();
+    assert_eq!(done.status, Status::Succeeded);
+    assert_eq!(done.output.as_deref(), Some(r#""ada 2""#));
+    let page = engine
+        .get_execution_history(&x.execution_arn, false, 100, None, true)
+        .unwrap();
+    let exited: Vec<_> = page
+        .items
+        .iter()
+        .filter(|e| e.kind == "PassStateExited")
+        .map(|e| e.details.clone().unwrap())
+        .collect();
+    assert_eq!(exited.len(), 2);
+    assert_eq!(
+        exited[0]["assignedVariables"],
+        json!({ "count": "2", "who": "\"ada\"", "tags": "[\"a\",\"b\"]", "lit": "\"x\"" })
+    );
+    assert!(exited[1].get("assignedVariables").is_none());
+}

@@ -197,3 +197,149 @@ async fn map_items_must_be_an_array_asl_ja_19() {
         )
     );
 }
+
+asl_runtime::asl!(TooBig = {
+    "QueryLanguage": "JSONata",
+    "StartAt": "Make",
+    "States": {
+        "Make": {
+            "Type": "Pass",
+            "Assign": { "blob": "{% $join($map([1..27000], function($i) { '0123456789' })) %}" },
+            "Next": "After"
+        },
+        "After": { "Type": "Pass", "Output": "{% $length($blob) %}", "End": true }
+    }
+});
+
+asl_runtime::asl!(TooMuch = {
+    "QueryLanguage": "JSONata",
+    "StartAt": "Make",
+    "States": {
+        "Make": {
+            "Type": "Pass",
+            "Assign": {
+                "a": "{% $join($map([1..14000], function($i) { '0123456789' })) %}",
+                "b": "{% $join($map([1..14000], function($i) { '0123456789' })) %}"
+            },
+            "End": true
+        }
+    }
+});
+
+asl_runtime::asl!(JustUnder = {
+    "QueryLanguage": "JSONata",
+    "StartAt": "Make",
+    "States": {
+        "Make": {
+            "Type": "Pass",
+            "Assign": { "blob": "{% $join($map([1..26000], function($i) { '0123456789' })) %}" },
+            "Next": "After"
+        },
+        "After": { "Type": "Pass", "Output": "{% $length($blob) %}", "End": true }
+    }
+});
+
+/// ASL-VAR-10: a variable's value may take 256 KiB of JSON text, and all values of one Assign
+/// together as much; beyond, the state fails (`States.Runtime`: the name AWS gives is not
+/// recorded) and no variable is set.
+#[tokio::test(start_paused = true)]
+async fn variable_size_limits_asl_var_10() {
+    // 260,002 bytes of JSON text: under the limit, and the value is there after.
+    let run = JustUnder::new(()).execute(json!({}), &opts()).await;
+    assert_eq!(run.result.unwrap(), json!(260_000));
+
+    // 270,002 bytes for one variable.
+    let run = TooBig::new(()).execute(json!({}), &opts()).await;
+    let (error, cause) = failure(&run.result);
+    assert_eq!(error, Some("States.Runtime"));
+    assert_eq!(
+        cause.unwrap(),
+        format!(
+            "{}The variable 'blob' has a value with a size exceeding the limit of 262144 bytes.",
+            prefix("Make", 2)
+        )
+    );
+    assert_eq!(
+        kinds(&run),
+        ["ExecutionStarted", "PassStateEntered", "ExecutionFailed"]
+    );
+
+    // Two values of 140,002 bytes: each is allowed, together they are not.
+    let run = TooMuch::new(()).execute(json!({}), &opts()).await;
+    let (error, cause) = failure(&run.result);
+    assert_eq!(error, Some("States.Runtime"));
+    assert_eq!(
+        cause.unwrap(),
+        format!(
+            "{}The values assigned by the state have a size exceeding the limit of 262144 bytes.",
+            prefix("Make", 2)
+        )
+    );
+}
+
+// 42 variables of 255,002 bytes each would pass 10 MiB; 41 do not.
+asl_runtime::asl!(TooMany = {
+    "QueryLanguage": "JSONata",
+    "StartAt": "Init",
+    "States": {
+        "Init": { "Type": "Pass", "Assign": { "b": "{% $join($map([1..25500], function($i) { '0123456789' })) %}" }, "Next": "S01" },
+        "S01": { "Type": "Pass", "Assign": { "v01": "{% $b %}" }, "Next": "S02" },
+        "S02": { "Type": "Pass", "Assign": { "v02": "{% $b %}" }, "Next": "S03" },
+        "S03": { "Type": "Pass", "Assign": { "v03": "{% $b %}" }, "Next": "S04" },
+        "S04": { "Type": "Pass", "Assign": { "v04": "{% $b %}" }, "Next": "S05" },
+        "S05": { "Type": "Pass", "Assign": { "v05": "{% $b %}" }, "Next": "S06" },
+        "S06": { "Type": "Pass", "Assign": { "v06": "{% $b %}" }, "Next": "S07" },
+        "S07": { "Type": "Pass", "Assign": { "v07": "{% $b %}" }, "Next": "S08" },
+        "S08": { "Type": "Pass", "Assign": { "v08": "{% $b %}" }, "Next": "S09" },
+        "S09": { "Type": "Pass", "Assign": { "v09": "{% $b %}" }, "Next": "S10" },
+        "S10": { "Type": "Pass", "Assign": { "v10": "{% $b %}" }, "Next": "S11" },
+        "S11": { "Type": "Pass", "Assign": { "v11": "{% $b %}" }, "Next": "S12" },
+        "S12": { "Type": "Pass", "Assign": { "v12": "{% $b %}" }, "Next": "S13" },
+        "S13": { "Type": "Pass", "Assign": { "v13": "{% $b %}" }, "Next": "S14" },
+        "S14": { "Type": "Pass", "Assign": { "v14": "{% $b %}" }, "Next": "S15" },
+        "S15": { "Type": "Pass", "Assign": { "v15": "{% $b %}" }, "Next": "S16" },
+        "S16": { "Type": "Pass", "Assign": { "v16": "{% $b %}" }, "Next": "S17" },
+        "S17": { "Type": "Pass", "Assign": { "v17": "{% $b %}" }, "Next": "S18" },
+        "S18": { "Type": "Pass", "Assign": { "v18": "{% $b %}" }, "Next": "S19" },
+        "S19": { "Type": "Pass", "Assign": { "v19": "{% $b %}" }, "Next": "S20" },
+        "S20": { "Type": "Pass", "Assign": { "v20": "{% $b %}" }, "Next": "S21" },
+        "S21": { "Type": "Pass", "Assign": { "v21": "{% $b %}" }, "Next": "S22" },
+        "S22": { "Type": "Pass", "Assign": { "v22": "{% $b %}" }, "Next": "S23" },
+        "S23": { "Type": "Pass", "Assign": { "v23": "{% $b %}" }, "Next": "S24" },
+        "S24": { "Type": "Pass", "Assign": { "v24": "{% $b %}" }, "Next": "S25" },
+        "S25": { "Type": "Pass", "Assign": { "v25": "{% $b %}" }, "Next": "S26" },
+        "S26": { "Type": "Pass", "Assign": { "v26": "{% $b %}" }, "Next": "S27" },
+        "S27": { "Type": "Pass", "Assign": { "v27": "{% $b %}" }, "Next": "S28" },
+        "S28": { "Type": "Pass", "Assign": { "v28": "{% $b %}" }, "Next": "S29" },
+        "S29": { "Type": "Pass", "Assign": { "v29": "{% $b %}" }, "Next": "S30" },
+        "S30": { "Type": "Pass", "Assign": { "v30": "{% $b %}" }, "Next": "S31" },
+        "S31": { "Type": "Pass", "Assign": { "v31": "{% $b %}" }, "Next": "S32" },
+        "S32": { "Type": "Pass", "Assign": { "v32": "{% $b %}" }, "Next": "S33" },
+        "S33": { "Type": "Pass", "Assign": { "v33": "{% $b %}" }, "Next": "S34" },
+        "S34": { "Type": "Pass", "Assign": { "v34": "{% $b %}" }, "Next": "S35" },
+        "S35": { "Type": "Pass", "Assign": { "v35": "{% $b %}" }, "Next": "S36" },
+        "S36": { "Type": "Pass", "Assign": { "v36": "{% $b %}" }, "Next": "S37" },
+        "S37": { "Type": "Pass", "Assign": { "v37": "{% $b %}" }, "Next": "S38" },
+        "S38": { "Type": "Pass", "Assign": { "v38": "{% $b %}" }, "Next": "S39" },
+        "S39": { "Type": "Pass", "Assign": { "v39": "{% $b %}" }, "Next": "S40" },
+        "S40": { "Type": "Pass", "Assign": { "v40": "{% $b %}" }, "Next": "S41" },
+        "S41": { "Type": "Pass", "Assign": { "v41": "{% $b %}" }, "End": true }
+    }
+});
+
+/// ASL-VAR-10: all variables of an execution together may take 10 MiB; the Assign that would
+/// pass it fails.
+#[tokio::test(start_paused = true)]
+async fn variables_of_an_execution_take_at_most_10_mib_asl_var_10() {
+    let run = TooMany::new(()).execute(json!({}), &opts()).await;
+    let (error, cause) = failure(&run.result);
+    assert_eq!(error, Some("States.Runtime"));
+    // Init, then S01…S40 entered and exited; S41 is entered at event 84.
+    assert_eq!(
+        cause.unwrap(),
+        format!(
+            "{}The variables of the execution have a size exceeding the limit of 10485760 bytes.",
+            prefix("S41", 84)
+        )
+    );
+}
