@@ -12,10 +12,11 @@
 use std::collections::HashMap;
 
 use asl_syntax::ast::{
-    self, Cmp, Condition, Dynamic, FailField, Machine, Op, Operand, Rule, Scope, State, StateKind,
-    Transition, Tri,
+    self, Cmp, Condition, Dynamic, FailField, Machine, Op, Operand, Rule, StateKind, Transition,
+    Tri,
 };
 use asl_syntax::ident;
+use asl_syntax::layout::{self, Layout};
 use asl_syntax::path::{Path, Root, Segment, Selector};
 use asl_syntax::template::Num;
 use proc_macro2::{Ident, Literal, TokenStream};
@@ -33,17 +34,10 @@ pub fn machine(c: &Compiled, vis: &Visibility, name: &Ident, attrs: &[&Attribute
     Emitter::new(m, c.has_errors(), &c.methods).emit(c, vis, name, attrs, c.express)
 }
 
-/// States of all scopes in one array, depth first in source order.
+/// The machine's layout (states of all scopes in one array, depth first in source order,
+/// [`asl_syntax::layout::Layout`]) and whether the definition has errors.
 struct Emitter<'m> {
-    states: Vec<&'m State>,
-    /// For each state, the name → index table of its scope.
-    scope_of: Vec<usize>,
-    scopes: Vec<HashMap<&'m str, u32>>,
-    /// For each Parallel/Map state, the start index of each child scope.
-    children: HashMap<usize, Vec<u32>>,
-    start: u32,
-    /// Task states in handler order, with their method names (one method per distinct name).
-    methods: Vec<(String, &'m State)>,
+    layout: Layout<'m>,
     /// The definition has errors: emit the public surface only (state enum, handler trait,
     /// machine type), so one mistake is one compile error, not forty; running it fails.
     broken: bool,
@@ -51,55 +45,14 @@ struct Emitter<'m> {
 
 impl<'m> Emitter<'m> {
     fn new(m: &'m Machine, broken: bool, chosen: &[(String, String)]) -> Self {
-        let mut e = Emitter {
+        Emitter {
+            layout: Layout::new(m, chosen),
             broken,
-            states: Vec::new(),
-            scope_of: Vec::new(),
-            scopes: Vec::new(),
-            children: HashMap::new(),
-            start: 0,
-            methods: Vec::new(),
-        };
-        e.start = e.walk(&m.scope);
-        e.methods = ident::method_names(m, chosen)
-            .methods
-            .into_iter()
-            .map(|(s, method)| (method, s))
-            .collect();
-        e
-    }
-
-    fn walk(&mut self, scope: &'m Scope) -> u32 {
-        let sid = self.scopes.len();
-        self.scopes.push(HashMap::new());
-        for s in &scope.states {
-            let idx = self.states.len();
-            self.states.push(s);
-            self.scope_of.push(sid);
-            self.scopes[sid].insert(&s.name.value, idx as u32);
-            let starts: Vec<u32> = s.child_scopes().into_iter().map(|c| self.walk(c)).collect();
-            if !starts.is_empty() {
-                self.children.insert(idx, starts);
-            }
         }
-        self.scopes[sid]
-            .get(scope.start_at.value.as_str())
-            .copied()
-            .unwrap_or(0)
     }
 
     fn target(&self, idx: usize, name: &str) -> u32 {
-        self.scopes[self.scope_of[idx]]
-            .get(name)
-            .copied()
-            .unwrap_or(0)
-    }
-
-    fn handler_of(&self, s: &State) -> u32 {
-        self.methods
-            .iter()
-            .position(|(_, t)| t.name.value == s.name.value)
-            .unwrap_or(0) as u32
+        self.layout.target(idx, name)
     }
 
     fn emit(
@@ -119,6 +72,7 @@ impl<'m> Emitter<'m> {
         // The state enum.
         let mut used = HashMap::new();
         let variants: Vec<Ident> = self
+            .layout
             .states
             .iter()
             .enumerate()
@@ -132,8 +86,14 @@ impl<'m> Emitter<'m> {
                 syn::parse_str::<Ident>(&v).unwrap_or_else(|_| format_ident!("S{}", i))
             })
             .collect();
-        let state_names: Vec<&str> = self.states.iter().map(|s| s.name.value.as_str()).collect();
+        let state_names: Vec<&str> = self
+            .layout
+            .states
+            .iter()
+            .map(|s| s.name.value.as_str())
+            .collect();
         let state_docs: Vec<String> = self
+            .layout
             .states
             .iter()
             .map(|s| format!(" `{}` ({})", s.name.value, s.kind.type_name()))
@@ -141,11 +101,13 @@ impl<'m> Emitter<'m> {
 
         // The handler trait and its dispatch.
         let method_idents: Vec<Ident> = self
+            .layout
             .methods
             .iter()
             .map(|(n, _)| syn::parse_str::<Ident>(n).unwrap_or_else(|_| format_ident!("task_")))
             .collect();
         let method_docs: Vec<String> = self
+            .layout
             .methods
             .iter()
             .map(|(_, s)| {
@@ -156,8 +118,8 @@ impl<'m> Emitter<'m> {
                 format!(" The Task state `{}` (`{res}`).", s.name.value)
             })
             .collect();
-        let indexes: Vec<u32> = (0..self.methods.len() as u32).collect();
-        let unit_handler = if self.methods.is_empty() {
+        let indexes: Vec<u32> = (0..self.layout.methods.len() as u32).collect();
+        let unit_handler = if self.layout.methods.is_empty() {
             quote! {
                 /// This machine has no Task state, so it needs no handler.
                 impl Handler for () {}
@@ -175,29 +137,23 @@ impl<'m> Emitter<'m> {
         let states: Vec<TokenStream> = if self.broken {
             Vec::new()
         } else {
-            (0..self.states.len()).map(|i| self.state(i)).collect()
+            (0..self.layout.states.len())
+                .map(|i| self.state(i))
+                .collect()
         };
-        let start = self.start;
+        let start = self.layout.start;
         let timeout = statics::opt(m.timeout_seconds.as_ref().map(|t| &t.value), |t| quote!(#t));
         let tasks: Vec<u32> = if self.broken {
             Vec::new()
         } else {
-            self.methods
-                .iter()
-                .map(|(_, s)| {
-                    self.states
-                        .iter()
-                        .position(|x| std::ptr::eq(*x, *s))
-                        .unwrap_or(0) as u32
-                })
-                .collect()
+            self.layout.tasks()
         };
         let choose = self.choose();
         let (step_fn, step) = match self.step() {
             Some(f) => (f, quote!(step)),
             None => (TokenStream::new(), quote!(m::no_step)),
         };
-        let keeps_input = self.states.iter().any(|s| lower::context_input(s));
+        let keeps_input = self.layout.keeps_input();
         let doc = format!(
             " The state machine `{name_str}`, compiled from its ASL definition at build time."
         );
@@ -343,7 +299,7 @@ impl<'m> Emitter<'m> {
     }
 
     fn state(&self, i: usize) -> TokenStream {
-        let s = self.states[i];
+        let s = self.layout.states[i];
         let name = s.name.value.as_str();
         let next = match &s.transition {
             Transition::Next(n) => {
@@ -354,9 +310,9 @@ impl<'m> Emitter<'m> {
         };
         let input_path = io_path(&s.input_path);
         let output_path = io_path(&s.output_path);
-        let uses_context = lower::uses_context(s);
-        let context_input = lower::context_input(s);
-        let unsupported = lower::unsupported(s);
+        let uses_context = layout::uses_context(s);
+        let context_input = layout::context_input(s);
+        let unsupported = layout::unsupported(s);
         let lowered = !self.broken && lower::step_plan(s).is_some();
         let jsonata = s.query_language == ast::QueryLanguage::Jsonata;
         let assign = statics::opt(s.assign.as_ref().map(|t| &t.value), statics::template);
@@ -372,8 +328,8 @@ impl<'m> Emitter<'m> {
             }
             (StateKind::Task(t), None) => {
                 let resource = t.resource.value.as_str();
-                let rt = format_ident!("{}", lower::resource_type(t));
-                let handler = self.handler_of(s);
+                let rt = format_ident!("{}", format!("{:?}", layout::resource_type(t)));
+                let handler = self.layout.handler_of(s);
                 // JSONata `Arguments` take the place of `Parameters` (ASL-JA-06).
                 let params = statics::opt(
                     t.parameters
@@ -410,7 +366,8 @@ impl<'m> Emitter<'m> {
                     };
                     let assign = statics::opt(r.assign.as_ref().map(|t| &t.value), statics::template);
                     let output = statics::opt(r.output.as_ref().map(|t| &t.value), statics::template);
-                    quote!(m::ChoiceRule { next: #next, condition: #cond, assign: #assign, output: #output })
+                    // The rule's data is for dynamic machines; here `choose` tests it.
+                    quote!(m::ChoiceRule { next: #next, condition: #cond, rule: None, assign: #assign, output: #output })
                 });
                 let default = match &ch.default {
                     Some(d) => {
@@ -432,8 +389,7 @@ impl<'m> Emitter<'m> {
                         quote!(m::Wait::SecondsPath(#p))
                     }
                     ast::Wait::Timestamp(t) => {
-                        let secs =
-                            asl_syntax::timestamp::parse(&t.value).map_or(0, |t| t.as_second());
+                        let secs = layout::wait_timestamp(&t.value);
                         quote!(m::Wait::Timestamp(#secs))
                     }
                     ast::Wait::TimestampPath(p) => {
@@ -458,7 +414,7 @@ impl<'m> Emitter<'m> {
                 quote!(m::Kind::Fail(m::Fail { error: #e, cause: #c }))
             }
             (StateKind::Parallel(p), None) => {
-                let branches = self.children.get(&i).cloned().unwrap_or_default();
+                let branches = self.layout.children(i);
                 let params = statics::opt(
                     p.parameters
                         .as_ref()
@@ -474,11 +430,7 @@ impl<'m> Emitter<'m> {
                 }))
             }
             (StateKind::Map(mp), None) => {
-                let start = self
-                    .children
-                    .get(&i)
-                    .and_then(|c| c.first().copied())
-                    .unwrap_or(0);
+                let start = self.layout.children(i).first().copied().unwrap_or(0);
                 let items = statics::opt(mp.items_path.as_ref().map(|p| &p.value), statics::path);
                 let items_jsonata =
                     statics::opt(mp.items.as_ref().map(|t| &t.value), statics::template);
@@ -581,7 +533,7 @@ impl<'m> Emitter<'m> {
             return None;
         }
         let mut arms = Vec::new();
-        for (i, s) in self.states.iter().enumerate() {
+        for (i, s) in self.layout.states.iter().enumerate() {
             let Some(plan) = lower::step_plan(s) else {
                 continue;
             };
@@ -719,14 +671,14 @@ impl<'m> Emitter<'m> {
     /// expression over `asl_runtime::choice`.
     fn choose(&self) -> TokenStream {
         let mut arms = Vec::new();
-        for (i, s) in self.states.iter().enumerate() {
+        for (i, s) in self.layout.states.iter().enumerate() {
             if self.broken {
                 break;
             }
             let StateKind::Choice(ch) = &s.kind else {
                 continue;
             };
-            if lower::unsupported(s).is_some() {
+            if layout::unsupported(s).is_some() {
                 continue;
             }
             if s.query_language == ast::QueryLanguage::Jsonata {
@@ -761,18 +713,11 @@ impl<'m> Emitter<'m> {
 }
 
 fn io_path(t: &Tri<Path>) -> TokenStream {
-    match t {
-        Tri::Absent => quote!(m::IoPath::Identity),
-        Tri::Null(_) => quote!(m::IoPath::Null),
-        Tri::Value(p)
-            if p.value.root == Root::Input
-                && p.value.segments.is_empty()
-                && p.value.function.is_none() =>
-        {
-            quote!(m::IoPath::Identity)
-        }
-        Tri::Value(p) => {
-            let p = statics::path(&p.value);
+    match layout::io_path(t) {
+        layout::IoPath::Identity => quote!(m::IoPath::Identity),
+        layout::IoPath::Null => quote!(m::IoPath::Null),
+        layout::IoPath::Path(p) => {
+            let p = statics::path(p);
             quote!(m::IoPath::Path(#p))
         }
     }

@@ -64,7 +64,7 @@ impl Compiled {
     /// Reads, parses and checks definition text.
     pub fn from_source(name: String, src: &Source, opts: &asl_syntax::CheckOptions) -> Self {
         let checked = asl_syntax::compile_source(src, opts);
-        let json = compact_json(&src.text);
+        let json = asl_syntax::layout::compact_json(&src.text);
         Compiled::from_checked(name, checked, json, opts)
     }
 
@@ -72,13 +72,6 @@ impl Compiled {
     pub fn has_errors(&self) -> bool {
         self.diagnostics.has_errors()
     }
-}
-
-/// The definition re-serialised compactly (empty when it is not JSON).
-fn compact_json(text: &str) -> String {
-    serde_json::from_str::<serde_json::Value>(text)
-        .map(|v| v.to_string())
-        .unwrap_or_default()
 }
 
 /// One diagnostic for a `compile_error!` message: `CODE: message at /pointer`, then

@@ -1,34 +1,17 @@
 //! Lowering decisions: what each state becomes in the generated code. `emit` writes the
-//! tokens; the choices are made here.
+//! tokens; the choices are made here and in [`asl_syntax::layout`] (the descriptor's
+//! decisions, shared with the runtime's dynamic machines: unsupported states, what a state
+//! reads of `$$`, Task resource types, the state index layout).
 //!
-//! - [`unsupported`]: states the runtime cannot run yet, which fail loudly when entered.
-//! - [`uses_context`], [`context_input`]: what a state reads, so the driver
-//!   builds the context object only where it is read.
-//! - [`resource_type`]: which events a Task records.
 //! - [`step_plan`]: the Pass and Choice states of a simple shape that run as straight-line
 //!   Rust (`asl_runtime::machine::Step`), and how each of their values is computed; every
 //!   other state is read from its static descriptor.
 
-use asl_syntax::ast::{
-    self, IntegrationPattern, ProcessorMode, ResourceKind, State, StateKind, Tri,
-};
+use asl_syntax::ast::{self, State, StateKind, Tri};
 use asl_syntax::intrinsic::{Arg, Call, Func};
+use asl_syntax::layout::{self, unsupported, uses_context};
 use asl_syntax::path::{Path, Root, Segment, Selector};
 use asl_syntax::template::{Num, Template};
-
-/// Why the runtime cannot run a state yet (Distributed Map and its readers/writers), so it
-/// fails loudly instead of computing something else.
-pub fn unsupported(s: &State) -> Option<&'static str> {
-    if let StateKind::Map(m) = &s.kind
-        && (m.processor.mode == ProcessorMode::Distributed
-            || m.item_reader.is_some()
-            || m.item_batcher.is_some()
-            || m.result_writer.is_some())
-    {
-        return Some("Distributed Map is not supported by this runtime yet");
-    }
-    None
-}
 
 /// Whether a state reads or writes workflow variables, or uses JSONata: such a state runs
 /// through its descriptors (the lowered code knows neither).
@@ -44,60 +27,6 @@ fn uses_variables_or_jsonata(s: &State) -> bool {
     let mut vars = false;
     s.visit_paths(&mut |p| vars |= matches!(p.root, Root::Variable(_)));
     vars
-}
-
-/// Whether a JSONata expression of the state reads `$states.context`.
-fn jsonata_context(s: &State) -> bool {
-    let mut ctx = false;
-    s.visit_jsonata(&mut |p| {
-        let r = asl_syntax::jsonata::references(p.expr());
-        ctx |= r.states_context || r.states_whole;
-    });
-    ctx
-}
-
-/// Whether a `$$` path of the state may reach `$$.Execution.Input` (conservative: anything
-/// but a member path that leaves `Execution.Input` out).
-pub fn context_input(s: &State) -> bool {
-    fn reaches(p: &Path) -> bool {
-        if p.root != Root::Context {
-            return false;
-        }
-        match p.segments.first() {
-            None => true,
-            Some(Segment::Child(Selector::Name(n))) if n != "Execution" => false,
-            Some(Segment::Child(Selector::Name(_))) => match p.segments.get(1) {
-                Some(Segment::Child(Selector::Name(n))) => n == "Input",
-                _ => true,
-            },
-            _ => true,
-        }
-    }
-    let mut any = jsonata_context(s);
-    s.visit_paths(&mut |p| any |= reaches(p));
-    any
-}
-
-/// Whether the state reads `$$` anywhere.
-pub fn uses_context(s: &State) -> bool {
-    let mut ctx = jsonata_context(s);
-    s.visit_paths(&mut |p| ctx |= p.root == Root::Context);
-    ctx
-}
-
-/// The runtime's `machine::ResourceType` of a Task (its variant name), which decides the
-/// events the Task records (ASL-EV-03/04/05).
-pub fn resource_type(t: &ast::Task) -> &'static str {
-    match &t.resource_kind {
-        ResourceKind::LambdaFunction => "Lambda",
-        ResourceKind::Activity => "Activity",
-        ResourceKind::Integration { pattern, .. } => match pattern {
-            IntegrationPattern::Sync | IntegrationPattern::Sync2 => "Sync",
-            IntegrationPattern::WaitForTaskToken => "Callback",
-            IntegrationPattern::RequestResponse => "Integration",
-        },
-        ResourceKind::Other => "Integration",
-    }
 }
 
 /// How a lowered state runs (see `asl_runtime::machine::Step`).
@@ -234,13 +163,7 @@ fn max_json_len(e: &Expr) -> Option<usize> {
 
 /// Absent, or `$`.
 pub fn is_identity(t: &Tri<Path>) -> bool {
-    match t {
-        Tri::Absent => true,
-        Tri::Null(_) => false,
-        Tri::Value(p) => {
-            p.value.root == Root::Input && p.value.segments.is_empty() && p.value.function.is_none()
-        }
-    }
+    matches!(layout::io_path(t), layout::IoPath::Identity)
 }
 
 fn expr<'a>(t: &'a Template, budget: &mut usize) -> Option<Expr<'a>> {

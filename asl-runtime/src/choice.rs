@@ -15,6 +15,8 @@
 
 use std::cmp::Ordering;
 
+use asl_syntax::ast::{Cmp, Op, Operand, Rule, Test};
+
 use crate::value::Value;
 use crate::value::java::string_cmp;
 use crate::value::num::{cmp as number_cmp, cmp_f64 as number_cmp_f64};
@@ -25,6 +27,9 @@ use crate::timestamp;
 // ---------------------------------------------------------------------------------------------
 // Building blocks
 // ---------------------------------------------------------------------------------------------
+
+/// The `…Path` twin of a comparison: both operands are values of the data.
+type PathOp = fn(&Value, &Value) -> bool;
 
 /// `StringMatches` pattern matching (ASL-CH-07 / ASL-SUB-35): `*` matches any run of characters
 /// (including none); `\*` is a literal star and `\\` a literal backslash; every other character,
@@ -114,7 +119,7 @@ pub fn missing_variable_cause(path_source: &str) -> String {
 // ---------------------------------------------------------------------------------------------
 
 macro_rules! string_ops {
-    ($( $(#[$doc:meta])* $lit:ident, $path:ident, |$o:ident| $test:expr; )*) => {$(
+    ($table:ident; $( $(#[$doc:meta])* $cmp:ident: $lit:ident, $path:ident, |$o:ident| $test:expr; )*) => {$(
         $(#[$doc])*
         #[inline]
         pub fn $lit(v: &Value, operand: &str) -> bool {
@@ -132,20 +137,26 @@ macro_rules! string_ops {
                 _ => false,
             }
         }
-    )*};
+    )*
+        /// Each comparison's literal form and `…Path` twin, for rules evaluated as data.
+        fn $table(c: Cmp) -> (fn(&Value, &str) -> bool, PathOp) {
+            match c { $(Cmp::$cmp => ($lit, $path),)* }
+        }
+    };
 }
 
 string_ops! {
+    string_op;
     /// `StringEquals` (ASL-CHOP-01): identical code-unit sequences.
-    string_equals, string_equals_path, |o| o == Ordering::Equal;
+    Eq: string_equals, string_equals_path, |o| o == Ordering::Equal;
     /// `StringLessThan` (ASL-CHOP-02): Java `compareTo` < 0.
-    string_less_than, string_less_than_path, |o| o == Ordering::Less;
+    Lt: string_less_than, string_less_than_path, |o| o == Ordering::Less;
     /// `StringGreaterThan` (ASL-CHOP-02): Java `compareTo` > 0.
-    string_greater_than, string_greater_than_path, |o| o == Ordering::Greater;
+    Gt: string_greater_than, string_greater_than_path, |o| o == Ordering::Greater;
     /// `StringLessThanEquals` (ASL-CHOP-03): Java `compareTo` ≤ 0.
-    string_less_than_equals, string_less_than_equals_path, |o| o != Ordering::Greater;
+    Le: string_less_than_equals, string_less_than_equals_path, |o| o != Ordering::Greater;
     /// `StringGreaterThanEquals` (ASL-CHOP-03): Java `compareTo` ≥ 0.
-    string_greater_than_equals, string_greater_than_equals_path, |o| o != Ordering::Less;
+    Ge: string_greater_than_equals, string_greater_than_equals_path, |o| o != Ordering::Less;
 }
 
 /// `StringMatches` (ASL-CHOP-04): the value is a string matching the `*` glob. No path twin.
@@ -158,7 +169,7 @@ pub fn string_matches(v: &Value, pattern: &str) -> bool {
 }
 
 macro_rules! numeric_ops {
-    ($( $(#[$doc:meta])* $lit:ident, $path:ident, |$o:ident| $test:expr; )*) => {$(
+    ($table:ident; $( $(#[$doc:meta])* $cmp:ident: $lit:ident, $path:ident, |$o:ident| $test:expr; )*) => {$(
         $(#[$doc])*
         #[inline]
         pub fn $lit(v: &Value, operand: f64) -> bool {
@@ -176,20 +187,26 @@ macro_rules! numeric_ops {
                 _ => false,
             }
         }
-    )*};
+    )*
+        /// Each comparison's literal form and `…Path` twin, for rules evaluated as data.
+        fn $table(c: Cmp) -> (fn(&Value, f64) -> bool, PathOp) {
+            match c { $(Cmp::$cmp => ($lit, $path),)* }
+        }
+    };
 }
 
 numeric_ops! {
+    numeric_op;
     /// `NumericEquals` (ASL-CHOP-05): equal by value (`1` = `1.0`, ASL-SUB-32).
-    numeric_equals, numeric_equals_path, |o| o == Ordering::Equal;
+    Eq: numeric_equals, numeric_equals_path, |o| o == Ordering::Equal;
     /// `NumericLessThan` (ASL-CHOP-06).
-    numeric_less_than, numeric_less_than_path, |o| o == Ordering::Less;
+    Lt: numeric_less_than, numeric_less_than_path, |o| o == Ordering::Less;
     /// `NumericGreaterThan` (ASL-CHOP-06).
-    numeric_greater_than, numeric_greater_than_path, |o| o == Ordering::Greater;
+    Gt: numeric_greater_than, numeric_greater_than_path, |o| o == Ordering::Greater;
     /// `NumericLessThanEquals` (ASL-CHOP-07).
-    numeric_less_than_equals, numeric_less_than_equals_path, |o| o != Ordering::Greater;
+    Le: numeric_less_than_equals, numeric_less_than_equals_path, |o| o != Ordering::Greater;
     /// `NumericGreaterThanEquals` (ASL-CHOP-07).
-    numeric_greater_than_equals, numeric_greater_than_equals_path, |o| o != Ordering::Less;
+    Ge: numeric_greater_than_equals, numeric_greater_than_equals_path, |o| o != Ordering::Less;
 }
 
 /// `BooleanEquals` (ASL-CHOP-08): the value is a boolean equal to the operand.
@@ -205,7 +222,7 @@ pub fn boolean_equals_path(v: &Value, operand: &Value) -> bool {
 }
 
 macro_rules! timestamp_ops {
-    ($( $(#[$doc:meta])* $lit:ident, $path:ident, |$o:ident| $test:expr; )*) => {$(
+    ($table:ident; $( $(#[$doc:meta])* $cmp:ident: $lit:ident, $path:ident, |$o:ident| $test:expr; )*) => {$(
         $(#[$doc])*
         #[inline]
         pub fn $lit(v: &Value, operand: Timestamp) -> bool {
@@ -223,20 +240,26 @@ macro_rules! timestamp_ops {
                 _ => false,
             }
         }
-    )*};
+    )*
+        /// Each comparison's literal form and `…Path` twin, for rules evaluated as data.
+        fn $table(c: Cmp) -> (fn(&Value, Timestamp) -> bool, PathOp) {
+            match c { $(Cmp::$cmp => ($lit, $path),)* }
+        }
+    };
 }
 
 timestamp_ops! {
+    timestamp_op;
     /// `TimestampEquals` (ASL-CHOP-09): same instant.
-    timestamp_equals, timestamp_equals_path, |o| o == Ordering::Equal;
+    Eq: timestamp_equals, timestamp_equals_path, |o| o == Ordering::Equal;
     /// `TimestampLessThan` (ASL-CHOP-10): earlier.
-    timestamp_less_than, timestamp_less_than_path, |o| o == Ordering::Less;
+    Lt: timestamp_less_than, timestamp_less_than_path, |o| o == Ordering::Less;
     /// `TimestampGreaterThan` (ASL-CHOP-10): later.
-    timestamp_greater_than, timestamp_greater_than_path, |o| o == Ordering::Greater;
+    Gt: timestamp_greater_than, timestamp_greater_than_path, |o| o == Ordering::Greater;
     /// `TimestampLessThanEquals` (ASL-CHOP-11).
-    timestamp_less_than_equals, timestamp_less_than_equals_path, |o| o != Ordering::Greater;
+    Le: timestamp_less_than_equals, timestamp_less_than_equals_path, |o| o != Ordering::Greater;
     /// `TimestampGreaterThanEquals` (ASL-CHOP-11).
-    timestamp_greater_than_equals, timestamp_greater_than_equals_path, |o| o != Ordering::Less;
+    Ge: timestamp_greater_than_equals, timestamp_greater_than_equals_path, |o| o != Ordering::Less;
 }
 
 /// `IsNull` (ASL-CHOP-12): (value is JSON `null`) == operand.
@@ -321,6 +344,100 @@ pub fn no_choice_matched() -> crate::StateError {
         error: "States.NoChoiceMatched".into(),
         cause: None,
     }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Rules as data: machines built at run time (`crate::dynamic`) have no generated Choice code;
+// the driver evaluates their rules here, with the same operator functions and the same lookups
+// the generated code calls, in the same order.
+// ---------------------------------------------------------------------------------------------
+
+/// The index of the first JSONPath rule that matches (ASL-CH-01), for a Choice state whose
+/// rules carry their data ([`crate::machine::ChoiceRule::rule`]); `None` when none does. A rule
+/// without data never matches (generated code writes `false` for it). Errors as
+/// [`eval_rule`].
+pub fn choose(
+    rules: &[crate::machine::ChoiceRule],
+    env: &crate::Env<'_>,
+) -> Result<Option<u32>, crate::StateError> {
+    for (k, r) in rules.iter().enumerate() {
+        if let Some(rule) = r.rule
+            && eval_rule(rule, env)?
+        {
+            return Ok(Some(k as u32));
+        }
+    }
+    Ok(None)
+}
+
+/// Whether a JSONPath Choice rule matches `env` (`$` the Choice's effective input, ASL-CH-14).
+/// `And`, `Or` and `Not` short-circuit left to right (ASL-CHOP-16/17, ASL-SUB-36), so an
+/// `IsPresent` guard protects the rules after it. Fails with `States.Runtime` and AWS's cause
+/// ([`missing_variable_cause`]) when the `Variable` or a `…Path` operand selects nothing, for
+/// every operator but `IsPresent` (ASL-CH-12, ASL-SUB-30); a value of the wrong type makes the
+/// test false, not an error (ASL-CH-13, ASL-SUB-31).
+pub fn eval_rule(rule: &Rule, env: &crate::Env<'_>) -> Result<bool, crate::StateError> {
+    Ok(match rule {
+        Rule::And(rules, _) => {
+            for r in rules {
+                if !eval_rule(r, env)? {
+                    return Ok(false);
+                }
+            }
+            true
+        }
+        Rule::Or(rules, _) => {
+            for r in rules {
+                if eval_rule(r, env)? {
+                    return Ok(true);
+                }
+            }
+            false
+        }
+        Rule::Not(r, _) => !eval_rule(r, env)?,
+        Rule::Test(t) => eval_test(t, env)?,
+    })
+}
+
+/// One data-test: the `Variable`'s value (then a `…Path` operand's), then the operator.
+fn eval_test(t: &Test, env: &crate::Env<'_>) -> Result<bool, crate::StateError> {
+    let var = &t.variable.value;
+    if t.op == Op::IsPresent {
+        // The one operator a missing Variable does not fail (ASL-CHOP-13).
+        return Ok(present(var, env) == matches!(t.operand, Operand::Bool(true)));
+    }
+    let v = variable(var, env)?;
+    let v = &*v;
+    if let Operand::Path(p) = &t.operand {
+        let o = variable(p, env)?;
+        let o = &*o;
+        return Ok(match t.op {
+            Op::String(c) => string_op(c).1(v, o),
+            Op::Numeric(c) => numeric_op(c).1(v, o),
+            Op::Timestamp(c) => timestamp_op(c).1(v, o),
+            Op::Boolean => boolean_equals_path(v, o),
+            // No `…Path` twin: the front end gives these no path operand.
+            _ => false,
+        });
+    }
+    Ok(match (t.op, &t.operand) {
+        (Op::String(c), Operand::String(s)) => string_op(c).0(v, s),
+        (Op::StringMatches, Operand::String(s)) => string_matches(v, s),
+        (Op::Numeric(c), Operand::Number(n)) => numeric_op(c).0(v, n.as_f64()),
+        // Validated by the front end; the generated code's constant is the epoch otherwise.
+        (Op::Timestamp(c), Operand::Timestamp(ts)) => timestamp_op(c).0(
+            v,
+            asl_syntax::timestamp::parse(ts).unwrap_or(Timestamp::UNIX_EPOCH),
+        ),
+        (Op::Boolean, Operand::Bool(b)) => boolean_equals(v, *b),
+        (Op::IsNull, Operand::Bool(b)) => is_null(v, *b),
+        (Op::IsNumeric, Operand::Bool(b)) => is_numeric(v, *b),
+        (Op::IsString, Operand::Bool(b)) => is_string(v, *b),
+        (Op::IsBoolean, Operand::Bool(b)) => is_boolean(v, *b),
+        (Op::IsTimestamp, Operand::Bool(b)) => is_timestamp(v, *b),
+        // An operand of another type than its operator's: the front end gives none.
+        _ => false,
+    })
 }
 
 #[cfg(test)]
@@ -550,5 +667,282 @@ mod tests {
             missing_variable_cause("$.value"),
             "Invalid path '$.value': The choice state's condition path references an invalid value."
         );
+    }
+
+    // --- Rules as data (`eval_rule`, `choose`): machines built at run time ---------------
+
+    /// The JSONPath rule `members` (a rule object's members, without `Next`), as the front
+    /// end parses it.
+    fn rule(members: &str) -> Rule {
+        let def = format!(
+            r#"{{"StartAt": "C", "States": {{
+                "C": {{"Type": "Choice", "Choices": [{{{members}, "Next": "E"}}], "Default": "E"}},
+                "E": {{"Type": "Succeed"}}}}}}"#
+        );
+        let src = asl_syntax::source::Source::new("rule.asl.json", def);
+        let checked = asl_syntax::compile_source(&src, &Default::default());
+        let m = checked
+            .ok()
+            .unwrap_or_else(|| panic!("{members}: {:?}", checked.diagnostics));
+        let asl_syntax::ast::StateKind::Choice(ch) = &m.scope.states[0].kind else {
+            unreachable!()
+        };
+        match &ch.choices[0].condition {
+            asl_syntax::ast::Condition::Rule(r) => r.clone(),
+            c => panic!("not a JSONPath rule: {c:?}"),
+        }
+    }
+
+    /// Evaluates `members` on `input` (no variables, an empty context).
+    fn eval_on(members: &str, input: Value) -> Result<bool, crate::StateError> {
+        let ctx = json!({});
+        eval_rule(&rule(members), &crate::Env::new(&input, &ctx))
+    }
+
+    /// Evaluates each data-test of `cases` (`Variable Operator operand`, the operand as JSON)
+    /// on `input`: it must not fail, and give its answer.
+    fn check(input: Value, cases: &[(&str, bool)]) {
+        for (test, want) in cases {
+            let mut parts = test.splitn(3, ' ');
+            let (var, op) = (parts.next().unwrap(), parts.next().unwrap());
+            let members = format!(r#""Variable": "{var}", "{op}": {}"#, parts.next().unwrap());
+            let got = eval_on(&members, input.clone()).unwrap_or_else(|e| panic!("{test}: {e}"));
+            assert_eq!(got, *want, "{test} on {input}");
+        }
+    }
+
+    #[test]
+    fn rule_data_string_family_asl_chop_01_04() {
+        check(
+            json!({"s": "AB", "t": "A", "n": 1, "star": "A*"}),
+            &[
+                (r#"$.s StringEquals "AB""#, true),
+                (r#"$.s StringEquals "ab""#, false),
+                (r#"$.s StringGreaterThan "A""#, true),
+                (r#"$.t StringLessThan "AB""#, true),
+                (r#"$.s StringLessThanEquals "AB""#, true),
+                (r#"$.t StringGreaterThanEquals "A""#, true),
+                // `…Path` twins compare two values of the data (ASL-CH-14).
+                (r#"$.s StringGreaterThanPath "$.t""#, true),
+                (r#"$.t StringLessThanEqualsPath "$.s""#, true),
+                (r#"$.s StringEqualsPath "$.t""#, false),
+                // A non-string is false, not an error (ASL-CH-13, ASL-SUB-31).
+                (r#"$.n StringEquals "1""#, false),
+                (r#"$.s StringEqualsPath "$.n""#, false),
+                // Only `*` is special; `\*` is a literal star (ASL-CH-07, ASL-SUB-35).
+                (r#"$.s StringMatches "A*""#, true),
+                (r#"$.s StringMatches "A?""#, false),
+                (r#"$.star StringMatches "A\\*""#, true),
+                (r#"$.s StringMatches "A\\*""#, false),
+                (r#"$.n StringMatches "*""#, false),
+            ],
+        );
+        // Java order: U+10000 sorts before U+E000 (ASL-SUB-33).
+        check(
+            json!({"a": "\u{10000}", "b": "\u{E000}"}),
+            &[(r#"$.a StringLessThanPath "$.b""#, true)],
+        );
+    }
+
+    #[test]
+    fn rule_data_numeric_family_asl_chop_05_07() {
+        check(
+            json!({"one": 1, "onef": 1.0, "two": 2.5, "b": true, "s": "1"}),
+            &[
+                ("$.one NumericEquals 1.0", true),
+                ("$.onef NumericEquals 1", true),
+                (r#"$.one NumericEqualsPath "$.onef""#, true),
+                ("$.one NumericLessThan 2.5", true),
+                ("$.two NumericLessThan 2.5", false),
+                ("$.two NumericLessThanEquals 2.5", true),
+                ("$.two NumericGreaterThan -3", true),
+                ("$.two NumericGreaterThanEquals 2.5", true),
+                (r#"$.two NumericGreaterThanPath "$.one""#, true),
+                (r#"$.one NumericGreaterThanEqualsPath "$.two""#, false),
+                (r#"$.one NumericLessThanPath "$.two""#, true),
+                (r#"$.one NumericLessThanEqualsPath "$.onef""#, true),
+                // Booleans and numeric strings are not numbers (ASL-CH-08, ASL-SUB-31).
+                ("$.b NumericEquals 1", false),
+                ("$.s NumericEquals 1", false),
+                (r#"$.one NumericEqualsPath "$.s""#, false),
+            ],
+        );
+        // Exact beyond 2^53 (ASL-SUB-32).
+        check(
+            json!({"n": 9_007_199_254_740_993_i64, "m": 9_007_199_254_740_992_i64}),
+            &[(r#"$.n NumericGreaterThanPath "$.m""#, true)],
+        );
+    }
+
+    #[test]
+    fn rule_data_boolean_asl_chop_08() {
+        check(
+            json!({"y": true, "n": false, "z": 0}),
+            &[
+                ("$.y BooleanEquals true", true),
+                ("$.n BooleanEquals true", false),
+                (r#"$.n BooleanEqualsPath "$.n""#, true),
+                (r#"$.y BooleanEqualsPath "$.n""#, false),
+                ("$.z BooleanEquals false", false),
+            ],
+        );
+    }
+
+    #[test]
+    fn rule_data_timestamp_family_asl_chop_09_11() {
+        let at = "2012-10-09T19:00:55Z";
+        let later = "2012-10-09T19:00:56Z";
+        check(
+            json!({"a": at, "a1": "2012-10-09T20:00:55+01:00", "b": later, "bad": "2012-10-09"}),
+            &[
+                // By instant, not by text (ASL-SUB-34).
+                (&format!(r#"$.a1 TimestampEquals "{at}""#), true),
+                (r#"$.a TimestampEqualsPath "$.a1""#, true),
+                (&format!(r#"$.a TimestampLessThan "{later}""#), true),
+                (r#"$.b TimestampGreaterThanPath "$.a""#, true),
+                (&format!(r#"$.a TimestampLessThanEquals "{at}""#), true),
+                (
+                    &format!(r#"$.b TimestampGreaterThanEquals "{later}""#),
+                    true,
+                ),
+                (r#"$.a TimestampLessThanPath "$.a1""#, false),
+                (r#"$.a TimestampLessThanEqualsPath "$.b""#, true),
+                // Not a timestamp: false (ASL-CH-10).
+                (r#"$.b TimestampGreaterThanEqualsPath "$.bad""#, false),
+                (&format!(r#"$.bad TimestampEquals "{at}""#), false),
+            ],
+        );
+    }
+
+    #[test]
+    fn rule_data_type_tests_asl_chop_12_15() {
+        check(
+            json!({"z": null, "n": 0, "s": "x", "b": false, "ts": "2012-10-09T19:00:55Z"}),
+            &[
+                ("$.z IsNull true", true),
+                ("$.n IsNull false", true),
+                ("$.n IsNumeric true", true),
+                ("$.b IsNumeric false", true),
+                ("$.s IsString true", true),
+                ("$.b IsBoolean true", true),
+                ("$.b IsBoolean false", false),
+                ("$.ts IsTimestamp true", true),
+                ("$.s IsTimestamp false", true),
+                // IsPresent never fails; a present null is present (ASL-CHOP-13, ASL-CH-12).
+                ("$.z IsPresent true", true),
+                ("$.missing IsPresent false", true),
+                ("$.missing IsPresent true", false),
+                ("$.s.deeper[0] IsPresent true", false),
+            ],
+        );
+    }
+
+    #[test]
+    fn rule_data_boolean_rules_short_circuit_asl_chop_16_17_asl_sub_36() {
+        let i = json!({"x": 1});
+        // The IsPresent guard keeps the missing Variable from failing.
+        let guarded = r#""And": [
+            {"Variable": "$.y", "IsPresent": true},
+            {"Variable": "$.y", "NumericEquals": 1}]"#;
+        assert_eq!(eval_on(guarded, i.clone()), Ok(false));
+        let first = r#""Or": [
+            {"Variable": "$.x", "NumericEquals": 1},
+            {"Variable": "$.y", "NumericEquals": 1}]"#;
+        assert_eq!(eval_on(first, i.clone()), Ok(true));
+        // Without short-circuit the second test's error surfaces.
+        let second = r#""Or": [
+            {"Variable": "$.x", "NumericEquals": 2},
+            {"Variable": "$.y", "NumericEquals": 1}]"#;
+        assert!(eval_on(second, i.clone()).is_err());
+        let not = r#""Not": {"Variable": "$.x", "NumericEquals": 2}"#;
+        assert_eq!(eval_on(not, i.clone()), Ok(true));
+        let nested = r#""And": [
+            {"Not": {"Variable": "$.x", "IsNull": true}},
+            {"Or": [{"Variable": "$.x", "StringEquals": "1"}, {"Variable": "$.x", "NumericLessThanEquals": 1}]}]"#;
+        assert_eq!(eval_on(nested, i), Ok(true));
+    }
+
+    #[test]
+    fn rule_data_missing_paths_fail_asl_ch_12_asl_sub_30() {
+        let i = json!({"x": 1});
+        let cases = [
+            (r#""Variable": "$.nope", "NumericEquals": 1"#, "$.nope"),
+            // The operand of a `…Path` twin too; the Variable is looked up first.
+            (
+                r#""Variable": "$.x", "NumericEqualsPath": "$.limit""#,
+                "$.limit",
+            ),
+            (r#""Variable": "$.a", "StringEqualsPath": "$.b""#, "$.a"),
+            // Every type test but IsPresent fails on a missing Variable.
+            (r#""Variable": "$.nope", "IsNull": false"#, "$.nope"),
+            (r#""Variable": "$.nope", "IsNumeric": false"#, "$.nope"),
+            (r#""Variable": "$.nope", "IsString": false"#, "$.nope"),
+            (r#""Variable": "$.nope", "IsBoolean": false"#, "$.nope"),
+            (r#""Variable": "$.nope", "IsTimestamp": false"#, "$.nope"),
+            (r#""Variable": "$.x.y", "StringMatches": "*""#, "$.x.y"),
+        ];
+        for (members, path) in cases {
+            let e = eval_on(members, i.clone()).unwrap_err();
+            assert_eq!(e.error, "States.Runtime", "{members}");
+            let want = missing_variable_cause(path);
+            assert_eq!(e.cause.as_deref(), Some(want.as_str()), "{members}");
+        }
+        // An indefinite path selects an array (possibly empty), never a miss.
+        check(
+            json!({"list": []}),
+            &[("$.list[*].n NumericEquals 1", false)],
+        );
+    }
+
+    #[test]
+    fn rule_data_context_and_variables_asl_ch_14() {
+        let input = json!({"n": 5});
+        let ctx = json!({"Execution": {"Name": "run-1"}, "State": {"RetryCount": 0}});
+        let mut vars = crate::Map::new();
+        vars.insert("limit", json!({"max": 10}));
+        let env = crate::Env {
+            input: &input,
+            context: &ctx,
+            vars: Some(&vars),
+            draws: None,
+        };
+        let r = |m: &str| eval_rule(&rule(m), &env);
+        assert!(r(r#""Variable": "$$.Execution.Name", "StringEquals": "run-1""#).unwrap());
+        assert!(r(r#""Variable": "$.n", "NumericLessThanPath": "$limit.max""#).unwrap());
+        assert!(r(r#""Variable": "$limit.max", "NumericGreaterThanPath": "$.n""#).unwrap());
+        assert!(r(r#""Variable": "$limit", "IsPresent": true"#).unwrap());
+        assert!(r(r#""Variable": "$$.State.RetryCount", "NumericEquals": 0"#).unwrap());
+        let e = r(r#""Variable": "$$.Map.Item.Index", "NumericEquals": 0"#).unwrap_err();
+        assert_eq!(
+            e.cause.as_deref(),
+            Some(missing_variable_cause("$$.Map.Item.Index").as_str())
+        );
+        let e = r(r#""Variable": "$.n", "NumericEqualsPath": "$limit.min""#).unwrap_err();
+        assert_eq!(
+            e.cause.as_deref(),
+            Some(missing_variable_cause("$limit.min").as_str())
+        );
+    }
+
+    #[test]
+    fn rule_data_choose_first_match_asl_ch_01() {
+        let a: &'static Rule =
+            Box::leak(Box::new(rule(r#""Variable": "$.x", "NumericEquals": 2"#)));
+        let b: &'static Rule = Box::leak(Box::new(rule(r#""Variable": "$.x", "IsNumeric": true"#)));
+        let mk = |rule| crate::machine::ChoiceRule {
+            next: 0,
+            condition: None,
+            rule,
+            assign: None,
+            output: None,
+        };
+        let rules = [mk(None), mk(Some(a)), mk(Some(b)), mk(Some(b))];
+        let ctx = json!({});
+        let at = |x: Value| choose(&rules, &crate::Env::new(&x, &ctx));
+        // A rule without data never matches; the first matching rule wins.
+        assert_eq!(at(json!({"x": 2})), Ok(Some(1)));
+        assert_eq!(at(json!({"x": 3})), Ok(Some(2)));
+        assert_eq!(at(json!({"x": "3"})), Ok(None));
+        assert!(at(json!({})).is_err());
     }
 }

@@ -1,11 +1,13 @@
 //! The runtime that machines compiled by `asl` call: data flow (paths, payload templates,
 //! intrinsics), Choice helpers, retries and catchers, waits, Parallel/Map fan-out, the context
-//! object. Generated code reaches it through [`__private`].
+//! object. Generated code reaches it through [`__private`]; definitions that arrive at run time
+//! are compiled into the same descriptors by [`dynamic`].
 
 #![warn(missing_docs)]
 
 pub mod choice;
 pub mod driver;
+pub mod dynamic;
 pub mod engine;
 pub mod error;
 pub mod handler;

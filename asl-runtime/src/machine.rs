@@ -7,6 +7,9 @@
 //! time is parsed at run time. Choice rules are not data: they are compiled into the machine's
 //! [`ChooseFn`], a Rust function of boolean expressions.
 //!
+//! A definition that arrives at run time gets the same descriptor, built on the heap and
+//! leaked ([`crate::dynamic`]); its JSONPath Choice rules are data ([`ChoiceRule::rule`]).
+//!
 //! States of all scopes (the machine, Parallel branches, Map processors) share one array;
 //! each scope is identified by the index of its `StartAt` state.
 
@@ -77,6 +80,12 @@ impl Size {
     pub const SMALL: usize = 64 * 1024;
 }
 
+/// A [`ChooseFn`] for machines with no compiled Choice rules (machines built at run time
+/// carry their rules as data, [`ChoiceRule::rule`]): no rule matches.
+pub fn no_choose(_: StateId, _: &Env<'_>) -> Result<Option<u32>, StateError> {
+    Ok(None)
+}
+
 /// A [`StepFn`] for machines with no lowered state.
 pub fn no_step(_: StateId, input: crate::Value, _: &mut Vars) -> Step {
     Step::Slow(input)
@@ -102,7 +111,8 @@ pub struct Machine {
     /// Whether any state may read `$$.Execution.Input`: then the driver keeps a copy of the
     /// execution input for the context object.
     pub keeps_input: bool,
-    /// The Choice states' rules.
+    /// The Choice states' JSONPath rules, compiled ([`no_choose`] for machines built at run
+    /// time, whose rules are data: [`ChoiceRule::rule`]).
     pub choose: ChooseFn,
     /// The lowered states' straight-line code (states with [`State::lowered`]).
     pub step: StepFn,
@@ -222,6 +232,11 @@ pub struct ChoiceRule {
     /// JSONata `Condition` (`true`/`false` or an expression); `None` for a JSONPath rule,
     /// which [`Machine::choose`] tests.
     pub condition: Option<Template>,
+    /// A JSONPath rule as data, for machines built at run time
+    /// ([`crate::dynamic::DynamicMachine`]), which have no compiled [`Machine::choose`]: the
+    /// driver evaluates it with [`crate::choice::choose`]. `None` in generated code, whose
+    /// `choose` function holds the rule as Rust code.
+    pub rule: Option<&'static asl_syntax::ast::Rule>,
     /// The rule's `Assign`, replacing the state's when the rule is chosen (ASL-VAR-05).
     pub assign: Option<Template>,
     /// The rule's JSONata `Output`, replacing the state's when the rule is chosen (ASL-CH-15).
@@ -239,20 +254,9 @@ pub struct Pass {
     pub result_path: IoPath,
 }
 
-/// What a Task's `Resource` is, for the events it records (ASL-EV-03/04/05).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum ResourceType {
-    /// A legacy Lambda function ARN: `LambdaFunction*` events.
-    Lambda,
-    /// An optimised or SDK integration, request-response.
-    Integration,
-    /// `.sync` / `.sync:2`: also `TaskSubmitted`.
-    Sync,
-    /// `.waitForTaskToken`.
-    Callback,
-    /// An activity ARN.
-    Activity,
-}
+/// What a Task's `Resource` is, for the events it records (ASL-EV-03/04/05); decided by
+/// [`asl_syntax::layout::resource_type`] for compiled and dynamic machines alike.
+pub use asl_syntax::layout::ResourceType;
 
 /// A Task state (ASL-TK).
 #[derive(Debug)]

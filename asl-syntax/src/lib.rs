@@ -20,6 +20,7 @@ pub mod intrinsic;
 pub mod json;
 pub mod jsonata;
 pub mod jsonata_check;
+pub mod layout;
 pub mod parse;
 pub mod path;
 pub mod regex;

@@ -52,14 +52,14 @@ fn main() {
                     code.push_str(&rust);
                     writeln!(
                         table,
-                        "    Case {{ file: {file:?}, compiled: Ok({name}::machine) }},"
+                        "    Case {{ file: {file:?}, name: {name:?}, compiled: Ok({name}::machine) }},"
                     )
                     .unwrap();
                 }
                 Err(msg) => {
                     writeln!(
                         table,
-                        "    Case {{ file: {file:?}, compiled: Err({msg:?}) }},"
+                        "    Case {{ file: {file:?}, name: {name:?}, compiled: Err({msg:?}) }},"
                     )
                     .unwrap();
                 }

@@ -237,7 +237,12 @@ impl Exec<'_> {
                 let ctx = v.ctx(0);
                 let effective = v.input_path(&raw, &ctx)?;
                 let e = v.env(&effective, &ctx);
-                let rule = v.local((self.m.choose)(id, &e))?;
+                // Rules carried as data (machines built at run time) are evaluated here;
+                // compiled ones by the machine's Choice function. Same answers, same errors.
+                let rule = v.local(match ch.rules.first().and_then(|r| r.rule) {
+                    Some(_) => crate::choice::choose(ch.rules, &e),
+                    None => (self.m.choose)(id, &e),
+                })?;
                 let rule = rule.and_then(|k| ch.rules.get(k as usize));
                 let next = match (rule, ch.default) {
                     (Some(r), _) => r.next,
