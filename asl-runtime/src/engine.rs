@@ -158,14 +158,30 @@ impl Default for Account {
 
 struct Registered {
     name: String,
+    /// The state machine's ARN.
+    arn: String,
     machine: &'static Machine,
     dispatch: Arc<dyn Dispatch>,
+    /// The revision of the definition it is, if registered as one.
+    revision_id: Option<String>,
+}
+
+/// The machines an engine knows.
+#[derive(Default)]
+struct Machines {
+    /// By state machine ARN: the registration new executions run.
+    current: HashMap<String, Arc<Registered>>,
+    /// By revision id: what executions that started on that revision run.
+    revisions: HashMap<String, Arc<Registered>>,
+    /// By state machine ARN: the last registration of a machine unregistered since, for
+    /// its executions that still run.
+    deleted: HashMap<String, Arc<Registered>>,
 }
 
 struct Inner {
     store: Arc<dyn Store>,
     account: Account,
-    machines: RwLock<HashMap<String, Arc<Registered>>>,
+    machines: RwLock<Machines>,
     /// Executions this engine runs or has parked, with a signal for their end.
     runs: Mutex<HashMap<String, Run>>,
     /// Whether the task that resumes parked executions runs.
@@ -272,7 +288,7 @@ impl Engine {
             inner: Arc::new(Inner {
                 store,
                 account: Account::default(),
-                machines: RwLock::new(HashMap::new()),
+                machines: RwLock::new(Machines::default()),
                 runs: Mutex::new(HashMap::new()),
                 poller: std::sync::atomic::AtomicBool::new(false),
                 clock: Clock::System,
@@ -312,6 +328,11 @@ impl Engine {
         &self.inner.store
     }
 
+    /// The region and account of the ARNs this engine makes.
+    pub fn account(&self) -> &Account {
+        &self.inner.account
+    }
+
     /// The ARN of the state machine called `name`.
     pub fn state_machine_arn(&self, name: &str) -> String {
         let a = &self.inner.account;
@@ -321,29 +342,106 @@ impl Engine {
         )
     }
 
-    /// Makes a compiled machine available under `name`; returns its ARN. Registering a name
-    /// again replaces its handlers (for executions started or resumed from then on).
+    /// The ARN of the activity called `name`.
+    pub fn activity_arn(&self, name: &str) -> String {
+        let a = &self.inner.account;
+        format!("arn:aws:states:{}:{}:activity:{name}", a.region, a.account)
+    }
+
+    /// Makes a compiled machine available under `name`, as its current registration; returns
+    /// its ARN. Registering a name again replaces its handlers for executions started or
+    /// resumed from then on (an execution that started on a revision registered with
+    /// [`Engine::register_revision`] runs that revision). Its executions record no revision.
     pub fn register(&self, name: &str, machine: impl Compiled) -> String {
+        self.add(name, None, machine, true)
+    }
+
+    /// Makes a compiled machine available under `name` as the revision `revision_id` of its
+    /// definition (the store's [`crate::store::StateMachineRecord::revision_id`]); returns the
+    /// machine's ARN. Executions that started on that revision run it, when they are resumed,
+    /// woken or redriven, whatever the machine's current registration is. With `current`, it
+    /// is also the machine's current registration: new executions run it and record its
+    /// revision id.
+    pub fn register_revision(
+        &self,
+        name: &str,
+        revision_id: &str,
+        machine: impl Compiled,
+        current: bool,
+    ) -> String {
+        self.add(name, Some(revision_id.to_owned()), machine, current)
+    }
+
+    fn add(
+        &self,
+        name: &str,
+        revision_id: Option<String>,
+        machine: impl Compiled,
+        current: bool,
+    ) -> String {
         let arn = self.state_machine_arn(name);
         let r = Arc::new(Registered {
             name: name.to_owned(),
+            arn: arn.clone(),
             machine: machine.descriptor(),
             dispatch: machine.dispatcher(),
+            revision_id: revision_id.clone(),
         });
-        self.inner
+        let mut m = self
+            .inner
             .machines
             .write()
-            .unwrap_or_else(|p| p.into_inner())
-            .insert(arn.clone(), r);
+            .unwrap_or_else(|p| p.into_inner());
+        if let Some(id) = revision_id {
+            m.revisions.insert(id, r.clone());
+        }
+        if current {
+            m.deleted.remove(&arn);
+            m.current.insert(arn.clone(), r);
+        }
         arn
     }
 
+    /// Withdraws a state machine (`DeleteStateMachine`): new executions of it are refused
+    /// with `StateMachineDoesNotExist`, and its executions cannot be redriven; executions
+    /// that run go on to their end (AWS marks the machine `DELETING` and lets them finish),
+    /// resumed and woken as before. Registering it again makes it available again.
+    pub fn unregister(&self, state_machine_arn: &str) {
+        let mut m = self
+            .inner
+            .machines
+            .write()
+            .unwrap_or_else(|p| p.into_inner());
+        if let Some(r) = m.current.remove(state_machine_arn) {
+            m.deleted.insert(state_machine_arn.to_owned(), r);
+        }
+    }
+
+    /// The current registration of a machine: what a new execution runs.
     fn registered(&self, arn: &str) -> Option<Arc<Registered>> {
         self.inner
             .machines
             .read()
             .unwrap_or_else(|p| p.into_inner())
+            .current
             .get(arn)
+            .cloned()
+    }
+
+    /// What an existing execution runs: the revision it started on, if registered; else its
+    /// machine's current registration, or the last one of a machine unregistered since.
+    fn registered_for(&self, rec: &ExecutionRecord) -> Option<Arc<Registered>> {
+        let m = self
+            .inner
+            .machines
+            .read()
+            .unwrap_or_else(|p| p.into_inner());
+        rec.revision_id
+            .as_ref()
+            .and_then(|id| m.revisions.get(id))
+            .filter(|r| r.arn == rec.state_machine_arn)
+            .or_else(|| m.current.get(&rec.state_machine_arn))
+            .or_else(|| m.deleted.get(&rec.state_machine_arn))
             .cloned()
     }
 
@@ -367,7 +465,7 @@ impl Engine {
                     .unwrap_or_else(|p| p.into_inner())
                     .contains_key(&rec.arn);
                 if !tracked
-                    && let Some(r) = self.registered(&rec.state_machine_arn)
+                    && let Some(r) = self.registered_for(&rec)
                     && self.spawn(r, rec)
                 {
                     n += 1;
@@ -420,6 +518,7 @@ impl Engine {
             input: input.to_owned(),
             start_date: self.now(),
             seed: rand::random(),
+            revision_id: r.revision_id.clone(),
         };
         match self.inner.store.insert_execution(&new)? {
             None => {
@@ -597,6 +696,10 @@ impl Engine {
                 Err(e) => return Err(e.into()),
                 Ok(()) => {}
             }
+            // As the driver traces its events (`asl::event`), with the machine named.
+            let seconds = (now.as_millisecond() - rec.start_date.as_millisecond()) as f64 / 1000.0;
+            let machine = rec.state_machine_arn.rsplit(':').next().unwrap_or("");
+            tracing::trace!(target: "asl::event", kind = "ExecutionAborted", seconds, machine, "event");
             let run = self
                 .inner
                 .runs
@@ -634,9 +737,7 @@ impl Engine {
         }
         let rec = self.inner.store.execution(arn);
         let registered = match &rec {
-            Ok(Some(rec)) if rec.status == Status::Running => {
-                self.registered(&rec.state_machine_arn)
-            }
+            Ok(Some(rec)) if rec.status == Status::Running => self.registered_for(rec),
             _ => None,
         };
         let leased = match (&rec, &registered) {
@@ -779,8 +880,7 @@ impl Engine {
     /// activity). Returns it.
     pub fn create_activity(&self, name: &str) -> Result<ActivityRecord, ApiError> {
         check_name(name)?;
-        let a = &self.inner.account;
-        let arn = format!("arn:aws:states:{}:{}:activity:{name}", a.region, a.account);
+        let arn = self.activity_arn(name);
         Ok(self.inner.store.create_activity(&ActivityRecord {
             arn,
             name: name.to_owned(),
@@ -862,12 +962,26 @@ impl Engine {
                 "Execution stopped more than 14 days ago cannot be redriven: '{execution_arn}'"
             )));
         }
-        let r = self.registered(&rec.state_machine_arn).ok_or_else(|| {
-            ApiError::StateMachineDoesNotExist(format!(
-                "State Machine Does Not Exist: '{}'",
-                rec.state_machine_arn
-            ))
-        })?;
+        // A redrive runs the definition the execution started with, of a machine that still
+        // exists (AWS: not redrivable while the machine is DELETING).
+        let r = match (
+            self.registered(&rec.state_machine_arn),
+            self.registered_for(&rec),
+        ) {
+            (Some(_), Some(r)) => r,
+            (None, Some(_)) => {
+                return Err(not_redrivable(format!(
+                    "State machine is in DELETING status: '{}'",
+                    rec.state_machine_arn
+                )));
+            }
+            (_, None) => {
+                return Err(ApiError::StateMachineDoesNotExist(format!(
+                    "State Machine Does Not Exist: '{}'",
+                    rec.state_machine_arn
+                )));
+            }
+        };
         let count = rec.redrive_count + 1;
         let event = HistoryRecord {
             id: rec.events + 1,

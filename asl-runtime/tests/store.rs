@@ -3,8 +3,8 @@
 
 use asl_runtime::json;
 use asl_runtime::store::{
-    Close, HistoryRecord, ListQuery, MemoryStore, NewExecution, SqliteStore, Status, Store,
-    StoreError,
+    Close, HistoryRecord, ListQuery, MemoryStore, NewExecution, SqliteStore, StateMachineRecord,
+    Status, Store, StoreError,
 };
 use jiff::Timestamp;
 
@@ -16,6 +16,7 @@ fn new_execution(name: &str) -> NewExecution {
         input: r#"{"a": 1}"#.into(),
         start_date: Timestamp::from_second(1_700_000_000).unwrap(),
         seed: 42,
+        revision_id: Some("rev-1".into()),
     }
 }
 
@@ -41,6 +42,7 @@ fn rules(s: &dyn Store) {
     assert_eq!(existing.input, a.input);
     assert_eq!(existing.status, Status::Running);
     assert_eq!(existing.seed, 42);
+    assert_eq!(existing.revision_id.as_deref(), Some("rev-1"));
 
     // Events append contiguously, in one step with their close.
     s.append(
@@ -78,6 +80,7 @@ fn rules(s: &dyn Store) {
     .unwrap();
     let rec = s.execution(&a.arn).unwrap().unwrap();
     assert_eq!(rec.status, Status::Succeeded);
+    assert_eq!(rec.revision_id.as_deref(), Some("rev-1"));
     assert_eq!(rec.events, 4);
     assert_eq!(rec.output.as_deref(), Some("{\"b\":2}"));
     assert_eq!(rec.stop_date, Some(close.stop_date));
@@ -145,6 +148,18 @@ fn rules(s: &dyn Store) {
         .unwrap();
     assert_eq!(done.items.len(), 1);
     assert_eq!(s.list_executions(&q(None, 0, None)).unwrap().items.len(), 6);
+    // Each execution keeps its revision; one without is listed without.
+    let mut plain = new_execution("plain");
+    plain.revision_id = None;
+    s.insert_execution(&plain).unwrap();
+    let listed = s.list_executions(&q(None, 2, None)).unwrap().items;
+    assert_eq!(
+        listed
+            .iter()
+            .map(|e| (e.name.as_str(), e.revision_id.as_deref()))
+            .collect::<Vec<_>>(),
+        [("plain", None), ("r4", Some("rev-1"))]
+    );
     assert!(matches!(
         s.list_executions(&q(None, 0, Some("bogus"))),
         Err(StoreError::InvalidToken(_))
@@ -174,7 +189,11 @@ fn sqlite_store_rules_and_reopen() {
             .unwrap()
             .items
             .len(),
-        6
+        7
+    );
+    assert_eq!(
+        s.execution(&a.arn).unwrap().unwrap().revision_id.as_deref(),
+        Some("rev-1")
     );
 }
 
@@ -270,4 +289,300 @@ fn a_schema_1_store_is_migrated() {
         .query_row("PRAGMA user_version", [], |r| r.get(0))
         .unwrap();
     assert_eq!(v, asl_runtime::store::SCHEMA_VERSION);
+}
+
+fn at(s: i64) -> Timestamp {
+    Timestamp::from_second(1_700_000_000 + s).unwrap()
+}
+
+const SM: &str = "arn:aws:states:us-east-1:111111111111:stateMachine:";
+
+fn machine(name: &str, created: i64, revision: &str) -> StateMachineRecord {
+    StateMachineRecord {
+        arn: format!("{SM}{name}"),
+        name: name.into(),
+        definition: r#"{"StartAt": "P", "States": {"P": {"Type": "Pass", "End": true}}}"#.into(),
+        role_arn: "arn:aws:iam::111111111111:role/r".into(),
+        kind: "STANDARD".into(),
+        created: at(created),
+        revision_id: revision.into(),
+        revision_date: at(created),
+        description: None,
+        logging: None,
+        tracing: None,
+    }
+}
+
+/// The state machine and tag rules every store keeps.
+fn machine_rules(s: &dyn Store) {
+    let a = machine("A", 10, "a-1");
+    assert_eq!(s.insert_state_machine(&a).unwrap(), None);
+    assert_eq!(s.state_machine(&a.arn).unwrap().as_ref(), Some(&a));
+    // The same ARN again: nothing written, the existing one returned.
+    let mut other = machine("A", 11, "a-other");
+    other.definition = "{}".into();
+    assert_eq!(s.insert_state_machine(&other).unwrap().as_ref(), Some(&a));
+    assert_eq!(s.state_machine(&a.arn).unwrap().as_ref(), Some(&a));
+    assert_eq!(s.state_machine_revision("a-other").unwrap(), None);
+    // A revision id is one machine's: taken ids are refused.
+    let taken = s.insert_state_machine(&machine("Z", 12, "a-1"));
+    assert!(matches!(taken, Err(StoreError::Invalid(_))), "{taken:?}");
+    assert_eq!(s.state_machine(&format!("{SM}Z")).unwrap(), None);
+
+    // Update: a new revision; the old one stays readable, with the current other fields.
+    let mut a2 = a.clone();
+    a2.definition = r#"{"StartAt": "Q", "States": {"Q": {"Type": "Succeed"}}}"#.into();
+    a2.role_arn = "arn:aws:iam::111111111111:role/r2".into();
+    a2.revision_id = "a-2".into();
+    a2.revision_date = at(20);
+    a2.description = Some("second".into());
+    a2.logging = Some(r#"{"level":"ALL"}"#.into());
+    s.update_state_machine(&a2).unwrap();
+    assert_eq!(s.state_machine(&a.arn).unwrap().as_ref(), Some(&a2));
+    assert_eq!(s.state_machine_revision("a-2").unwrap().as_ref(), Some(&a2));
+    let old = s
+        .state_machine_revision("a-1")
+        .unwrap()
+        .expect("old revision");
+    assert_eq!(
+        old,
+        StateMachineRecord {
+            definition: a.definition.clone(),
+            role_arn: a.role_arn.clone(),
+            revision_id: "a-1".into(),
+            revision_date: at(10),
+            ..a2.clone()
+        }
+    );
+    assert_eq!(s.state_machine_revision("nope").unwrap(), None);
+    // The current revision again (the description alone changes): no new revision.
+    let mut a3 = a2.clone();
+    a3.description = Some("third".into());
+    s.update_state_machine(&a3).unwrap();
+    assert_eq!(s.state_machine(&a.arn).unwrap().as_ref(), Some(&a3));
+    assert_eq!(
+        s.state_machine_revision("a-1")
+            .unwrap()
+            .unwrap()
+            .description
+            .as_deref(),
+        Some("third")
+    );
+    // A revision id given again with another definition, or another machine's: refused,
+    // nothing written.
+    let mut bad = a3.clone();
+    bad.definition = "{}".into();
+    bad.description = None;
+    let r = s.update_state_machine(&bad);
+    assert!(matches!(r, Err(StoreError::Invalid(_))), "{r:?}");
+    assert_eq!(s.state_machine(&a.arn).unwrap().as_ref(), Some(&a3));
+    let mut stolen = a3.clone();
+    stolen.revision_id = "b-1".into();
+    let b = machine("B", 5, "b-1");
+    s.insert_state_machine(&b).unwrap();
+    let r = s.update_state_machine(&stolen);
+    assert!(matches!(r, Err(StoreError::Invalid(_))), "{r:?}");
+    // No such machine.
+    let r = s.update_state_machine(&machine("Nope", 1, "n-1"));
+    assert!(matches!(r, Err(StoreError::NotFound(_))), "{r:?}");
+    assert!(
+        r.unwrap_err()
+            .to_string()
+            .contains("state machine does not exist")
+    );
+    assert_eq!(s.state_machine_revision("n-1").unwrap(), None);
+
+    // Listed by creation date, then ARN.
+    s.insert_state_machine(&machine("C", 5, "c-1")).unwrap();
+    let names: Vec<_> = s
+        .state_machines()
+        .unwrap()
+        .into_iter()
+        .map(|m| m.name)
+        .collect();
+    assert_eq!(names, ["B", "C", "A"]);
+
+    // Tags: added, overwritten, removed, ordered by key; per resource.
+    let act = "arn:aws:states:us-east-1:111111111111:activity:work";
+    let tag = |k: &str, v: &str| (k.to_owned(), v.to_owned());
+    s.tag_resource(&a.arn, &[tag("team", "x"), tag("env", "dev")])
+        .unwrap();
+    s.tag_resource(&a.arn, &[tag("team", "y"), tag("cost", "1")])
+        .unwrap();
+    s.tag_resource(act, &[tag("k", "v")]).unwrap();
+    assert_eq!(
+        s.tags(&a.arn).unwrap(),
+        [tag("cost", "1"), tag("env", "dev"), tag("team", "y")]
+    );
+    s.untag_resource(&a.arn, &["env".into(), "absent".into()])
+        .unwrap();
+    assert_eq!(
+        s.tags(&a.arn).unwrap(),
+        [tag("cost", "1"), tag("team", "y")]
+    );
+    assert_eq!(s.tags(act).unwrap(), [tag("k", "v")]);
+    assert_eq!(s.tags(&b.arn).unwrap(), []);
+
+    // Delete: the machine and its tags go, its revisions stay (as they were); no-op again.
+    s.delete_state_machine(&a.arn).unwrap();
+    s.delete_state_machine(&a.arn).unwrap();
+    assert_eq!(s.state_machine(&a.arn).unwrap(), None);
+    assert_eq!(s.tags(&a.arn).unwrap(), []);
+    assert_eq!(s.tags(act).unwrap(), [tag("k", "v")]);
+    assert_eq!(s.state_machine_revision("a-2").unwrap().as_ref(), Some(&a2));
+    assert_eq!(
+        s.state_machine_revision("a-1")
+            .unwrap()
+            .map(|m| m.definition),
+        Some(a.definition.clone())
+    );
+    let r = s.update_state_machine(&a3);
+    assert!(matches!(r, Err(StoreError::NotFound(_))), "{r:?}");
+    let names: Vec<_> = s
+        .state_machines()
+        .unwrap()
+        .into_iter()
+        .map(|m| m.name)
+        .collect();
+    assert_eq!(names, ["B", "C"]);
+    // Created again under the same name: a new machine.
+    let again = machine("A", 30, "a-new");
+    assert_eq!(s.insert_state_machine(&again).unwrap(), None);
+    assert_eq!(s.state_machine(&a.arn).unwrap().as_ref(), Some(&again));
+    // Deleting an activity deletes its tags.
+    s.create_activity(&asl_runtime::store::ActivityRecord {
+        arn: act.into(),
+        name: "work".into(),
+        created: at(0),
+    })
+    .unwrap();
+    s.delete_activity(act).unwrap();
+    assert_eq!(s.tags(act).unwrap(), []);
+}
+
+#[test]
+fn memory_store_state_machines_and_tags() {
+    machine_rules(&MemoryStore::new());
+}
+
+#[test]
+fn sqlite_store_state_machines_and_tags_and_reopen() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("asl.db");
+    machine_rules(&SqliteStore::open(&path).unwrap());
+    // Everything is still there after the file is opened again.
+    let s = SqliteStore::open(&path).unwrap();
+    let names: Vec<_> = s
+        .state_machines()
+        .unwrap()
+        .into_iter()
+        .map(|m| (m.name, m.revision_id))
+        .collect();
+    assert_eq!(
+        names,
+        [
+            ("B".to_owned(), "b-1".to_owned()),
+            ("C".into(), "c-1".into()),
+            ("A".into(), "a-new".into())
+        ]
+    );
+    // An old revision of the machine deleted and created again: its definition, role and
+    // date, the new machine's other fields.
+    let old = s.state_machine_revision("a-2").unwrap().unwrap();
+    assert_eq!(
+        (old.role_arn.as_str(), old.revision_date, old.created),
+        ("arn:aws:iam::111111111111:role/r2", at(20), at(30))
+    );
+    assert_eq!(
+        s.tags(&format!("{SM}A")).unwrap(),
+        Vec::<(String, String)>::new()
+    );
+}
+
+/// A file written by schema 4 (before state machines, tags and execution revisions) is
+/// migrated in place: its executions, events and tokens are kept, they have no revision,
+/// and state machines and tags work.
+#[test]
+fn a_schema_4_store_is_migrated() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("v4.db");
+    let c = rusqlite::Connection::open(&path).unwrap();
+    c.execute_batch(
+        "CREATE TABLE executions (
+            seq INTEGER PRIMARY KEY AUTOINCREMENT, arn TEXT NOT NULL UNIQUE, name TEXT NOT NULL,
+            state_machine_arn TEXT NOT NULL, status TEXT NOT NULL, input TEXT NOT NULL,
+            output TEXT, error TEXT, cause TEXT, start_date INTEGER NOT NULL, stop_date INTEGER,
+            seed INTEGER NOT NULL, events INTEGER NOT NULL DEFAULT 0,
+            redrive_count INTEGER NOT NULL DEFAULT 0, UNIQUE (state_machine_arn, name));
+        CREATE INDEX executions_by_status ON executions (status, seq);
+        CREATE INDEX executions_by_machine ON executions (state_machine_arn, seq);
+        CREATE TABLE events (
+            execution INTEGER NOT NULL REFERENCES executions (seq), id INTEGER NOT NULL,
+            previous_id INTEGER NOT NULL, timestamp INTEGER NOT NULL, kind TEXT NOT NULL,
+            key TEXT NOT NULL, details TEXT, PRIMARY KEY (execution, id)) WITHOUT ROWID;
+        CREATE TABLE task_tokens (
+            token TEXT PRIMARY KEY, execution INTEGER NOT NULL REFERENCES executions (seq),
+            key TEXT NOT NULL, state TEXT NOT NULL, status TEXT NOT NULL, output TEXT,
+            error TEXT, cause TEXT, created INTEGER NOT NULL, heartbeat INTEGER);
+        CREATE INDEX task_tokens_by_status ON task_tokens (status);
+        CREATE INDEX task_tokens_by_execution ON task_tokens (execution);
+        CREATE TABLE activities (arn TEXT PRIMARY KEY, name TEXT NOT NULL, created INTEGER NOT NULL);
+        ALTER TABLE task_tokens ADD COLUMN activity TEXT;
+        ALTER TABLE task_tokens ADD COLUMN input TEXT;
+        ALTER TABLE task_tokens ADD COLUMN worker TEXT;
+        ALTER TABLE task_tokens ADD COLUMN started INTEGER;
+        CREATE INDEX task_tokens_by_activity ON task_tokens (activity, status, created);
+        ALTER TABLE executions ADD COLUMN owner TEXT;
+        ALTER TABLE executions ADD COLUMN lease_until INTEGER;
+        CREATE INDEX executions_by_owner ON executions (owner);
+        INSERT INTO executions (arn, name, state_machine_arn, status, input, start_date, seed,
+                                events, owner, lease_until)
+            VALUES ('arn:x', 'x', 'arn:m', 'RUNNING', '{}', 0, 5, 1, 'h/1/u', 7);
+        INSERT INTO events VALUES (1, 1, 0, 0, 'ExecutionStarted', '', NULL);
+        INSERT INTO task_tokens (token, execution, key, state, status, created)
+            VALUES ('tok', 1, '0#0', 'Ask', 'WAITING', 0);
+        INSERT INTO activities VALUES ('arn:act', 'act', 3);
+        PRAGMA application_id = 1095978033;
+        PRAGMA user_version = 4;",
+    )
+    .unwrap();
+    drop(c);
+    let s = SqliteStore::open(&path).unwrap();
+    let rec = s.execution("arn:x").unwrap().unwrap();
+    assert_eq!(
+        (rec.status, rec.seed, rec.events, rec.revision_id),
+        (Status::Running, 5, 1, None)
+    );
+    assert_eq!(s.events("arn:x", 1, 0).unwrap()[0].kind, "ExecutionStarted");
+    assert!(s.token("tok").unwrap().is_some());
+    assert_eq!(s.activities().unwrap().len(), 1);
+    assert_eq!(
+        s.lease_holder("arn:x", Timestamp::UNIX_EPOCH)
+            .unwrap()
+            .as_deref(),
+        Some("h/1/u")
+    );
+    // The new tables work, and new executions keep their revision.
+    let m = machine("M", 0, "m-1");
+    s.insert_state_machine(&m).unwrap();
+    assert_eq!(s.state_machine(&m.arn).unwrap(), Some(m));
+    s.tag_resource("arn:act", &[("k".into(), "v".into())])
+        .unwrap();
+    assert_eq!(
+        s.tags("arn:act").unwrap(),
+        [("k".to_owned(), "v".to_owned())]
+    );
+    let e = new_execution("y");
+    s.insert_execution(&e).unwrap();
+    assert_eq!(
+        s.execution(&e.arn).unwrap().unwrap().revision_id.as_deref(),
+        Some("rev-1")
+    );
+    drop(s);
+    let c = rusqlite::Connection::open(&path).unwrap();
+    let v: u32 = c
+        .query_row("PRAGMA user_version", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(v, asl_runtime::store::SCHEMA_VERSION);
+    assert_eq!(v, 5);
 }

@@ -1,15 +1,15 @@
 //! The in-memory store: for tests and for Express executions, which AWS keeps no durable
 //! record of.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::sync::Mutex;
 
 use jiff::Timestamp;
 
 use super::{
     ActivityRecord, Close, ExecutionRecord, HistoryRecord, ListQuery, NewExecution, NewToken, Page,
-    Status, Store, StoreError, TokenOutcome, TokenRecord, TokenStatus, next_token, page_limit,
-    parse_token,
+    StateMachineRecord, Status, Store, StoreError, TokenOutcome, TokenRecord, TokenStatus,
+    next_token, page_limit, parse_token, revision_clash,
 };
 
 /// A [`Store`] in memory: the same rules as [`super::SqliteStore`], gone with the process.
@@ -28,6 +28,12 @@ struct Inner {
     activities: Vec<ActivityRecord>,
     /// Execution → (holder, until).
     leases: HashMap<String, (String, Timestamp)>,
+    /// State machines as they are now, by ARN.
+    machines: HashMap<String, StateMachineRecord>,
+    /// Every revision: the machine's record as it was when the revision was made.
+    revisions: HashMap<String, StateMachineRecord>,
+    /// Resource ARN → key → value.
+    tags: HashMap<String, BTreeMap<String, String>>,
 }
 
 impl MemoryStore {
@@ -65,6 +71,7 @@ impl Store for MemoryStore {
             seed: e.seed,
             events: 0,
             redrive_count: 0,
+            revision_id: e.revision_id.clone(),
         };
         let i = g.executions.len();
         g.index.insert(e.arn.clone(), i);
@@ -330,8 +337,116 @@ impl Store for MemoryStore {
     }
 
     fn delete_activity(&self, arn: &str) -> Result<(), StoreError> {
-        self.lock().activities.retain(|x| x.arn != arn);
+        let mut g = self.lock();
+        g.activities.retain(|x| x.arn != arn);
+        g.tags.remove(arn);
         Ok(())
+    }
+
+    fn insert_state_machine(
+        &self,
+        m: &StateMachineRecord,
+    ) -> Result<Option<StateMachineRecord>, StoreError> {
+        let mut g = self.lock();
+        if let Some(x) = g.machines.get(&m.arn) {
+            return Ok(Some(x.clone()));
+        }
+        if g.revisions.contains_key(&m.revision_id) {
+            return Err(StoreError::Invalid(format!(
+                "the revision id {} is taken",
+                m.revision_id
+            )));
+        }
+        g.revisions.insert(m.revision_id.clone(), m.clone());
+        g.machines.insert(m.arn.clone(), m.clone());
+        Ok(None)
+    }
+
+    fn update_state_machine(&self, m: &StateMachineRecord) -> Result<(), StoreError> {
+        let mut g = self.lock();
+        if !g.machines.contains_key(&m.arn) {
+            return Err(StoreError::NotFound(m.arn.clone()));
+        }
+        match g.revisions.get(&m.revision_id) {
+            Some(r) => {
+                if let Some(why) = revision_clash(r, m) {
+                    return Err(StoreError::Invalid(why));
+                }
+            }
+            None => {
+                g.revisions.insert(m.revision_id.clone(), m.clone());
+            }
+        }
+        g.machines.insert(m.arn.clone(), m.clone());
+        Ok(())
+    }
+
+    fn state_machine(&self, arn: &str) -> Result<Option<StateMachineRecord>, StoreError> {
+        Ok(self.lock().machines.get(arn).cloned())
+    }
+
+    fn state_machines(&self) -> Result<Vec<StateMachineRecord>, StoreError> {
+        let mut all: Vec<_> = self.lock().machines.values().cloned().collect();
+        all.sort_by(|a, b| (a.created, &a.arn).cmp(&(b.created, &b.arn)));
+        Ok(all)
+    }
+
+    fn state_machine_revision(
+        &self,
+        revision_id: &str,
+    ) -> Result<Option<StateMachineRecord>, StoreError> {
+        let g = self.lock();
+        let Some(r) = g.revisions.get(revision_id) else {
+            return Ok(None);
+        };
+        Ok(Some(match g.machines.get(&r.arn) {
+            Some(now) => StateMachineRecord {
+                definition: r.definition.clone(),
+                role_arn: r.role_arn.clone(),
+                revision_id: r.revision_id.clone(),
+                revision_date: r.revision_date,
+                ..now.clone()
+            },
+            None => r.clone(),
+        }))
+    }
+
+    fn delete_state_machine(&self, arn: &str) -> Result<(), StoreError> {
+        let mut g = self.lock();
+        g.machines.remove(arn);
+        g.tags.remove(arn);
+        Ok(())
+    }
+
+    fn tag_resource(&self, arn: &str, tags: &[(String, String)]) -> Result<(), StoreError> {
+        let mut g = self.lock();
+        let have = g.tags.entry(arn.to_owned()).or_default();
+        for (k, v) in tags {
+            have.insert(k.clone(), v.clone());
+        }
+        Ok(())
+    }
+
+    fn untag_resource(&self, arn: &str, keys: &[String]) -> Result<(), StoreError> {
+        let mut g = self.lock();
+        if let Some(have) = g.tags.get_mut(arn) {
+            for k in keys {
+                have.remove(k);
+            }
+            if have.is_empty() {
+                g.tags.remove(arn);
+            }
+        }
+        Ok(())
+    }
+
+    fn tags(&self, arn: &str) -> Result<Vec<(String, String)>, StoreError> {
+        Ok(self
+            .lock()
+            .tags
+            .get(arn)
+            .map(|t| t.iter().map(|(k, v)| (k.clone(), v.clone())).collect())
+            .unwrap_or_default())
     }
 
     fn delivered_tokens(&self) -> Result<Vec<(String, String)>, StoreError> {

@@ -1,4 +1,6 @@
-//! Where Standard executions live: their records and their full event history.
+//! Where Standard executions live: their records and their full event history; and the
+//! state machines created over the API (every revision of their definitions, which executions
+//! name) and the tags of resources.
 //!
 //! The history is also the journal a crashed execution resumes from (see `driver/journal.rs`):
 //! every event carries a `key` that names the point of the execution that emitted it
@@ -76,6 +78,9 @@ pub struct NewExecution {
     /// The seed every draw of the execution derives from (jitter, `States.UUID`, …), so a
     /// resumed execution draws the same values.
     pub seed: u64,
+    /// The revision of the state machine's definition it runs (see
+    /// [`StateMachineRecord::revision_id`]); `None` for a machine registered without one.
+    pub revision_id: Option<String>,
 }
 
 /// An execution as stored.
@@ -107,6 +112,38 @@ pub struct ExecutionRecord {
     pub events: u64,
     /// How often it was redriven.
     pub redrive_count: u32,
+    /// The revision of the state machine's definition it started with, and runs to its end
+    /// (a resume or a redrive too), whatever the machine became since; `None` for a machine
+    /// registered without revisions.
+    pub revision_id: Option<String>,
+}
+
+/// A state machine as stored (AWS's `DescribeStateMachine`).
+#[derive(Clone, Debug, PartialEq)]
+pub struct StateMachineRecord {
+    /// Its ARN, unique in the store.
+    pub arn: String,
+    /// Its name.
+    pub name: String,
+    /// The definition's JSON text, exactly as given.
+    pub definition: String,
+    /// The IAM role it runs with (`roleArn`).
+    pub role_arn: String,
+    /// `"STANDARD"` or `"EXPRESS"`.
+    pub kind: String,
+    /// When it was created.
+    pub created: Timestamp,
+    /// The current revision's id: a new UUID v4 string per create, and per update that
+    /// changes the definition or the role.
+    pub revision_id: String,
+    /// When the current revision was made (`created` for the first one).
+    pub revision_date: Timestamp,
+    /// Its description, if given.
+    pub description: Option<String>,
+    /// `loggingConfiguration` as JSON text, if given.
+    pub logging: Option<String>,
+    /// `tracingConfiguration` as JSON text, if given.
+    pub tracing: Option<String>,
 }
 
 /// One history event as stored (AWS's `HistoryEvent`).
@@ -322,8 +359,11 @@ pub enum StoreError {
         /// The next id in the store.
         found: u64,
     },
-    /// No such execution.
+    /// No such execution (or, from [`Store::update_state_machine`], no such state machine).
     NotFound(String),
+    /// The call would break a rule of the store: a state machine revision id given again
+    /// with another definition or role, or for another machine. Nothing was written.
+    Invalid(String),
     /// The next-token given does not come from this store.
     InvalidToken(String),
     /// No task was handed this task token.
@@ -346,7 +386,11 @@ impl std::fmt::Display for StoreError {
                 f,
                 "execution {arn} was written by another process: wanted to append event {expected}, the store is at {found}"
             ),
+            StoreError::NotFound(arn) if arn.contains(":stateMachine:") => {
+                write!(f, "state machine does not exist: {arn}")
+            }
             StoreError::NotFound(arn) => write!(f, "execution does not exist: {arn}"),
+            StoreError::Invalid(m) => write!(f, "refused: {m}"),
             StoreError::InvalidToken(t) => write!(f, "invalid next token: {t}"),
             StoreError::UnknownTaskToken(t) => write!(f, "no task has the token {t}"),
             StoreError::TaskClosed(t) => write!(f, "the task of token {t} is closed"),
@@ -461,8 +505,53 @@ pub trait Store: Send + Sync {
     /// All activities, oldest first.
     fn activities(&self) -> Result<Vec<ActivityRecord>, StoreError>;
 
-    /// Deletes an activity (no-op if it does not exist).
+    /// Deletes an activity and its tags (no-op if it does not exist).
     fn delete_activity(&self, arn: &str) -> Result<(), StoreError>;
+
+    /// Inserts a new state machine and its first revision (`m.revision_id`). If one with
+    /// that ARN exists, nothing is written and it is returned: the caller decides (the same
+    /// definition and role: `CreateStateMachine` succeeds idempotently; otherwise
+    /// `StateMachineAlreadyExists`). A revision id already used is [`StoreError::Invalid`].
+    fn insert_state_machine(
+        &self,
+        m: &StateMachineRecord,
+    ) -> Result<Option<StateMachineRecord>, StoreError>;
+
+    /// Replaces the current record of the machine `m.arn` with `m`. A new `m.revision_id` adds
+    /// that revision (its definition, role and `m.revision_date`); earlier revisions stay
+    /// readable with [`Store::state_machine_revision`]. The current revision id again (an
+    /// update of the description, logging or tracing only) keeps the revision as it was; given
+    /// with another definition or role, or a revision id of another machine, it is
+    /// [`StoreError::Invalid`]. [`StoreError::NotFound`] if there is no such machine.
+    fn update_state_machine(&self, m: &StateMachineRecord) -> Result<(), StoreError>;
+
+    /// One state machine, as it is now.
+    fn state_machine(&self, arn: &str) -> Result<Option<StateMachineRecord>, StoreError>;
+
+    /// All state machines, ordered by creation date, then ARN.
+    fn state_machines(&self) -> Result<Vec<StateMachineRecord>, StoreError>;
+
+    /// The machine as it was at a revision: its record with that revision's id, definition,
+    /// role and revision date, the other fields as they are now (as they were at that
+    /// revision if the machine was deleted since). `None` if no revision has that id.
+    fn state_machine_revision(
+        &self,
+        revision_id: &str,
+    ) -> Result<Option<StateMachineRecord>, StoreError>;
+
+    /// Deletes a state machine and its tags (no-op if it does not exist). Its revisions are
+    /// kept: executions that started on them still run, and are still described, with them.
+    fn delete_state_machine(&self, arn: &str) -> Result<(), StoreError>;
+
+    /// Adds tags to a resource (a state machine or an activity, by ARN), overwriting the
+    /// values of keys it has. The caller checks that the resource exists.
+    fn tag_resource(&self, arn: &str, tags: &[(String, String)]) -> Result<(), StoreError>;
+
+    /// Removes tags from a resource by key (keys it does not have are ignored).
+    fn untag_resource(&self, arn: &str, keys: &[String]) -> Result<(), StoreError>;
+
+    /// A resource's tags, ordered by key.
+    fn tags(&self, arn: &str) -> Result<Vec<(String, String)>, StoreError>;
 }
 
 /// Page tokens are opaque to callers: the offset, as text.
@@ -482,4 +571,22 @@ fn page_limit(limit: usize) -> usize {
 
 fn next_token(offset: usize, taken: usize, more: bool) -> Option<String> {
     more.then(|| format!("o{}", offset + taken))
+}
+
+/// Why `m` cannot be written with the revision `r` it names (`r` is that revision as
+/// stored), if it cannot: a revision is one definition and role of one machine.
+fn revision_clash(r: &StateMachineRecord, m: &StateMachineRecord) -> Option<String> {
+    if r.arn != m.arn {
+        Some(format!(
+            "the revision {} belongs to the state machine {}",
+            r.revision_id, r.arn
+        ))
+    } else if r.definition != m.definition || r.role_arn != m.role_arn {
+        Some(format!(
+            "the revision {} has another definition or role: a new one needs a new revision id",
+            r.revision_id
+        ))
+    } else {
+        None
+    }
 }

@@ -13,8 +13,8 @@ use rusqlite::{Connection, OptionalExtension, params};
 
 use super::{
     ActivityRecord, ActivityTask, Close, ExecutionRecord, HistoryRecord, ListQuery, NewExecution,
-    NewToken, Page, Status, Store, StoreError, TokenOutcome, TokenRecord, TokenStatus, next_token,
-    page_limit, parse_token,
+    NewToken, Page, StateMachineRecord, Status, Store, StoreError, TokenOutcome, TokenRecord,
+    TokenStatus, next_token, page_limit, parse_token, revision_clash,
 };
 
 /// `PRAGMA application_id` of an asl store: "ASL1".
@@ -82,6 +82,42 @@ const MIGRATIONS: &[&str] = &[
     "ALTER TABLE executions ADD COLUMN owner TEXT;
     ALTER TABLE executions ADD COLUMN lease_until INTEGER;
     CREATE INDEX executions_by_owner ON executions (owner);",
+    // 4 → 5: state machines (as they are now, and every revision of their definition, which
+    // executions name), tags of any resource, and each execution's revision.
+    "CREATE TABLE state_machines (
+        arn TEXT PRIMARY KEY,
+        name TEXT NOT NULL,
+        definition TEXT NOT NULL,
+        role_arn TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        created INTEGER NOT NULL,
+        revision_id TEXT NOT NULL,
+        revision_date INTEGER NOT NULL,
+        description TEXT,
+        logging TEXT,
+        tracing TEXT
+    );
+    CREATE TABLE state_machine_revisions (
+        revision_id TEXT PRIMARY KEY,
+        arn TEXT NOT NULL,
+        name TEXT NOT NULL,
+        definition TEXT NOT NULL,
+        role_arn TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        created INTEGER NOT NULL,
+        revision_date INTEGER NOT NULL,
+        description TEXT,
+        logging TEXT,
+        tracing TEXT
+    );
+    CREATE INDEX state_machine_revisions_by_arn ON state_machine_revisions (arn);
+    CREATE TABLE tags (
+        resource_arn TEXT NOT NULL,
+        key TEXT NOT NULL,
+        value TEXT NOT NULL,
+        PRIMARY KEY (resource_arn, key)
+    ) WITHOUT ROWID;
+    ALTER TABLE executions ADD COLUMN revision_id TEXT;",
 ];
 
 /// The schema version this build writes.
@@ -193,7 +229,7 @@ impl SqliteStore {
 }
 
 const EXECUTION_COLUMNS: &str = "arn, name, state_machine_arn, status, input, output, error, \
-     cause, start_date, stop_date, seed, events, redrive_count";
+     cause, start_date, stop_date, seed, events, redrive_count, revision_id";
 
 fn execution_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<ExecutionRecord> {
     let status: String = r.get(3)?;
@@ -217,6 +253,7 @@ fn execution_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<ExecutionRecord> {
         seed: r.get::<_, i64>(10)? as u64,
         events: r.get::<_, i64>(11)? as u64,
         redrive_count: r.get(12)?,
+        revision_id: r.get(13)?,
     })
 }
 
@@ -249,15 +286,17 @@ impl Store for SqliteStore {
                 return Ok(existing);
             }
             tx.execute(
-                "INSERT INTO executions (arn, name, state_machine_arn, status, input, start_date, seed)
-                 VALUES (?1, ?2, ?3, 'RUNNING', ?4, ?5, ?6)",
+                "INSERT INTO executions
+                    (arn, name, state_machine_arn, status, input, start_date, seed, revision_id)
+                 VALUES (?1, ?2, ?3, 'RUNNING', ?4, ?5, ?6, ?7)",
                 params![
                     e.arn,
                     e.name,
                     e.state_machine_arn,
                     e.input,
                     nanos(e.start_date),
-                    e.seed as i64
+                    e.seed as i64,
+                    e.revision_id
                 ],
             )
             .map_err(backend)?;
@@ -634,9 +673,150 @@ impl Store for SqliteStore {
 
     fn delete_activity(&self, arn: &str) -> Result<(), StoreError> {
         self.with(|c| {
-            c.execute("DELETE FROM activities WHERE arn = ?1", [arn])
+            let tx = c.transaction().map_err(backend)?;
+            tx.execute("DELETE FROM activities WHERE arn = ?1", [arn])
                 .map_err(backend)?;
-            Ok(())
+            tx.execute("DELETE FROM tags WHERE resource_arn = ?1", [arn])
+                .map_err(backend)?;
+            tx.commit().map_err(backend)
+        })
+    }
+
+    fn insert_state_machine(
+        &self,
+        m: &StateMachineRecord,
+    ) -> Result<Option<StateMachineRecord>, StoreError> {
+        self.with(|c| {
+            let tx = c.transaction().map_err(backend)?;
+            if let Some(existing) = read_machine(&tx, &m.arn)? {
+                return Ok(Some(existing));
+            }
+            if read_revision(&tx, &m.revision_id)?.is_some() {
+                return Err(StoreError::Invalid(format!(
+                    "the revision id {} is taken",
+                    m.revision_id
+                )));
+            }
+            write_machine(&tx, "INSERT INTO state_machines", m)?;
+            write_machine(&tx, "INSERT INTO state_machine_revisions", m)?;
+            tx.commit().map_err(backend)?;
+            Ok(None)
+        })
+    }
+
+    fn update_state_machine(&self, m: &StateMachineRecord) -> Result<(), StoreError> {
+        self.with(|c| {
+            let tx = c.transaction().map_err(backend)?;
+            if read_machine(&tx, &m.arn)?.is_none() {
+                return Err(StoreError::NotFound(m.arn.clone()));
+            }
+            match read_revision(&tx, &m.revision_id)? {
+                Some(r) => {
+                    if let Some(why) = revision_clash(&r, m) {
+                        return Err(StoreError::Invalid(why));
+                    }
+                }
+                None => write_machine(&tx, "INSERT INTO state_machine_revisions", m)?,
+            }
+            write_machine(&tx, "REPLACE INTO state_machines", m)?;
+            tx.commit().map_err(backend)
+        })
+    }
+
+    fn state_machine(&self, arn: &str) -> Result<Option<StateMachineRecord>, StoreError> {
+        self.with(|c| read_machine(c, arn))
+    }
+
+    fn state_machines(&self) -> Result<Vec<StateMachineRecord>, StoreError> {
+        self.with(|c| {
+            let mut stmt = c
+                .prepare_cached(&format!(
+                    "SELECT {MACHINE_COLUMNS} FROM state_machines ORDER BY created, arn"
+                ))
+                .map_err(backend)?;
+            stmt.query_map([], machine_row)
+                .map_err(backend)?
+                .collect::<Result<Vec<_>, _>>()
+                .map_err(backend)
+        })
+    }
+
+    fn state_machine_revision(
+        &self,
+        revision_id: &str,
+    ) -> Result<Option<StateMachineRecord>, StoreError> {
+        self.with(|c| {
+            // One statement, so one consistent read: the revision, and the machine's other
+            // fields as they are now (the revision's own, once the machine is deleted).
+            c.prepare_cached(
+                "SELECT r.arn, coalesce(m.name, r.name), r.definition, r.role_arn,
+                        coalesce(m.kind, r.kind), coalesce(m.created, r.created), r.revision_id,
+                        r.revision_date,
+                        CASE WHEN m.arn IS NULL THEN r.description ELSE m.description END,
+                        CASE WHEN m.arn IS NULL THEN r.logging ELSE m.logging END,
+                        CASE WHEN m.arn IS NULL THEN r.tracing ELSE m.tracing END
+                 FROM state_machine_revisions r LEFT JOIN state_machines m ON m.arn = r.arn
+                 WHERE r.revision_id = ?1",
+            )
+            .map_err(backend)?
+            .query_row([revision_id], machine_row)
+            .optional()
+            .map_err(backend)
+        })
+    }
+
+    fn delete_state_machine(&self, arn: &str) -> Result<(), StoreError> {
+        self.with(|c| {
+            let tx = c.transaction().map_err(backend)?;
+            tx.execute("DELETE FROM state_machines WHERE arn = ?1", [arn])
+                .map_err(backend)?;
+            tx.execute("DELETE FROM tags WHERE resource_arn = ?1", [arn])
+                .map_err(backend)?;
+            tx.commit().map_err(backend)
+        })
+    }
+
+    fn tag_resource(&self, arn: &str, tags: &[(String, String)]) -> Result<(), StoreError> {
+        self.with(|c| {
+            let tx = c.transaction().map_err(backend)?;
+            {
+                let mut stmt = tx
+                    .prepare_cached(
+                        "REPLACE INTO tags (resource_arn, key, value) VALUES (?1, ?2, ?3)",
+                    )
+                    .map_err(backend)?;
+                for (k, v) in tags {
+                    stmt.execute(params![arn, k, v]).map_err(backend)?;
+                }
+            }
+            tx.commit().map_err(backend)
+        })
+    }
+
+    fn untag_resource(&self, arn: &str, keys: &[String]) -> Result<(), StoreError> {
+        self.with(|c| {
+            let tx = c.transaction().map_err(backend)?;
+            {
+                let mut stmt = tx
+                    .prepare_cached("DELETE FROM tags WHERE resource_arn = ?1 AND key = ?2")
+                    .map_err(backend)?;
+                for k in keys {
+                    stmt.execute(params![arn, k]).map_err(backend)?;
+                }
+            }
+            tx.commit().map_err(backend)
+        })
+    }
+
+    fn tags(&self, arn: &str) -> Result<Vec<(String, String)>, StoreError> {
+        self.with(|c| {
+            let mut stmt = c
+                .prepare_cached("SELECT key, value FROM tags WHERE resource_arn = ?1 ORDER BY key")
+                .map_err(backend)?;
+            stmt.query_map([arn], |r| Ok((r.get(0)?, r.get(1)?)))
+                .map_err(backend)?
+                .collect::<Result<Vec<_>, _>>()
+                .map_err(backend)
         })
     }
 
@@ -654,6 +834,71 @@ impl Store for SqliteStore {
                 .map_err(backend)
         })
     }
+}
+
+/// The columns of a state machine, in `state_machines` and in `state_machine_revisions` alike
+/// (where `revision_id` is the revision's own id).
+const MACHINE_COLUMNS: &str = "arn, name, definition, role_arn, kind, created, revision_id, \
+     revision_date, description, logging, tracing";
+
+fn machine_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<StateMachineRecord> {
+    Ok(StateMachineRecord {
+        arn: r.get(0)?,
+        name: r.get(1)?,
+        definition: r.get(2)?,
+        role_arn: r.get(3)?,
+        kind: r.get(4)?,
+        created: timestamp(r.get(5)?),
+        revision_id: r.get(6)?,
+        revision_date: timestamp(r.get(7)?),
+        description: r.get(8)?,
+        logging: r.get(9)?,
+        tracing: r.get(10)?,
+    })
+}
+
+fn read_machine(c: &Connection, arn: &str) -> Result<Option<StateMachineRecord>, StoreError> {
+    c.prepare_cached(&format!(
+        "SELECT {MACHINE_COLUMNS} FROM state_machines WHERE arn = ?1"
+    ))
+    .map_err(backend)?
+    .query_row([arn], machine_row)
+    .optional()
+    .map_err(backend)
+}
+
+/// A revision as it was stored: the machine's record when the revision was made.
+fn read_revision(c: &Connection, id: &str) -> Result<Option<StateMachineRecord>, StoreError> {
+    c.prepare_cached(&format!(
+        "SELECT {MACHINE_COLUMNS} FROM state_machine_revisions WHERE revision_id = ?1"
+    ))
+    .map_err(backend)?
+    .query_row([id], machine_row)
+    .optional()
+    .map_err(backend)
+}
+
+/// Writes `m` into `state_machines` or `state_machine_revisions` (`verb` names the table).
+fn write_machine(c: &Connection, verb: &str, m: &StateMachineRecord) -> Result<(), StoreError> {
+    c.prepare_cached(&format!(
+        "{verb} ({MACHINE_COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)"
+    ))
+    .map_err(backend)?
+    .execute(params![
+        m.arn,
+        m.name,
+        m.definition,
+        m.role_arn,
+        m.kind,
+        nanos(m.created),
+        m.revision_id,
+        nanos(m.revision_date),
+        m.description,
+        m.logging,
+        m.tracing
+    ])
+    .map_err(backend)?;
+    Ok(())
 }
 
 fn activity_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<ActivityRecord> {

@@ -376,3 +376,29 @@ async fn one_engine_at_a_time_runs_an_execution() {
         Status::Succeeded
     );
 }
+
+/// `DeleteStateMachine` while an execution waits for a callback, unloaded: new executions are
+/// refused, and the outcome still resumes the execution, which finishes (AWS lets the
+/// executions of a machine it deletes run to their end).
+#[tokio::test(start_paused = true)]
+async fn a_parked_execution_of_a_withdrawn_machine_still_finishes() {
+    let (engine, sm, tokens) = engine(Arc::new(MemoryStore::new()));
+    let x = engine
+        .start_execution(&sm, Some("withdrawn"), r#"{"order": 4}"#)
+        .unwrap();
+    let token = token_of(&tokens).await;
+    tokio::time::sleep(Duration::from_secs(1)).await;
+    assert_eq!(engine.load(), (0, 1), "parked");
+    engine.unregister(&sm);
+    let refused = engine
+        .start_execution(&sm, Some("late"), r#"{"order": 5}"#)
+        .unwrap_err();
+    assert_eq!(refused.name(), "StateMachineDoesNotExist");
+    engine.send_task_success(&token, r#""yes""#).unwrap();
+    let done = engine.wait(&x.execution_arn).await.unwrap();
+    assert_eq!(done.status, Status::Succeeded);
+    assert_eq!(
+        serde_json::from_str::<Value>(done.output.as_deref().unwrap()).unwrap()["decision"],
+        json!("yes")
+    );
+}

@@ -7,6 +7,7 @@ mod activities;
 mod callbacks;
 mod limits;
 mod redrive;
+mod revisions;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::{Arc, Mutex};
@@ -104,6 +105,7 @@ fn new_execution(store: &dyn Store) -> ExecutionRecord {
             input: INPUT.into(),
             start_date: t0(),
             seed: 99,
+            revision_id: None,
         })
         .unwrap();
     store.execution(arn).unwrap().unwrap()
@@ -290,6 +292,7 @@ async fn a_thirty_day_wait_fires_on_time_across_restarts() {
             input: "{}".into(),
             start_date: t0(),
             seed: 1,
+            revision_id: None,
         })
         .unwrap();
     let m = Month::new(());
@@ -569,6 +572,7 @@ async fn draws_are_the_same_after_a_restart() {
                 input: "{}".into(),
                 start_date: t0(),
                 seed,
+                revision_id: None,
             })
             .unwrap();
         let rec = store.execution(&arn).unwrap().unwrap();
@@ -695,6 +699,7 @@ async fn a_resumed_sequential_history_is_the_uninterrupted_one() {
                     input: r#"{"n": 0}"#.into(),
                     start_date: t0(),
                     seed: 3,
+                    revision_id: None,
                 })
                 .unwrap();
             let start = tokio::time::Instant::now();
