@@ -23,6 +23,11 @@ impl Exec<'_> {
         })
     }
 
+    /// The execution's ARN, when it was given (`Options::execution_id`).
+    pub(super) fn execution_id(&self) -> Option<&String> {
+        self.options.execution_id.as_ref()
+    }
+
     fn state_machine_name(&self) -> String {
         self.options
             .state_machine_name

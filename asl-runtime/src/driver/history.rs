@@ -92,7 +92,7 @@ impl Exec<'_> {
             return (self.next_event(kind, state), None);
         };
         let t = t.unwrap_or_else(|| self.now());
-        let (id, t) = j.event(kind, at.key(), t, || {
+        let (id, t, new) = j.event(kind, at.key(), t, || {
             let mut d = details();
             if let (Some(s), Some(m)) = (state, d.as_object_mut()) {
                 m.get_or_insert_with("name", || s.into());
@@ -102,7 +102,23 @@ impl Exec<'_> {
                 d => Some(d),
             }
         });
+        // A replayed event happened before: it is not traced again.
+        if new {
+            self.traced(kind, state, t);
+        }
         (u32::try_from(id).unwrap_or(u32::MAX), Some(t))
+    }
+
+    /// Every new history event is a `trace` event of target `asl::event` (what metrics count:
+    /// `kind`, `state`; an execution's end has its `seconds` since the start). Free when no
+    /// subscriber takes that level.
+    fn traced(&self, kind: &'static str, state: Option<&'static str>, t: Timestamp) {
+        if kind.starts_with("Execution") && kind != "ExecutionStarted" {
+            let seconds = (t.as_millisecond() - self.start.as_millisecond()) as f64 / 1000.0;
+            tracing::trace!(target: "asl::event", kind, seconds, "event");
+        } else {
+            tracing::trace!(target: "asl::event", kind, state = state.unwrap_or(""), "event");
+        }
     }
 
     pub(super) fn next_event(&self, kind: &'static str, state: Option<&'static str>) -> u32 {
@@ -111,6 +127,9 @@ impl Exec<'_> {
         // read-modify-write on the hot path.
         let id = self.next_id.load(Ordering::Relaxed);
         self.next_id.store(id + 1, Ordering::Relaxed);
+        if tracing::enabled!(target: "asl::event", tracing::Level::TRACE) {
+            self.traced(kind, state, self.now());
+        }
         if let Some(h) = &self.history {
             let mut h = h.lock().unwrap_or_else(|p| p.into_inner());
             h.push(Event { id, kind, state });

@@ -146,7 +146,7 @@ impl Journal {
         key: String,
         now: Timestamp,
         details: impl FnOnce() -> Option<Value>,
-    ) -> (u64, Timestamp) {
+    ) -> (u64, Timestamp, bool) {
         // A redriven execution ends again: its end events are its epoch's own.
         let key = if self.epoch > 0 && kind.starts_with("Execution") && kind != "ExecutionStarted" {
             format!("@{}", self.epoch)
@@ -154,7 +154,7 @@ impl Journal {
             key
         };
         if let Some(r) = self.recorded(kind, &key) {
-            return (r.id, r.timestamp);
+            return (r.id, r.timestamp, false);
         }
         let ends = kind.starts_with("Execution") && kind != "ExecutionStarted";
         if self.full.load(Ordering::Relaxed)
@@ -163,7 +163,7 @@ impl Journal {
             // No room but for the execution's end: nothing more is recorded.
             self.full.store(true, Ordering::Relaxed);
             if !ends {
-                return (MAX_EVENTS, now);
+                return (MAX_EVENTS, now, false);
             }
         }
         let id = self.last_id.fetch_add(1, Ordering::Relaxed) + 1;
@@ -176,7 +176,7 @@ impl Journal {
             key,
             details: details(),
         });
-        (id, now)
+        (id, now, true)
     }
 
     /// Writes the buffered events (and the close, if given) in one transaction. On failure

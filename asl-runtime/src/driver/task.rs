@@ -4,6 +4,7 @@
 
 use std::sync::Arc;
 
+use crate::value::Map;
 use crate::{Value, json};
 
 use super::Location;
@@ -159,12 +160,29 @@ impl Visit<'_, '_> {
         let name = Some(self.s.name);
         let resource = t.resource;
         let resource_type = resource_type_name(t.resource_type, resource);
+        let shape = Shape {
+            task: !lambda && t.resource_type != ResourceType::Activity,
+            resource_type,
+            resource,
+        };
         let (_, scheduled_at) = self.x.event_with(scheduled, name, at, || {
-            json!({
-                "resourceType": resource_type,
-                "resource": resource,
-                "parameters": call.input.to_string(),
-            })
+            let mut d = Map::new();
+            if shape.task {
+                d.insert("resourceType", resource_type.into());
+                d.insert("resource", resource.into());
+                d.insert("region", self.region(resource).into());
+                d.insert("parameters", call.input.to_string().into());
+            } else {
+                d.insert("resource", resource.into());
+                d.insert("input", call.input.to_string().into());
+            }
+            if let Some(s) = timeout {
+                d.insert("timeoutInSeconds", s.into());
+            }
+            if let (Some(s), false) = (heartbeat, lambda) {
+                d.insert("heartbeatInSeconds", s.into());
+            }
+            Value::object(d)
         });
         // In a durable run a callback Task is a real callback: the handler delivers the
         // token, and the outcome comes from `SendTaskSuccess`/`SendTaskFailure` (ASL-TK-09);
@@ -179,6 +197,7 @@ impl Visit<'_, '_> {
             succeeded,
             failed,
             timed_out,
+            shape,
         };
         // An activity is started when a worker takes it.
         let started_at = match activity {
@@ -297,10 +316,7 @@ impl Visit<'_, '_> {
         let outcome = match result {
             Err(None) => {
                 let f = timed_out_failure();
-                self.record_outcome(timed_out, at, || {
-                    json!({ "resourceType": resource_type, "resource": resource,
-                            "error": "States.Timeout", "cause": null })
-                });
+                self.record_outcome(timed_out, at, || shape.error(Some("States.Timeout"), None));
                 return Err(f);
             }
             Ok(v) if exceeds(&v, MAX_PAYLOAD_BYTES) => Err(Failure {
@@ -313,9 +329,8 @@ impl Visit<'_, '_> {
             }),
             Ok(v) if callback => {
                 // Delivered: the callback's outcome is the task's (ASL-EV-03).
-                self.x.event_with("TaskSubmitted", name, at, || {
-                    json!({ "resourceType": resource_type, "resource": resource, "output": v.to_string() })
-                });
+                self.x
+                    .event_with("TaskSubmitted", name, at, || shape.output(v.to_string()));
                 let token = token.as_deref().unwrap_or_default();
                 let started = started_at.unwrap_or_else(|| self.x.now());
                 return self
@@ -332,12 +347,9 @@ impl Visit<'_, '_> {
             }),
         };
         match &outcome {
-            Ok(v) => self.record_outcome(succeeded, at, || {
-                json!({ "resourceType": resource_type, "resource": resource, "output": v.to_string() })
-            }),
+            Ok(v) => self.record_outcome(succeeded, at, || shape.output(v.to_string())),
             Err(f) => self.record_outcome(failed, at, || {
-                json!({ "resourceType": resource_type, "resource": resource,
-                        "error": f.error, "cause": f.cause })
+                shape.error(f.error.as_deref(), f.cause.as_deref())
             }),
         }
         outcome
@@ -362,7 +374,8 @@ impl Visit<'_, '_> {
         let Some(j) = self.x.journal else {
             return Err(super::visit::store_failure());
         };
-        let resource_type = resource_type_name(ResourceType::Callback, resource);
+        let _ = resource;
+        let shape = kinds.shape;
         let name = Some(self.s.name);
         let after = |t: jiff::Timestamp, secs: u64| {
             t.checked_add(jiff::SignedDuration::from_secs(secs as i64))
@@ -393,16 +406,13 @@ impl Visit<'_, '_> {
             let outcome = match rec.status {
                 TokenStatus::Succeeded => {
                     let out = rec.output.unwrap_or_else(|| "null".into());
-                    self.record_outcome(kinds.succeeded, at, || {
-                        json!({ "resourceType": resource_type, "resource": resource, "output": out })
-                    });
+                    self.record_outcome(kinds.succeeded, at, || shape.output(out.clone()));
                     Ok(serde_json::from_str(&out).unwrap_or(Value::Null))
                 }
                 TokenStatus::Failed => {
                     let (error, cause) = (rec.error, rec.cause);
                     self.record_outcome(kinds.failed, at, || {
-                        json!({ "resourceType": resource_type, "resource": resource,
-                                "error": error, "cause": cause })
+                        shape.error(error.as_deref(), cause.as_deref())
                     });
                     Err(Failure {
                         // A failure sent without an error name reports none.
@@ -424,8 +434,7 @@ impl Visit<'_, '_> {
                         continue;
                     }
                     self.record_outcome(kinds.timed_out, at, || {
-                        json!({ "resourceType": resource_type, "resource": resource,
-                                "error": "States.Timeout", "cause": null })
+                        shape.error(Some("States.Timeout"), None)
                     });
                     Err(Failure {
                         error: Some("States.Timeout".into()),
@@ -458,6 +467,63 @@ struct Kinds {
     succeeded: &'static str,
     failed: &'static str,
     timed_out: &'static str,
+    shape: Shape,
+}
+
+/// The details of a Task's outcome events, in the shape of their family (API-SEE):
+/// `Task…` events name the resource (`resourceType`, `resource`), `LambdaFunction…` and
+/// `Activity…` events do not.
+#[derive(Clone, Copy)]
+struct Shape {
+    /// The `Task…` family.
+    task: bool,
+    resource_type: &'static str,
+    resource: &'static str,
+}
+
+impl Shape {
+    fn base(self) -> Map {
+        let mut d = Map::new();
+        if self.task {
+            d.insert("resourceType", self.resource_type.into());
+            d.insert("resource", self.resource.into());
+        }
+        d
+    }
+
+    /// `…Succeeded`, `TaskSubmitted`: the output as JSON text.
+    fn output(self, output: String) -> Value {
+        let mut d = self.base();
+        d.insert("output", output.into());
+        Value::object(d)
+    }
+
+    /// `…Failed`, `…TimedOut`: the error and cause, each left out when there is none.
+    fn error(self, error: Option<&str>, cause: Option<&str>) -> Value {
+        let mut d = self.base();
+        if let Some(e) = error {
+            d.insert("error", e.into());
+        }
+        if let Some(c) = cause {
+            d.insert("cause", c.into());
+        }
+        Value::object(d)
+    }
+}
+
+impl Visit<'_, '_> {
+    /// The region of a Task's call: its resource's, else the execution's (from its ARN).
+    fn region(&self, resource: &str) -> String {
+        let of = |arn: &str| {
+            arn.split(':')
+                .nth(3)
+                .filter(|r| !r.is_empty())
+                .map(str::to_owned)
+        };
+        of(resource)
+            .or_else(|| self.x.execution_id().and_then(|id| of(id)))
+            .unwrap_or_else(|| "us-east-1".to_owned())
+    }
 }
 
 /// AWS's `resourceType` of a task event: the service of an integration (`lambda` in
