@@ -4,6 +4,7 @@
 //! asl check [--format human|json] [--express] [--color auto|always|never] [--method STATE=NAME]... FILE...
 //! asl graph [--format dot|mermaid] [--express] [--color auto|always|never] FILE
 //! asl expand [--express] [--method STATE=NAME]... FILE
+//! asl serve [--port PORT] [--host ADDR] [--db FILE] [--mock-config FILE]
 //! asl completions bash|zsh|fish|elvish|powershell
 //! ```
 //!
@@ -73,6 +74,35 @@ enum Command {
         /// `#[asl(methods("State" = name))]` does
         #[arg(long = "method", value_name = "STATE=NAME", value_parser = parse_method)]
         methods: Vec<(String, String)>,
+    },
+    /// Serve the AWS Step Functions API and a web console on this machine
+    ///
+    /// The AWS CLI, boto3 and the SDKs talk to it with `--endpoint-url http://HOST:PORT`.
+    /// Definitions created over the API are checked by the same rules as `asl check`
+    /// (InvalidDefinition carries the diagnostics) and run on asl's runtime; Standard
+    /// executions are kept in the SQLite file and go on after a restart, Express ones run in
+    /// memory. Task states are answered by the mock configuration (an execution started as
+    /// `stateMachineArn#TestCase`), by activity workers, or fail saying how to answer them.
+    #[command(
+        after_help = "Example:\n  asl serve --mock-config MockConfigFile.json &\n  aws stepfunctions --endpoint-url http://127.0.0.1:8083 list-state-machines\n\nThe console: http://127.0.0.1:8083/"
+    )]
+    Serve {
+        /// The TCP port
+        #[arg(long, default_value_t = 8083)]
+        port: u16,
+        /// The address to listen on
+        #[arg(long, value_name = "ADDR", default_value = "127.0.0.1")]
+        host: String,
+        /// The SQLite file of state machines and executions (created if missing)
+        #[arg(long, value_name = "FILE", default_value = "asl.db")]
+        db: std::path::PathBuf,
+        /// Step Functions Local's mock configuration (MockConfigFile.json)
+        #[arg(long, value_name = "FILE")]
+        mock_config: Option<std::path::PathBuf>,
+        /// Where Express executions are logged (their machine's loggingConfiguration): a
+        /// file of JSON lines per log group
+        #[arg(long, value_name = "DIR", default_value = "asl-logs")]
+        log_dir: std::path::PathBuf,
     },
     /// Print a shell completion script (bash, zsh, fish, elvish, powershell)
     Completions {
@@ -202,9 +232,94 @@ fn main() -> ExitCode {
                 methods,
             },
         ),
+        Command::Serve {
+            port,
+            host,
+            db,
+            mock_config,
+            log_dir,
+        } => serve(&host, port, &db, mock_config.as_deref(), log_dir),
         Command::Completions { shell } => {
             clap_complete::generate(shell, &mut Cli::command(), "asl", &mut std::io::stdout());
             0
+        }
+    })
+}
+
+/// `asl serve`: runs until killed (Ctrl-C stops it; so does SIGKILL, losing nothing).
+fn serve(
+    host: &str,
+    port: u16,
+    db: &std::path::Path,
+    mock_config: Option<&std::path::Path>,
+    log_dir: std::path::PathBuf,
+) -> u8 {
+    let fail = |what: String| {
+        eprintln!("error: {what}");
+        USAGE
+    };
+    let config = match mock_config {
+        None => None,
+        Some(path) => match std::fs::read_to_string(path) {
+            Err(e) => return fail(format!("cannot read `{}`: {e}", path.display())),
+            Ok(text) => match asl_runtime::mock::MockConfig::parse(&text) {
+                Ok(c) => Some(c),
+                Err(e) => return fail(format!("`{}`: {e}", path.display())),
+            },
+        },
+    };
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(r) => r,
+        Err(e) => return fail(format!("cannot start the runtime: {e}")),
+    };
+    runtime.block_on(async {
+        let server = match asl_server::Server::open(db) {
+            Ok(s) => s,
+            Err(e) => return fail(format!("cannot open `{}`: {e}", db.display())),
+        };
+        let server = match config {
+            Some(c) => server.with_mock_config(c),
+            None => server,
+        }
+        .with_log_dir(log_dir);
+        {
+            use tracing_subscriber::Layer;
+            use tracing_subscriber::filter::Targets;
+            use tracing_subscriber::layer::SubscriberExt;
+            use tracing_subscriber::util::SubscriberInitExt;
+            // Metrics count the runtime's traces; warnings go to standard error.
+            let metrics = server.metrics_layer().with_filter(
+                Targets::new()
+                    .with_target("asl::event", tracing::Level::TRACE)
+                    .with_target("asl_runtime", tracing::Level::INFO),
+            );
+            let log = tracing_subscriber::fmt::layer()
+                .with_writer(std::io::stderr)
+                .with_filter(Targets::new().with_default(tracing::Level::WARN));
+            let _ = tracing_subscriber::registry().with(metrics).with(log).try_init();
+        }
+        let resumed = match server.start() {
+            Ok(n) => n,
+            Err(e) => return fail(format!("cannot load `{}`: {e}", db.display())),
+        };
+        let listener = match tokio::net::TcpListener::bind((host, port)).await {
+            Ok(l) => l,
+            Err(e) => return fail(format!("cannot listen on {host}:{port}: {e}")),
+        };
+        let addr = listener.local_addr().map(|a| a.to_string()).unwrap_or_default();
+        eprintln!(
+            "asl serve: the Step Functions API on http://{addr} (console at http://{addr}/), store `{}`, {resumed} execution(s) resumed",
+            db.display()
+        );
+        tokio::select! {
+            r = server.serve(listener) => match r {
+                Ok(()) => 0,
+                Err(e) => fail(format!("server stopped: {e}")),
+            },
+            _ = tokio::signal::ctrl_c() => 0,
         }
     })
 }

@@ -1,0 +1,142 @@
+//! `asl serve` driven by real clients over HTTP on 127.0.0.1: boto3 and the AWS CLI
+//! (`tests/serve/api_test.py`, every answer checked against botocore's service model), and a
+//! server killed with SIGKILL while executions wait and run (`tests/serve/restart_test.py`).
+//!
+//! They need Python 3 with boto3 and the AWS CLI: `.ci/run` makes a virtualenv with both and
+//! points `ASL_PYTHON` and `AWS_CLI` at it. Without them these tests fail, saying so.
+
+use std::io::{BufRead, BufReader};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+
+/// A started `asl serve`.
+struct Served {
+    child: Child,
+    endpoint: String,
+}
+
+impl Served {
+    fn start(db: &Path) -> Served {
+        let logs = db.with_extension("logs");
+        let mock = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/serve/MockConfigFile.json");
+        let mut child = Command::new(env!("CARGO_BIN_EXE_asl"))
+            .args(["serve", "--port", "0", "--db"])
+            .arg(db)
+            .arg("--mock-config")
+            .arg(&mock)
+            .arg("--log-dir")
+            .arg(&logs)
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("asl serve starts");
+        let mut lines = BufReader::new(child.stderr.take().unwrap()).lines();
+        let first = lines
+            .next()
+            .expect("asl serve prints its address")
+            .expect("stderr is text");
+        let endpoint = first
+            .split_whitespace()
+            .find(|w| w.starts_with("http://"))
+            .unwrap_or_else(|| panic!("no address in `{first}`"))
+            .to_owned();
+        // Keep reading what the server says, so that it never blocks on a full pipe.
+        std::thread::spawn(move || {
+            for line in lines.map_while(Result::ok) {
+                eprintln!("[asl serve] {line}");
+            }
+        });
+        Served { child, endpoint }
+    }
+
+    /// Whether the process is still running.
+    fn alive(&mut self) -> bool {
+        self.child.try_wait().expect("try_wait").is_none()
+    }
+
+    fn kill(mut self) {
+        // SIGKILL: nothing is flushed or closed by the server.
+        self.child.kill().expect("kill");
+        self.child.wait().expect("wait");
+    }
+}
+
+impl Drop for Served {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// The Python that has boto3 (`ASL_PYTHON`, else `python3`); the test fails without it.
+fn python() -> String {
+    let python = std::env::var("ASL_PYTHON").unwrap_or_else(|_| "python3".into());
+    let ok = Command::new(&python)
+        .args(["-c", "import boto3, botocore"])
+        .status()
+        .is_ok_and(|s| s.success());
+    assert!(
+        ok,
+        "`{python}` cannot import boto3: run `.ci/run`, or `pip install boto3 awscli` and set ASL_PYTHON"
+    );
+    python
+}
+
+fn script(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/serve")
+        .join(name)
+}
+
+fn run_python(args: &[&str]) -> String {
+    let out = Command::new(python())
+        .args(args)
+        .output()
+        .expect("python runs");
+    let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
+    assert!(
+        out.status.success(),
+        "{args:?} failed:\n{stdout}\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    stdout
+}
+
+#[test]
+fn the_api_answers_boto3_and_the_aws_cli_as_the_service_model_says() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut server = Served::start(&dir.path().join("asl.db"));
+    let logs = dir.path().join("asl.logs");
+    let out = run_python(&[
+        script("api_test.py").to_str().unwrap(),
+        &server.endpoint,
+        logs.to_str().unwrap(),
+    ]);
+    print!("{out}");
+    assert!(out.contains("api: "), "{out}");
+    assert!(server.alive(), "the server survived every bad request");
+}
+
+#[test]
+fn executions_go_on_after_the_server_is_killed() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("asl.db");
+    let state = dir.path().join("state.json");
+    let state = state.to_str().unwrap();
+    let server = Served::start(&db);
+    run_python(&[
+        script("restart_test.py").to_str().unwrap(),
+        &server.endpoint,
+        "setup",
+        state,
+    ]);
+    server.kill();
+    let server = Served::start(&db);
+    let out = run_python(&[
+        script("restart_test.py").to_str().unwrap(),
+        &server.endpoint,
+        "finish",
+        state,
+    ]);
+    print!("{out}");
+    assert!(out.contains("restart: 6 executions finished"), "{out}");
+}

@@ -1,0 +1,146 @@
+//! State machines the server knows: definitions created over the API, compiled at run time
+//! by the same front end and driver as `asl!` (`asl_runtime::dynamic`), and compiled Rust
+//! machines a program serves with its own handlers. And what answers their Task states.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex, RwLock};
+
+use asl_runtime::engine::Compiled;
+use asl_runtime::handler::{BoxFuture, Dispatch, DynamicHandler, TaskCall, TaskResult};
+use asl_runtime::machine::{Machine, ResourceType};
+use asl_runtime::mock::{MockConfig, Mocks};
+use asl_runtime::{StateError, Value};
+
+/// The tag an execution started as `stateMachineArn#TestCase` carries, naming its test case
+/// of the mock configuration (kept in the store, so a restarted server finds it again).
+pub const TEST_CASE_TAG: &str = "asl:testCase";
+
+/// What answers Task states for one machine, in order: the execution's MockConfigFile test
+/// case (if it mocks the state), a handler registered for the Task's resource, then — in
+/// durable runs — nothing for callback Tasks (the execution waits for `SendTaskSuccess`), and
+/// otherwise a `States.TaskFailed` that says how to give the Task an answer.
+pub(crate) struct Answers {
+    /// The machine's name (the MockConfigFile's key).
+    pub machine: String,
+    pub shared: Arc<Shared>,
+}
+
+/// `(machine name, execution name)`.
+pub(crate) type ExecutionKey = (String, String);
+
+/// What every machine's [`Answers`] share.
+pub(crate) struct Shared {
+    pub engine: asl_runtime::engine::Engine,
+    pub mock_config: Option<MockConfig>,
+    pub handlers: RwLock<HashMap<String, Arc<dyn DynamicHandler>>>,
+    /// The mocks of each execution that has a test case, with their counters.
+    pub mocks: Mutex<HashMap<ExecutionKey, Option<Arc<Mocks>>>>,
+}
+
+impl Shared {
+    /// The execution ARN of `name` of machine `machine`.
+    pub fn execution_arn(&self, machine: &str, name: &str) -> String {
+        self.engine
+            .state_machine_arn(machine)
+            .replacen(":stateMachine:", ":execution:", 1)
+            + ":"
+            + name
+    }
+
+    /// The mocks of an execution, if it was started with a test case.
+    fn mocks(&self, machine: &str, execution: &str) -> Option<Arc<Mocks>> {
+        let config = self.mock_config.as_ref()?;
+        let key = (machine.to_owned(), execution.to_owned());
+        let mut all = self.mocks.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some(m) = all.get(&key) {
+            return m.clone();
+        }
+        let arn = self.execution_arn(machine, execution);
+        let case = self
+            .engine
+            .store()
+            .tags(&arn)
+            .ok()
+            .and_then(|tags| tags.into_iter().find(|(k, _)| k == TEST_CASE_TAG))
+            .map(|(_, v)| v);
+        let mocks = case
+            .and_then(|c| config.test_case(machine, &c).ok())
+            .map(Arc::new);
+        all.insert(key, mocks.clone());
+        mocks
+    }
+}
+
+impl Dispatch for Answers {
+    fn call(&self, call: TaskCall) -> BoxFuture<'_, TaskResult> {
+        Box::pin(async move {
+            let ctx = &call.context;
+            let durable = ctx.idempotency_key.is_some();
+            let callback = ctx.resource_type == ResourceType::Callback;
+            if let Some(mocks) = self.shared.mocks(&self.machine, &ctx.execution_name)
+                && mocks.has_state(ctx.state)
+            {
+                let result = mocks.call(call.input, ctx).await;
+                if durable && callback {
+                    // A mocked callback: the message "was sent", and the mocked response is
+                    // what the callback delivers.
+                    if let Some(token) = ctx.task_token.clone() {
+                        let engine = self.shared.engine.clone();
+                        tokio::spawn(async move {
+                            let r = match result {
+                                Ok(v) => engine.send_task_success(&token, &v.to_string()),
+                                Err(e) => engine.send_task_failure(
+                                    &token,
+                                    Some(&e.error),
+                                    e.cause.as_deref(),
+                                ),
+                            };
+                            if let Err(e) = r {
+                                tracing::warn!(error = %e, "mocked callback not delivered");
+                            }
+                        });
+                    }
+                    return Ok(Value::Null);
+                }
+                return result;
+            }
+            let handler = self
+                .shared
+                .handlers
+                .read()
+                .unwrap_or_else(|p| p.into_inner())
+                .get(ctx.resource)
+                .cloned();
+            if let Some(h) = handler {
+                return h.call(call.input, ctx).await;
+            }
+            if durable && callback {
+                // Nobody to send the token to: the execution waits for SendTaskSuccess,
+                // SendTaskFailure or its timeout; the token is in the history.
+                return Ok(Value::Null);
+            }
+            Err(StateError::new(
+                "States.TaskFailed",
+                format!(
+                    "asl serve has no answer for the resource '{}' of the state '{}': start the execution as '<stateMachineArn>#<TestCase>' with a test case of the mock configuration (--mock-config), register a handler for the resource, or use an activity.",
+                    ctx.resource, ctx.state
+                ),
+            ))
+        })
+    }
+}
+
+/// A machine with what answers its Tasks, for [`asl_runtime::engine::Engine`].
+pub(crate) struct Bound {
+    pub machine: &'static Machine,
+    pub dispatch: Arc<dyn Dispatch>,
+}
+
+impl Compiled for Bound {
+    fn descriptor(&self) -> &'static Machine {
+        self.machine
+    }
+    fn dispatcher(&self) -> Arc<dyn Dispatch> {
+        self.dispatch.clone()
+    }
+}
