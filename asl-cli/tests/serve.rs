@@ -1,6 +1,7 @@
 //! `asl serve` driven by real clients over HTTP on 127.0.0.1: boto3 and the AWS CLI
-//! (`tests/serve/api_test.py`, every answer checked against botocore's service model), and a
-//! server killed with SIGKILL while executions wait and run (`tests/serve/restart_test.py`).
+//! (`tests/serve/api_test.py`, every answer checked against botocore's service model), a
+//! server killed with SIGKILL while executions wait and run (`tests/serve/restart_test.py`),
+//! and the console in headless Chromium on real executions (`tests/serve/console_test.py`).
 //!
 //! They need Python 3 with boto3 and the AWS CLI: `.ci/run` makes a virtualenv with both and
 //! points `ASL_PYTHON` and `AWS_CLI` at it. Without them these tests fail, saying so.
@@ -114,6 +115,30 @@ fn the_api_answers_boto3_and_the_aws_cli_as_the_service_model_says() {
     print!("{out}");
     assert!(out.contains("api: "), "{out}");
     assert!(server.alive(), "the server survived every bad request");
+}
+
+#[test]
+fn the_console_shows_executions_in_chromium() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = Served::start(&dir.path().join("asl.db"));
+    // The screenshots are kept where cargo keeps test output.
+    let shots = Path::new(env!("CARGO_TARGET_TMPDIR")).join("console");
+    std::fs::create_dir_all(&shots).unwrap();
+    let out = run_python(&[
+        script("console_test.py").to_str().unwrap(),
+        &server.endpoint,
+        shots.to_str().unwrap(),
+    ]);
+    print!("{out}");
+    assert!(out.contains("console: 7 pages checked"), "{out}");
+    let shot = shots.join("failed-execution.png");
+    let size = std::fs::metadata(&shot).map(|m| m.len()).unwrap_or(0);
+    assert!(
+        size > 10_000,
+        "a screenshot of the execution page: {}",
+        shot.display()
+    );
+    println!("screenshots in {}", shots.display());
 }
 
 #[test]

@@ -12,7 +12,7 @@ use super::scope::SyncRun;
 use super::visit::{Visit, value_text};
 use crate::machine::{Percentage, Seconds};
 use crate::query::{Expect, QUERY_EVALUATION_ERROR, Query};
-use crate::{Env, StateError};
+use crate::{Env, StateError, json};
 
 impl Visit<'_, '_> {
     /// Parallel (ASL-PAR): every branch runs on the same input, concurrently; the results come
@@ -139,7 +139,13 @@ impl Visit<'_, '_> {
         }
         let total = inputs.len();
         let started = self.attempt_at(attempt);
-        self.x.event("MapStateStarted", Some(self.s.name), started);
+        // `MapStateStartedEventDetails` / `MapIterationEventDetails` (API-SEE).
+        self.x.event_with(
+            "MapStateStarted",
+            Some(self.s.name),
+            started,
+            || json!({ "length": total }),
+        );
         let limit = match max {
             Some(0) | None => total.max(1),
             Some(n) => usize::try_from(n).unwrap_or(usize::MAX),
@@ -163,7 +169,12 @@ impl Visit<'_, '_> {
                     break;
                 };
                 let child = loc.child_of(&base, i, self.step, self.attempt_base + attempt);
-                self.x.event("MapIterationStarted", name, At::Scope(&child));
+                self.x.event_with(
+                    "MapIterationStarted",
+                    name,
+                    At::Scope(&child),
+                    || json!({ "index": i }),
+                );
                 // An iteration of synchronous states runs to its end here: no future at all.
                 let mut step = 0;
                 let mut vars = self.vars.clone();
@@ -201,7 +212,7 @@ impl Visit<'_, '_> {
                     None => break,
                 },
             };
-            self.x.event(
+            self.x.event_with(
                 if r.is_ok() {
                     "MapIterationSucceeded"
                 } else {
@@ -209,6 +220,7 @@ impl Visit<'_, '_> {
                 },
                 name,
                 At::Scope(&child),
+                || json!({ "index": i }),
             );
             let Some(slot) = results.get_mut(i) else {
                 continue;
