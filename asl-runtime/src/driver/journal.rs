@@ -67,6 +67,66 @@ pub(crate) struct Journal {
     /// Set when a write failed: the run stops without closing the execution, which stays
     /// RUNNING in the store to be resumed.
     broken: Mutex<Option<StoreError>>,
+    /// What `previousEventId` links to, per scope.
+    chains: Mutex<Chains>,
+}
+
+/// AWS's `previousEventId`: an event follows the last event of its own scope (a Parallel
+/// branch, a Map iteration, the top), counting the scopes nested in it; the first event of a
+/// scope follows the last event its parent scope itself recorded (the `ParallelStateStarted`,
+/// `MapStateStarted` or `MapIterationStarted` before it). So branches that run together each
+/// form their own chain, and the state's end event follows the branch that ended last.
+#[derive(Default)]
+struct Chains {
+    /// The last event recorded in each scope itself.
+    own: HashMap<String, u64>,
+    /// The last event recorded in each scope or a scope nested in it.
+    nested: HashMap<String, u64>,
+}
+
+/// The scope of an event's key: every enclosing branch's or iteration's `step.attempt.index/`.
+fn scope_of(key: &str) -> &str {
+    match key.rfind('/') {
+        Some(i) => &key[..=i],
+        None => "",
+    }
+}
+
+/// The scope around `scope` (`""` for the top).
+fn parent_of(scope: &str) -> &str {
+    let inner = scope.strip_suffix('/').unwrap_or(scope);
+    match inner.rfind('/') {
+        Some(i) => &inner[..=i],
+        None => "",
+    }
+}
+
+impl Chains {
+    fn previous(&self, scope: &str) -> u64 {
+        if let Some(&id) = self.nested.get(scope) {
+            return id;
+        }
+        let mut s = scope;
+        while !s.is_empty() {
+            s = parent_of(s);
+            if let Some(&id) = self.own.get(s) {
+                return id;
+            }
+        }
+        0
+    }
+
+    fn record(&mut self, scope: &str, id: u64) {
+        self.own.insert(scope.to_owned(), id);
+        let mut s = scope;
+        loop {
+            self.nested.insert(s.to_owned(), id);
+            if s.is_empty() {
+                break;
+            }
+            s = parent_of(s);
+        }
+    }
 }
 
 fn index_key(kind: &str, key: &str) -> String {
@@ -93,6 +153,10 @@ impl Journal {
         };
         let last = events.last().map_or(0, |e| e.id);
         let replaying = !events.is_empty();
+        let mut chains = Chains::default();
+        for e in &events {
+            chains.record(scope_of(&e.key), e.id);
+        }
         let recorded = events
             .into_iter()
             .map(|e| {
@@ -122,6 +186,7 @@ impl Journal {
             full: AtomicBool::new(false),
             epoch,
             unfinished,
+            chains: Mutex::new(chains),
         })
     }
 
@@ -167,10 +232,17 @@ impl Journal {
             }
         }
         let id = self.last_id.fetch_add(1, Ordering::Relaxed) + 1;
+        let previous_id = {
+            let mut chains = self.chains.lock().unwrap_or_else(|p| p.into_inner());
+            let scope = scope_of(&key);
+            let previous = chains.previous(scope);
+            chains.record(scope, id);
+            previous
+        };
         let mut p = self.pending.lock().unwrap_or_else(|p| p.into_inner());
         p.push(HistoryRecord {
             id,
-            previous_id: id - 1,
+            previous_id,
             timestamp: now,
             kind: kind.to_owned(),
             key,
@@ -362,4 +434,33 @@ fn unfinished_visits(events: &[HistoryRecord]) -> HashMap<String, u32> {
         .filter(|k| !exited.contains(k))
         .map(|k| (k.to_owned(), attempts.get(k).copied().unwrap_or(0)))
         .collect()
+}
+
+#[cfg(test)]
+mod chain_tests {
+    use super::*;
+
+    /// API-SEE `previousEventId`: a Parallel's two branches each chain from
+    /// `ParallelStateStarted`; the state's end follows the branch that ended last.
+    #[test]
+    fn branches_chain_apart_and_join_at_the_end() {
+        let mut c = Chains::default();
+        let mut next = 0;
+        let mut add = |c: &mut Chains, key: &str| {
+            next += 1;
+            let p = c.previous(scope_of(key));
+            c.record(scope_of(key), next);
+            p
+        };
+        assert_eq!(add(&mut c, ""), 0); // 1 ExecutionStarted
+        assert_eq!(add(&mut c, "1"), 1); // 2 ParallelStateEntered
+        assert_eq!(add(&mut c, "1#0"), 2); // 3 ParallelStateStarted
+        assert_eq!(add(&mut c, "1.0.0/1"), 3); // 4 branch 0 enters
+        assert_eq!(add(&mut c, "1.0.1/1"), 3); // 5 branch 1 enters
+        assert_eq!(add(&mut c, "1.0.0/1"), 4); // 6 branch 0 exits
+        assert_eq!(add(&mut c, "1.0.1/1"), 5); // 7 branch 1 exits
+        assert_eq!(add(&mut c, "1#0"), 7); // 8 ParallelStateSucceeded
+        assert_eq!(add(&mut c, "1"), 8); // 9 ParallelStateExited
+        assert_eq!(add(&mut c, "1.0.1/1.0.0/1"), 7); // a scope nested in branch 1
+    }
 }
