@@ -7,7 +7,7 @@
 //! What a compiled machine has and a dynamic one has not:
 //!
 //! - no lowered states: every state runs through its descriptor (`lowered: false`,
-//!   [`machine::no_step`]), which is the exact path the lowered code falls back to anyway;
+//!   [`crate::machine::no_step`]), which is the exact path the lowered code falls back to anyway;
 //! - no generated Choice function: JSONPath rules are data ([`m::ChoiceRule::rule`]),
 //!   evaluated by [`crate::choice::choose`] with the operator functions generated code calls;
 //! - no typed handler trait: Tasks are dispatched by handler index through a [`Dispatch`]
