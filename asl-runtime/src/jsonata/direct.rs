@@ -33,12 +33,35 @@ pub(crate) fn eval(
         Some(Value::Array(_)) => return None,
         other => other,
     };
+    // The commonest condition and counter, `$i < 10000` and `$i + 1`: two numbers, no
+    // value built but the answer.
+    if let ExprKind::Binary { op, lhs, rhs } = &expr.kind
+        && let (Some(x), Some(y)) = (
+            number_leaf(Expr::one(lhs), globals),
+            number_leaf(Expr::one(rhs), globals),
+        )
+    {
+        return numeric(*op, x, y);
+    }
     Direct {
         input,
         globals,
         max_bytes,
     }
     .eval(expr, 0)
+}
+
+/// A number literal, or a variable (not the context or root) holding a number.
+#[inline]
+fn number_leaf(e: &Expr, globals: Globals<'_>) -> Option<f64> {
+    match &e.kind {
+        ExprKind::Number(n) => Some(*n),
+        ExprKind::Variable(name) if !name.is_empty() && name != "$" => match globals(name)? {
+            Value::Number(n) => n.as_f64(),
+            _ => None,
+        },
+        _ => None,
+    }
 }
 
 struct Direct<'a> {
