@@ -70,8 +70,9 @@ import json, sys
 rows = [json.loads(l) for l in open(sys.argv[1])]
 by = {(r["label"], r["action"]): r for r in rows}
 print(f"{'action':<20} {'server':<6} {'exec/s':>10} {'p50 ms':>8} {'p99 ms':>8} {'errors':>7}")
+num = lambda v: float("nan") if v is None else v
 for r in rows:
-    print(f"{r['action']:<20} {r['label']:<6} {r['per_second']:>10.0f} {r['p50_ms']:>8.2f} {r['p99_ms']:>8.2f} {r['errors']:>7}")
+    print(f"{r['action']:<20} {r['label']:<6} {r['per_second']:>10.0f} {num(r['p50_ms']):>8.2f} {num(r['p99_ms']):>8.2f} {r['errors']:>7}")
 for action in ("StartSyncExecution", "StartExecution"):
     a, m = by.get(("asl", action)), by.get(("moto", action))
     if a and m and m["ok"] > 0:
