@@ -314,12 +314,24 @@ fn serve(
             "asl serve: the Step Functions API on http://{addr} (console at http://{addr}/), store `{}`, {resumed} execution(s) resumed",
             db.display()
         );
+        // Ctrl-C or SIGTERM stop it; nothing needs flushing (every commit is in the store).
+        let terminate = async {
+            #[cfg(unix)]
+            if let Ok(mut s) =
+                tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+            {
+                s.recv().await;
+                return;
+            }
+            std::future::pending::<()>().await
+        };
         tokio::select! {
             r = server.serve(listener) => match r {
                 Ok(()) => 0,
                 Err(e) => fail(format!("server stopped: {e}")),
             },
             _ = tokio::signal::ctrl_c() => 0,
+            _ = terminate => 0,
         }
     })
 }

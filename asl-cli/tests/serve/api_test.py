@@ -445,6 +445,36 @@ status, body = raw("AWSStepFunctions.DescribeExecution", b"{}")
 check(status == 400 and body["__type"] == "ValidationException", f"a missing member: {body}")
 check(len(sfn.list_state_machines()["stateMachines"]) >= 3, "the server still answers")
 
+# --- many clients at once ------------------------------------------------------------------
+
+def client_burst(k, results):
+    c = boto3.client("stepfunctions", endpoint_url=ENDPOINT, region_name="us-east-1",
+                     aws_access_key_id="test", aws_secret_access_key="test",
+                     config=Config(retries={"max_attempts": 0}, inject_host_prefix=False))
+    arns = [c.start_execution(stateMachineArn=orders + "#HappyPath", name=f"burst-{k}-{i}",
+                              input=json.dumps({"id": f"b{k}-{i}", "amount": 1}))["executionArn"]
+            for i in range(10)]
+    sync = [c.start_sync_execution(stateMachineArn=quick + "#Ok", input=json.dumps({"xs": [k, i]}))
+            for i in range(10)]
+    results[k] = (arns, sync)
+
+
+results = {}
+threads = [threading.Thread(target=client_burst, args=(k, results)) for k in range(8)]
+for t in threads:
+    t.start()
+for t in threads:
+    t.join(120)
+check(len(results) == 8, "eight clients at once all got their answers")
+for k, (arns, sync) in results.items():
+    for i, s in enumerate(sync):
+        check(s["status"] == "SUCCEEDED" and json.loads(s["output"])["total"] == k + i,
+              f"client {k}'s sync execution {i}: {s}")
+    for arn in arns:
+        d = wait_closed(arn)
+        check(d["status"] == "SUCCEEDED", f"{arn}: {d['status']}")
+check(len({a for arns, _ in results.values() for a in arns}) == 80, "80 distinct executions")
+
 # --- metrics ---------------------------------------------------------------------------------
 
 with urllib.request.urlopen(ENDPOINT + "/metrics") as resp:
@@ -460,15 +490,15 @@ def metric(line_start):
 
 
 # Orders: o-1, o-2, o-3 (rejected), o-4 (unmocked), o-5 (and its redrive).
-check(metric('asl_executions_started_total{machine="Orders"}') == 5, "started, by machine")
-check(metric('asl_executions_ended_total{machine="Orders",status="SUCCEEDED"}') == 2,
-      "succeeded: o-1 and o-5 once redriven")
+check(metric('asl_executions_started_total{machine="Orders"}') == 85, "started, by machine (5 + 80)")
+check(metric('asl_executions_ended_total{machine="Orders",status="SUCCEEDED"}') == 82,
+      "succeeded: o-1, o-5 once redriven, and the burst's 80")
 check(metric('asl_executions_ended_total{machine="Orders",status="FAILED"}') == 4, "failed, by status")
 check(metric('asl_executions_ended_total{machine="Nap",status="ABORTED"}') == 1, "aborted")
-check(metric('asl_execution_duration_seconds_count{machine="Orders"}') == 6, "execution durations")
+check(metric('asl_execution_duration_seconds_count{machine="Orders"}') == 86, "execution durations")
 check(metric('asl_task_duration_seconds_count{machine="Orders"}') >= 5, "task durations")
 check(metric('asl_state_transitions_total{machine="Orders"}') >= 12, "transitions")
-check(metric('asl_executions_started_total{machine="Quick"}') == 2, "Express executions are counted")
+check(metric('asl_executions_started_total{machine="Quick"}') == 82, "Express executions are counted")
 check(metric("asl_executions_parked") >= 0, "parked executions")
 
 # --- the AWS CLI ------------------------------------------------------------------------------
