@@ -193,15 +193,7 @@ fn input_path(e: &Expr) -> Option<Vec<&str>> {
     else {
         return None;
     };
-    let plain = |s: &Step| {
-        s.stages.is_empty()
-            && s.focus.is_none()
-            && s.index.is_none()
-            && s.ancestor.is_none()
-            && !s.tuple
-            && !s.keep_array
-    };
-    if !steps.iter().all(plain) {
+    if !steps.iter().all(Step::is_plain) {
         return None;
     }
     let [states, input, rest @ ..] = &steps[..] else {

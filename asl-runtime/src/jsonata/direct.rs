@@ -161,16 +161,8 @@ impl Direct<'_> {
     /// `$v.a.b` or `a.b` (from the input): members of objects, one after another; the last
     /// may be any value.
     fn path(&self, steps: &[Step]) -> Option<Value> {
-        let plain = |s: &Step| {
-            s.stages.is_empty()
-                && s.focus.is_none()
-                && s.index.is_none()
-                && s.ancestor.is_none()
-                && !s.tuple
-                && !s.keep_array
-        };
         let (first, rest) = steps.split_first()?;
-        if !steps.iter().all(plain) {
+        if !steps.iter().all(Step::is_plain) {
             return None;
         }
         // Walked by reference: only the value found is copied (a reference count).

@@ -688,19 +688,11 @@ impl<'e, 'g> Eval<'e, 'g> {
         input: &JValue<'e>,
         env: &FrameRef<'e>,
     ) -> Option<JValue<'e>> {
-        let plain = |s: &Step| {
-            s.stages.is_empty()
-                && s.focus.is_none()
-                && s.index.is_none()
-                && s.ancestor.is_none()
-                && !s.tuple
-                && !s.keep_array
-        };
         let (first, rest) = steps.split_first()?;
-        if !plain(first)
+        if !first.is_plain()
             || !rest
                 .iter()
-                .all(|s| plain(s) && matches!(s.expr.kind, ExprKind::Name(_)))
+                .all(|s| s.is_plain() && matches!(s.expr.kind, ExprKind::Name(_)))
         {
             return None;
         }

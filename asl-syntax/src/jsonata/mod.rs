@@ -350,6 +350,20 @@ pub struct Step {
     pub keep_array: bool,
 }
 
+impl Step {
+    /// A step that only looks a name (or the like) up: no predicate, no `#`/`@` binding, no
+    /// `%` referring to it, not part of a tuple stream, no `[]`. A path of such steps over
+    /// objects is plain member access, which evaluators can take without sequences.
+    pub fn is_plain(&self) -> bool {
+        self.stages.is_empty()
+            && self.focus.is_none()
+            && self.index.is_none()
+            && self.ancestor.is_none()
+            && !self.tuple
+            && !self.keep_array
+    }
+}
+
 /// A stage of a [`Step`].
 #[derive(Clone, Debug, PartialEq)]
 pub enum Stage {
