@@ -1,6 +1,7 @@
-//! Prometheus metrics at `GET /metrics`, counted from what the runtime traces: every new
-//! history event is a `trace` event of target `asl::event` (its `kind`, the `state`, an
-//! execution end's `seconds`), Task calls are `task` spans inside an `execution` span that
+//! Prometheus metrics at `GET /metrics`, counted from what the runtime traces: `trace` events
+//! of target `asl::event` — every new history event of a durable run (its `kind`, the
+//! `state`, an execution end's `seconds`), the start and end of an in-memory run (the end
+//! with `seconds` and the `transitions` it made) — and Task calls are `task` spans inside an `execution` span that
 //! names the machine. [`Metrics::layer`] is the `tracing` layer that counts them; the runtime
 //! pays nothing for it when no subscriber is installed.
 
@@ -148,6 +149,8 @@ struct Fields {
     kind: Option<String>,
     machine: Option<String>,
     seconds: Option<f64>,
+    /// The states an in-memory run entered, on its end event.
+    transitions: Option<u64>,
 }
 
 impl Visit for Fields {
@@ -157,6 +160,14 @@ impl Visit for Fields {
             "machine" => self.machine = Some(value.to_owned()),
             _ => {}
         }
+    }
+    fn record_u64(&mut self, field: &Field, value: u64) {
+        if field.name() == "transitions" {
+            self.transitions = Some(value);
+        }
+    }
+    fn record_i64(&mut self, field: &Field, value: i64) {
+        self.record_u64(field, value.max(0) as u64);
     }
     fn record_f64(&mut self, field: &Field, value: f64) {
         if field.name() == "seconds" {
@@ -245,6 +256,13 @@ where
             "ExecutionTimedOut" => "TIMED_OUT",
             _ => return,
         };
+        if let Some(n) = f.transitions {
+            m.transitions
+                .get_or_create(&MachineLabel {
+                    machine: machine.clone(),
+                })
+                .inc_by(n);
+        }
         if let Some(s) = f.seconds {
             m.execution_seconds
                 .get_or_create(&MachineLabel {

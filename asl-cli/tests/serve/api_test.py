@@ -499,6 +499,8 @@ check(metric('asl_execution_duration_seconds_count{machine="Orders"}') == 86, "e
 check(metric('asl_task_duration_seconds_count{machine="Orders"}') >= 5, "task durations")
 check(metric('asl_state_transitions_total{machine="Orders"}') >= 12, "transitions")
 check(metric('asl_executions_started_total{machine="Quick"}') == 82, "Express executions are counted")
+# Quick: 81 runs through Work and Sum, one that failed in Work.
+check(metric('asl_state_transitions_total{machine="Quick"}') == 163, "Express transitions")
 check(metric("asl_executions_parked") >= 0, "parked executions")
 
 # --- the AWS CLI ------------------------------------------------------------------------------

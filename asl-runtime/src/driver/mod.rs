@@ -152,12 +152,14 @@ async fn run_in(
         }));
     }
     exec.event("ExecutionStarted", None, At::Execution);
+    tracing::trace!(target: "asl::event", kind = "ExecutionStarted", "event");
     let (kind, result) = match exec.body(input).await {
         Some(Ok(out)) => ("ExecutionSucceeded", Ok(out)),
         Some(Err(e)) => ("ExecutionFailed", Err(e)),
         None => ("ExecutionTimedOut", Err(timed_out())),
     };
     exec.event(kind, None, At::Execution);
+    exec.traced_end(kind);
     match &result {
         Ok(_) => tracing::info!(status = kind, "execution ended"),
         Err(e) => tracing::info!(
@@ -421,6 +423,8 @@ struct Exec<'a> {
     /// The journal of a durable run.
     journal: Option<&'a Journal>,
     next_id: AtomicU32,
+    /// States entered (in-memory runs trace it at their end, for metrics).
+    entered: AtomicU32,
     history: Option<Mutex<Vec<Event>>>,
     // Built on first use: most executions never read the context object, name or RNG.
     name: OnceLock<Arc<str>>,
@@ -448,6 +452,7 @@ impl<'a> Exec<'a> {
             origin: tokio::time::Instant::now(),
             journal: None,
             next_id: AtomicU32::new(1),
+            entered: AtomicU32::new(0),
             history: options.history.then(|| Mutex::new(Vec::new())),
             name: OnceLock::new(),
             execution: OnceLock::new(),

@@ -136,6 +136,7 @@ impl Exec<'_> {
                     // unless the quota fails.
                     Step::Output { value, size } => {
                         let name = Some(state.name);
+                        self.count_entered();
                         let entered_id = self.next_event(entered_event(&state.kind), name);
                         // The quota (ASL-IO-09): measured only when the compiler's knowledge
                         // of the output's size and the bound of the input do not settle it.
@@ -169,6 +170,7 @@ impl Exec<'_> {
                     }
                     Step::Choose(next, out) => {
                         let name = Some(state.name);
+                        self.count_entered();
                         self.next_event(entered_event(&state.kind), name);
                         self.next_event(exited_event(&state.kind), name);
                         *step += 1;

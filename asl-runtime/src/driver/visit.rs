@@ -53,6 +53,7 @@ impl<'a> Exec<'a> {
         input: &Value,
         vars: &Vars,
     ) -> Visit<'e, 'a> {
+        self.count_entered();
         // In durable runs the event carries the state's input (`StateEnteredEventDetails`).
         let (entered_id, at) = self.event_with(
             entered_event(&s.kind),
