@@ -572,10 +572,13 @@ impl Server {
         let machine = compile("TestState", &machine_def.to_string(), MachineType::Standard)?;
         let mock = r.value("mock").cloned();
         let dispatch = TestDispatch { mock };
+        let inspection =
+            std::sync::Arc::new(asl_runtime::driver::Inspection::new(state_name.clone()));
         let options = Options {
             execution_name: Some("TestState".into()),
             history: true,
             start_time: Some(self.engine().now()),
+            inspect: Some(inspection.clone()),
             ..Options::default()
         };
         let done = run(machine.descriptor(), &dispatch, value.clone(), &options).await;
@@ -587,7 +590,12 @@ impl Server {
             .filter_map(|e| e.state)
             .find(|s| *s != state_name)
             .map(|s| s.trim_start_matches(TARGET_PREFIX).to_owned());
-        let mut o = json!({ "inspectionData": { "input": input } });
+        let mut data = serde_json::Map::new();
+        data.insert("input".into(), json!(input));
+        for (step, text) in inspection.fields() {
+            data.insert(step.into(), json!(text));
+        }
+        let mut o = json!({ "inspectionData": data });
         match done.result {
             Ok(v) => {
                 o["output"] = json!(v.to_string());

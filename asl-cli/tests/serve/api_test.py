@@ -413,6 +413,23 @@ t = sfn.test_state(definition=json.dumps(ORDERS["States"]["Charge"]), roleArn=RO
                    input=json.dumps({"amount": 1}), mock={"result": json.dumps({"charged": True})})
 check(t["status"] == "SUCCEEDED" and json.loads(t["output"])["charge"] == {"charged": True},
       f"TestState of a Task with a mock: {t}")
+t = sfn.test_state(definition=json.dumps({
+    "Type": "Task", "Resource": "arn:aws:lambda:us-east-1:123456789012:function:f",
+    "InputPath": "$.order", "Parameters": {"id.$": "$.id"},
+    "ResultSelector": {"ok.$": "$.charged"}, "ResultPath": "$.charge", "End": True}),
+    roleArn=ROLE, input=json.dumps({"order": {"id": 7}}), mock={"result": json.dumps({"charged": True})})
+data = {k: json.loads(v) for k, v in t["inspectionData"].items()}
+check(data == {"input": {"order": {"id": 7}}, "afterInputPath": {"id": 7}, "afterParameters": {"id": 7},
+               "result": {"charged": True}, "afterResultSelector": {"ok": True},
+               "afterResultPath": {"order": {"id": 7}, "charge": {"ok": True}}},
+      f"TestState's inspectionData follows the data through each step: {t}")
+t = sfn.test_state(definition=json.dumps({
+    "Type": "Pass", "InputPath": "$.a", "Parameters": {"x.$": "$.b"}, "ResultPath": "$.r", "Next": "N"}),
+    roleArn=ROLE, input=json.dumps({"a": {"b": 1}}))
+data = {k: json.loads(v) for k, v in t["inspectionData"].items()}
+check(data == {"input": {"a": {"b": 1}}, "afterInputPath": {"b": 1}, "afterParameters": {"x": 1},
+               "result": {"x": 1}, "afterResultPath": {"a": {"b": 1}, "r": {"x": 1}}},
+      f"TestState's inspectionData of a Pass state: {t}")
 
 sfn.delete_state_machine(stateMachineArn=nap)
 code, _ = error_of(sfn.describe_state_machine, stateMachineArn=nap)

@@ -75,6 +75,45 @@ pub struct Options {
     pub seed: Option<u64>,
     /// `$$.Execution.RedriveCount`: how often the execution was redriven.
     pub redrive_count: u32,
+    /// Record one state's data at each step of its pipeline (TestState's `inspectionData`).
+    pub inspect: Option<Arc<Inspection>>,
+}
+
+/// What TestState reports of a state's data flow (`inspectionData`): the state's data after
+/// each step of its pipeline, as JSON text — `afterInputPath`, `afterParameters` (JSONata:
+/// `afterArguments`), `result`, `afterResultSelector`, `afterResultPath` — for the visits of
+/// one state (the last visit's values when it runs more than once).
+#[derive(Debug, Default)]
+pub struct Inspection {
+    state: String,
+    fields: Mutex<Vec<(&'static str, String)>>,
+}
+
+impl Inspection {
+    /// Records the data of the state called `state`.
+    pub fn new(state: impl Into<String>) -> Inspection {
+        Inspection {
+            state: state.into(),
+            fields: Mutex::new(Vec::new()),
+        }
+    }
+
+    /// The recorded steps, in pipeline order.
+    pub fn fields(&self) -> Vec<(&'static str, String)> {
+        self.fields
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .clone()
+    }
+
+    fn record(&self, field: &'static str, v: &Value) {
+        let mut f = self.fields.lock().unwrap_or_else(|p| p.into_inner());
+        let text = v.to_string();
+        match f.iter_mut().find(|(k, _)| *k == field) {
+            Some(slot) => slot.1 = text,
+            None => f.push((field, text)),
+        }
+    }
 }
 
 impl Default for Options {
@@ -89,6 +128,7 @@ impl Default for Options {
             history: true,
             seed: None,
             redrive_count: 0,
+            inspect: None,
         }
     }
 }
@@ -251,6 +291,7 @@ async fn run_durable_in(
         history: false,
         seed: Some(rec.seed),
         redrive_count: rec.redrive_count,
+        inspect: None,
     };
     let mut exec = Exec::new(machine, handler, &input, &options);
     exec.journal = Some(&journal);

@@ -115,6 +115,7 @@ impl Visit<'_, '_> {
                 Ok(result) if self.s.jsonata => {
                     // JSONata: `Output` (default: the result) and `Assign` see
                     // `$states.result` (ASL-JA-04, -07, -08).
+                    self.inspect("result", &result);
                     let q = self.query(&raw, &ctx).with_result(&result);
                     self.assign(self.s.assign.as_ref(), Some(&q), &result, &ctx)?;
                     let out = self.jsonata_output(self.s.output.as_ref(), &q, || result.clone())?;
@@ -125,12 +126,18 @@ impl Visit<'_, '_> {
                 Ok(result) => {
                     // ASL-IO-06: a JSONPath Assign sees the raw result, not ResultSelector's.
                     self.assign(self.s.assign.as_ref(), None, &result, &ctx)?;
+                    self.inspect("result", &result);
                     let e = self.env(&result, &ctx);
                     let selected = match &spec.result_selector {
-                        Some(t) => self.local(crate::template::eval(t, &e))?,
+                        Some(t) => {
+                            let s = self.local(crate::template::eval(t, &e))?;
+                            self.inspect("afterResultSelector", &s);
+                            s
+                        }
                         None => result,
                     };
                     let out = self.result_path(&spec.result_path, raw, selected)?;
+                    self.inspect("afterResultPath", &out);
                     return self.exit(out, &ctx);
                 }
                 Err(f) => f,

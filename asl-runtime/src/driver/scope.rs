@@ -211,7 +211,9 @@ impl Exec<'_> {
                 let result = match (&p.result, &p.parameters) {
                     (Some(r), _) => Some(crate::template::constant(r)),
                     (None, Some(t)) => {
-                        Some(v.local(crate::template::eval(t, &v.env(&effective, &ctx)))?)
+                        let r = v.local(crate::template::eval(t, &v.env(&effective, &ctx)))?;
+                        v.inspect("afterParameters", &r);
+                        Some(r)
                     }
                     (None, None) => match effective {
                         Cow::Owned(e) => Some(e),
@@ -226,6 +228,9 @@ impl Exec<'_> {
                     result.as_ref().unwrap_or(&raw),
                     &ctx,
                 )?;
+                if let Some(r) = &result {
+                    v.inspect("result", r);
+                }
                 let out = match result {
                     Some(r) => v.result_path(&p.result_path, raw, r)?,
                     None => match &p.result_path {
@@ -233,6 +238,7 @@ impl Exec<'_> {
                         rp => v.result_path(rp, raw.clone(), raw)?,
                     },
                 };
+                v.inspect("afterResultPath", &out);
                 v.exit(out, &ctx)?
             }
             Kind::Choice(ch) => {

@@ -77,6 +77,11 @@ impl Visit<'_, '_> {
                     (Some(p), None) => self.local(crate::template::eval(p, &e))?,
                     (None, _) => effective.clone().into_owned(),
                 };
+                match (&t.parameters, q) {
+                    (Some(_), Some(_)) => self.inspect("afterArguments", &input),
+                    (Some(_), None) => self.inspect("afterParameters", &input),
+                    (None, _) => {}
+                }
                 // The task input after Parameters is under the quota too (ASL-SUB-54). AWS's
                 // cause for this case is not recorded; the wording follows the output case.
                 if exceeds(&input, MAX_PAYLOAD_BYTES) {

@@ -226,12 +226,28 @@ impl Visit<'_, '_> {
         raw: &'r Value,
         ctx: &Value,
     ) -> Result<Cow<'r, Value>, Failure> {
-        match &self.s.input_path {
-            IoPath::Identity => Ok(Cow::Borrowed(raw)),
-            IoPath::Null => Ok(Cow::Owned(Value::object(Map::new()))),
-            IoPath::Path(path) => self
-                .local(crate::path::select(path, &self.env(raw, ctx)).map_err(StateError::from))
-                .map(Cow::Owned),
+        let effective =
+            match &self.s.input_path {
+                IoPath::Identity => Cow::Borrowed(raw),
+                IoPath::Null => Cow::Owned(Value::object(Map::new())),
+                IoPath::Path(path) => Cow::Owned(self.local(
+                    crate::path::select(path, &self.env(raw, ctx)).map_err(StateError::from),
+                )?),
+            };
+        if !self.s.jsonata {
+            self.inspect("afterInputPath", &effective);
+        }
+        Ok(effective)
+    }
+
+    /// Records this state's data after a step of its pipeline, when the execution inspects it
+    /// ([`super::Inspection`], TestState).
+    #[inline]
+    pub(super) fn inspect(&self, step: &'static str, v: &Value) {
+        if let Some(i) = &self.x.options.inspect
+            && i.state == self.s.name
+        {
+            i.record(step, v);
         }
     }
 
