@@ -522,11 +522,23 @@ impl Engine {
         };
         match self.inner.store.insert_execution(&new)? {
             None => {
-                let rec = self
-                    .inner
-                    .store
-                    .execution(&new.arn)?
-                    .ok_or_else(|| ApiError::ExecutionDoesNotExist(new.arn.clone()))?;
+                // What the store now holds, without reading it back.
+                let rec = ExecutionRecord {
+                    arn: new.arn,
+                    name: new.name,
+                    state_machine_arn: new.state_machine_arn,
+                    status: Status::Running,
+                    input: new.input,
+                    output: None,
+                    error: None,
+                    cause: None,
+                    start_date: new.start_date,
+                    stop_date: None,
+                    seed: new.seed,
+                    events: 0,
+                    redrive_count: 0,
+                    revision_id: new.revision_id,
+                };
                 let out = StartExecutionOutput {
                     execution_arn: rec.arn.clone(),
                     start_date: rec.start_date,

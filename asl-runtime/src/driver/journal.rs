@@ -141,11 +141,17 @@ impl Journal {
     /// The journal of `arn`, with the events already recorded for it.
     pub(crate) fn load(
         store: Arc<dyn Store>,
-        arn: &str,
+        rec: &crate::store::ExecutionRecord,
         seed: u64,
         epoch: u32,
     ) -> Result<Journal, StoreError> {
-        let events = store.events(arn, 1, 0)?;
+        let arn = rec.arn.as_str();
+        // A new execution has nothing recorded: no need to ask.
+        let events = if rec.events == 0 {
+            Vec::new()
+        } else {
+            store.events(arn, 1, 0)?
+        };
         let unfinished = if epoch > 0 {
             unfinished_visits(&events)
         } else {

@@ -272,7 +272,7 @@ async fn run_durable_in(
     now: Timestamp,
 ) -> Result<Outcome, Stopped> {
     let journal =
-        Journal::load(store, &rec.arn, rec.seed, rec.redrive_count).map_err(Stopped::Store)?;
+        Journal::load(store, &rec, rec.seed, rec.redrive_count).map_err(Stopped::Store)?;
     let input: Value =
         serde_json::from_str(&rec.input).map_err(|e| Stopped::BadInput(e.to_string()))?;
     let state_machine_name = rec
