@@ -43,7 +43,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 
 pub use error::Fault;
-use machines::{Answers, Bound, Shared};
+use machines::{Answers, Shared};
 
 /// The server: the engine and its store, the machines it knows and what answers their
 /// Tasks. Cheap to clone; every clone is the same server.
@@ -66,9 +66,19 @@ struct Inner {
 }
 
 /// A runnable machine: its descriptor and what answers its Tasks.
+#[derive(Clone)]
 pub(crate) struct Entry {
     pub machine: &'static Machine,
     pub dispatch: Arc<dyn Dispatch>,
+}
+
+impl Compiled for Entry {
+    fn descriptor(&self) -> &'static Machine {
+        self.machine
+    }
+    fn dispatcher(&self) -> Arc<dyn Dispatch> {
+        self.dispatch.clone()
+    }
 }
 
 impl Server {
@@ -301,15 +311,8 @@ impl Server {
                 .insert(rec.arn.clone(), entry.clone());
         }
         if rec.kind == "STANDARD" {
-            self.engine().register_revision(
-                &rec.name,
-                &rec.revision_id,
-                Bound {
-                    machine: entry.machine,
-                    dispatch: entry.dispatch.clone(),
-                },
-                current,
-            );
+            self.engine()
+                .register_revision(&rec.name, &rec.revision_id, (*entry).clone(), current);
         }
     }
 

@@ -5,9 +5,8 @@
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, RwLock};
 
-use asl_runtime::engine::Compiled;
 use asl_runtime::handler::{BoxFuture, Dispatch, DynamicHandler, TaskCall, TaskResult};
-use asl_runtime::machine::{Machine, ResourceType};
+use asl_runtime::machine::ResourceType;
 use asl_runtime::mock::{MockConfig, Mocks};
 use asl_runtime::{StateError, Value};
 
@@ -127,20 +126,5 @@ impl Dispatch for Answers {
                 ),
             ))
         })
-    }
-}
-
-/// A machine with what answers its Tasks, for [`asl_runtime::engine::Engine`].
-pub(crate) struct Bound {
-    pub machine: &'static Machine,
-    pub dispatch: Arc<dyn Dispatch>,
-}
-
-impl Compiled for Bound {
-    fn descriptor(&self) -> &'static Machine {
-        self.machine
-    }
-    fn dispatcher(&self) -> Arc<dyn Dispatch> {
-        self.dispatch.clone()
     }
 }
