@@ -17,23 +17,15 @@ import threading
 import time
 import urllib.request
 
-import boto3
-import botocore
-from botocore.config import Config
+import botocore.exceptions
+
+from sfn import all_events, client, wait_for_close
 
 ENDPOINT, LOG_DIR = sys.argv[1], sys.argv[2]
 ROLE = "arn:aws:iam::123456789012:role/test"
 CHECKS = 0
 
-sfn = boto3.client(
-    "stepfunctions",
-    endpoint_url=ENDPOINT,
-    region_name="us-east-1",
-    aws_access_key_id="test",
-    aws_secret_access_key="test",
-    # StartSyncExecution has the host prefix `sync-`, which a local endpoint cannot take.
-    config=Config(retries={"max_attempts": 0}, read_timeout=90, inject_host_prefix=False),
-)
+sfn = client(ENDPOINT)
 MODEL = sfn.meta.service_model
 
 
@@ -110,27 +102,13 @@ def error_of(fn, **kw):
 
 
 def wait_closed(arn, timeout=30):
-    end = time.time() + timeout
-    while time.time() < end:
-        d = sfn.describe_execution(executionArn=arn)
-        if d["status"] != "RUNNING":
-            return d
-        time.sleep(0.05)
-    raise AssertionError(f"{arn} still running after {timeout}s")
+    return wait_for_close(sfn, arn, timeout)
 
 
 def history(arn, **kw):
-    events, token = [], None
-    while True:
-        args = dict(executionArn=arn, maxResults=3, **kw)
-        if token:
-            args["nextToken"] = token
-        page = sfn.get_execution_history(**args)
+    def small(page):
         check(len(page["events"]) <= 3, "history pages hold at most maxResults events")
-        events += page["events"]
-        token = page.get("nextToken")
-        if not token:
-            return events
+    return all_events(sfn, arn, page_size=3, on_page=small, **kw)
 
 
 # --- definitions -------------------------------------------------------------------------
@@ -465,9 +443,7 @@ check(len(sfn.list_state_machines()["stateMachines"]) >= 3, "the server still an
 # --- many clients at once ------------------------------------------------------------------
 
 def client_burst(k, results):
-    c = boto3.client("stepfunctions", endpoint_url=ENDPOINT, region_name="us-east-1",
-                     aws_access_key_id="test", aws_secret_access_key="test",
-                     config=Config(retries={"max_attempts": 0}, inject_host_prefix=False))
+    c = client(ENDPOINT)
     arns = [c.start_execution(stateMachineArn=orders + "#HappyPath", name=f"burst-{k}-{i}",
                               input=json.dumps({"id": f"b{k}-{i}", "amount": 1}))["executionArn"]
             for i in range(10)]

@@ -16,16 +16,13 @@ import subprocess
 import sys
 import time
 
-import boto3
-from botocore.config import Config
+from sfn import client, wait_for_close
 
 ENDPOINT, SHOTS = sys.argv[1], sys.argv[2]
 CHECK = os.path.join(os.path.dirname(__file__), "..", "..", "..", "asl-server", "tests", "console",
                      "check_console.py")
 ROLE = "arn:aws:iam::123456789012:role/test"
-sfn = boto3.client("stepfunctions", endpoint_url=ENDPOINT, region_name="us-east-1",
-                   aws_access_key_id="test", aws_secret_access_key="test",
-                   config=Config(retries={"max_attempts": 0}))
+sfn = client(ENDPOINT)
 
 SHOP = {
     "Comment": "An order through a Choice, a Parallel and a Map; a bad item is caught and fails it",
@@ -68,10 +65,7 @@ good = sfn.start_execution(stateMachineArn=shop + "#Ok", name="good-1",
 running = sfn.start_execution(stateMachineArn=slow, name="slow-1",
                               input=json.dumps({"items": ["a", "b", "c"]}))["executionArn"]
 for arn in (bad, good):
-    for _ in range(300):
-        if sfn.describe_execution(executionArn=arn)["status"] != "RUNNING":
-            break
-        time.sleep(0.02)
+    wait_for_close(sfn, arn)
 assert sfn.describe_execution(executionArn=bad)["status"] == "FAILED"
 assert sfn.describe_execution(executionArn=good)["status"] == "SUCCEEDED"
 time.sleep(0.3)

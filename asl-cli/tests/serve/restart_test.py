@@ -16,14 +16,11 @@ import sys
 import threading
 import time
 
-import boto3
-from botocore.config import Config
+from sfn import all_events, client, wait_for_close
 
 ENDPOINT, PHASE, STATE_FILE = sys.argv[1:4]
 ROLE = "arn:aws:iam::123456789012:role/test"
-sfn = boto3.client("stepfunctions", endpoint_url=ENDPOINT, region_name="us-east-1",
-                   aws_access_key_id="test", aws_secret_access_key="test",
-                   config=Config(retries={"max_attempts": 0}, read_timeout=90))
+sfn = client(ENDPOINT)
 
 TIMER = {"StartAt": "Nap", "States": {
     "Nap": {"Type": "Wait", "Seconds": 3, "Next": "Done"},
@@ -42,14 +39,7 @@ CALLBACK = {"StartAt": "Ask", "States": {
 
 
 def history(arn):
-    events, token = [], None
-    while True:
-        page = sfn.get_execution_history(executionArn=arn, maxResults=1000,
-                                         **({"nextToken": token} if token else {}))
-        events += page["events"]
-        token = page.get("nextToken")
-        if not token:
-            return events
+    return all_events(sfn, arn)
 
 
 def machine(name, definition):
@@ -103,13 +93,7 @@ w.join(60)
 
 
 def closed(arn):
-    end = time.time() + 60
-    while time.time() < end:
-        d = sfn.describe_execution(executionArn=arn)
-        if d["status"] != "RUNNING":
-            return d
-        time.sleep(0.1)
-    raise AssertionError(f"{arn} still running")
+    return wait_for_close(sfn, arn, 60)
 
 
 def once_each(arn):
