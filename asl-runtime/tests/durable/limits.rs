@@ -87,13 +87,7 @@ async fn stop_execution_aborts_it() {
         (rec.status, rec.error.as_deref()),
         (Status::Aborted, Some("Manual"))
     );
-    let kinds: Vec<String> = engine
-        .store()
-        .events(&x.execution_arn, 1, 0)
-        .unwrap()
-        .into_iter()
-        .map(|e| e.kind)
-        .collect();
+    let kinds = crate::event_kinds(&engine, &x.execution_arn);
     assert_eq!(
         kinds,
         ["ExecutionStarted", "WaitStateEntered", "ExecutionAborted"]

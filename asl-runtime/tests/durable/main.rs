@@ -93,6 +93,17 @@ pub(crate) fn t0() -> Timestamp {
     "2025-03-01T12:00:00Z".parse().unwrap()
 }
 
+/// The types of an execution's recorded events, in order.
+pub(crate) fn event_kinds(engine: &Engine, execution_arn: &str) -> Vec<String> {
+    engine
+        .store()
+        .events(execution_arn, 1, 0)
+        .unwrap()
+        .into_iter()
+        .map(|e| e.kind)
+        .collect()
+}
+
 const INPUT: &str = r#"{"id": 7, "items": [1, 2, 3, 4, 5]}"#;
 
 fn new_execution(store: &dyn Store) -> ExecutionRecord {

@@ -109,13 +109,7 @@ async fn a_redrive_runs_only_what_failed() {
             ("Send:3".to_string(), 1),
         ])
     );
-    let kinds: Vec<String> = engine
-        .store()
-        .events(&x.execution_arn, 1, 0)
-        .unwrap()
-        .into_iter()
-        .map(|e| e.kind)
-        .collect();
+    let kinds = crate::event_kinds(&engine, &x.execution_arn);
     let redriven = kinds.iter().position(|k| k == "ExecutionRedriven").unwrap();
     assert_eq!(kinds[redriven - 1], "ExecutionFailed");
     assert_eq!(kinds.last().map(String::as_str), Some("ExecutionSucceeded"));

@@ -62,13 +62,7 @@ fn an_execution_runs_the_revision_it_started_with_across_a_restart() {
         let rec = engine.describe_execution(&x.execution_arn).unwrap();
         assert_eq!(rec.status, Status::Running);
         assert_eq!(rec.revision_id.as_deref(), Some("rev-a"));
-        let kinds: Vec<_> = engine
-            .store()
-            .events(&x.execution_arn, 1, 0)
-            .unwrap()
-            .into_iter()
-            .map(|e| e.kind)
-            .collect();
+        let kinds = crate::event_kinds(&engine, &x.execution_arn);
         assert_eq!(kinds, ["ExecutionStarted", "WaitStateEntered"]);
         // UpdateStateMachine: B is current from now on.
         engine.register_revision("Flow", "rev-b", FlowB::new(()), true);
