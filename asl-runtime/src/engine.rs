@@ -25,8 +25,8 @@ use crate::driver::Outcome;
 use crate::handler::Dispatch;
 use crate::machine::Machine;
 use crate::store::{
-    ActivityRecord, ExecutionRecord, HistoryRecord, ListQuery, NewExecution, Page, SqliteStore,
-    Status, Store, StoreError, TokenOutcome,
+    ActivityRecord, ExecutionRecord, HistoryRecord, Lease, ListQuery, NewExecution, Page,
+    SqliteStore, Status, Store, StoreError, TokenOutcome,
 };
 
 /// A compiled machine with its handlers bound: what [`Engine::register`] takes. Generated
@@ -487,6 +487,35 @@ impl Engine {
         name: Option<&str>,
         input: &str,
     ) -> Result<StartExecutionOutput, ApiError> {
+        let (r, new, value) = self.new_execution(state_machine_arn, name, input, Vec::new())?;
+        let inserted = self.inner.store.insert_execution(&new);
+        self.started(r, new, &value, inserted?)
+    }
+
+    /// [`start_execution`](Self::start_execution) from async code, with tags written with
+    /// the execution (the server keeps a MockConfigFile test case so). The insert goes with
+    /// the store's batched writes ([`Store::insert_execution_batched`]): under load, many
+    /// starts and appends share one transaction.
+    pub async fn start_tagged_execution(
+        &self,
+        state_machine_arn: &str,
+        name: Option<&str>,
+        input: &str,
+        tags: Vec<(String, String)>,
+    ) -> Result<StartExecutionOutput, ApiError> {
+        let (r, new, value) = self.new_execution(state_machine_arn, name, input, tags)?;
+        let inserted = self.inner.store.insert_execution_batched(new.clone()).await;
+        self.started(r, new, &value, inserted?)
+    }
+
+    /// The checks of `StartExecution`, and the execution to insert.
+    fn new_execution(
+        &self,
+        state_machine_arn: &str,
+        name: Option<&str>,
+        input: &str,
+        tags: Vec<(String, String)>,
+    ) -> Result<(Arc<Registered>, NewExecution, Value), ApiError> {
         let r = self.registered(state_machine_arn).ok_or_else(|| {
             ApiError::StateMachineDoesNotExist(format!(
                 "State Machine Does Not Exist: '{state_machine_arn}'"
@@ -508,6 +537,7 @@ impl Engine {
             ));
         }
         let a = &self.inner.account;
+        let now = self.now();
         let new = NewExecution {
             arn: format!(
                 "arn:aws:states:{}:{}:execution:{}:{name}",
@@ -516,11 +546,28 @@ impl Engine {
             name,
             state_machine_arn: state_machine_arn.to_owned(),
             input: input.to_owned(),
-            start_date: self.now(),
+            start_date: now,
             seed: rand::random(),
             revision_id: r.revision_id.clone(),
+            // Taken with the insert: one write starts the execution.
+            lease: Some(Lease {
+                owner: self.inner.owner.clone(),
+                until: lease_end(now),
+            }),
+            tags,
         };
-        match self.inner.store.insert_execution(&new)? {
+        Ok((r, new, value))
+    }
+
+    /// After the insert: runs the new execution, or answers for the one of that name.
+    fn started(
+        &self,
+        r: Arc<Registered>,
+        new: NewExecution,
+        value: &Value,
+        existing: Option<ExecutionRecord>,
+    ) -> Result<StartExecutionOutput, ApiError> {
+        match existing {
             None => {
                 // What the store now holds, without reading it back.
                 let rec = ExecutionRecord {
@@ -543,11 +590,11 @@ impl Engine {
                     execution_arn: rec.arn.clone(),
                     start_date: rec.start_date,
                 };
-                self.spawn(r, rec);
+                self.adopt(r, rec);
                 Ok(out)
             }
             Some(existing)
-                if existing.status == Status::Running && same_json(&existing.input, &value) =>
+                if existing.status == Status::Running && same_json(&existing.input, value) =>
             {
                 Ok(StartExecutionOutput {
                     execution_arn: existing.arn,
@@ -572,6 +619,11 @@ impl Engine {
                 return false;
             }
         }
+        self.adopt(r, rec)
+    }
+
+    /// Runs `rec`, whose lease this engine holds, unless it runs it already.
+    fn adopt(&self, r: Arc<Registered>, rec: ExecutionRecord) -> bool {
         {
             let mut runs = self.inner.runs.lock().unwrap_or_else(|p| p.into_inner());
             match runs.get_mut(&rec.arn) {

@@ -3,8 +3,8 @@
 
 use asl_runtime::json;
 use asl_runtime::store::{
-    Close, HistoryRecord, ListQuery, MemoryStore, NewExecution, SqliteStore, StateMachineRecord,
-    Status, Store, StoreError,
+    Close, HistoryRecord, Lease, ListQuery, MemoryStore, NewExecution, SqliteStore,
+    StateMachineRecord, Status, Store, StoreError,
 };
 use jiff::Timestamp;
 
@@ -17,6 +17,8 @@ fn new_execution(name: &str) -> NewExecution {
         start_date: Timestamp::from_second(1_700_000_000).unwrap(),
         seed: 42,
         revision_id: Some("rev-1".into()),
+        lease: None,
+        tags: Vec::new(),
     }
 }
 
@@ -164,6 +166,58 @@ fn rules(s: &dyn Store) {
         s.list_executions(&q(None, 0, Some("bogus"))),
         Err(StoreError::InvalidToken(_))
     ));
+}
+
+/// An execution inserted with its lease and tags, several at once through the batched
+/// writer: each is written with both, and a second start of one name in the same batch finds
+/// the first.
+async fn batched_inserts(s: std::sync::Arc<dyn Store>) {
+    let now = Timestamp::from_second(1_700_000_000).unwrap();
+    let until = Timestamp::from_second(1_700_000_030).unwrap();
+    let leased = |name: &str| NewExecution {
+        lease: Some(Lease {
+            owner: "me".into(),
+            until,
+        }),
+        tags: vec![("asl:testCase".into(), format!("case-{name}"))],
+        ..new_execution(name)
+    };
+    let starts = ["x", "y", "x"].map(|n| s.insert_execution_batched(leased(n)));
+    let mut answers = Vec::new();
+    for f in starts {
+        answers.push(f.await.unwrap());
+    }
+    assert_eq!(answers[0], None);
+    assert_eq!(answers[1], None);
+    assert_eq!(answers[2].as_ref().map(|e| e.name.as_str()), Some("x"));
+    for name in ["x", "y"] {
+        let arn = leased(name).arn;
+        assert_eq!(s.lease_holder(&arn, now).unwrap().as_deref(), Some("me"));
+        // Another owner cannot take it while it runs, as with a lease taken by `lease`.
+        assert!(!s.lease(&arn, "other", until, now, None).unwrap());
+        assert_eq!(
+            s.tags(&arn).unwrap(),
+            [("asl:testCase".to_owned(), format!("case-{name}"))]
+        );
+    }
+    // An insert without a lease leaves it to be taken.
+    let free = new_execution("z");
+    assert_eq!(
+        s.insert_execution_batched(free.clone()).await.unwrap(),
+        None
+    );
+    assert_eq!(s.lease_holder(&free.arn, now).unwrap(), None);
+    assert!(s.tags(&free.arn).unwrap().is_empty());
+}
+
+#[tokio::test]
+async fn batched_inserts_take_the_lease_and_write_the_tags() {
+    batched_inserts(std::sync::Arc::new(MemoryStore::new())).await;
+    let dir = tempfile::tempdir().unwrap();
+    batched_inserts(std::sync::Arc::new(
+        SqliteStore::open(dir.path().join("asl.db")).unwrap(),
+    ))
+    .await;
 }
 
 #[test]

@@ -9,6 +9,7 @@ use asl_syntax::CheckOptions;
 use asl_syntax::ast::MachineType;
 use asl_syntax::diag::{Diagnostics, Severity};
 use serde_json::{Value, json};
+use std::sync::Arc;
 
 use crate::error::Fault;
 use crate::machines::TEST_CASE_TAG;
@@ -29,7 +30,7 @@ impl Server {
             "UpdateStateMachine" => self.update_state_machine(&r),
             "DeleteStateMachine" => self.delete_state_machine(&r),
             "ValidateStateMachineDefinition" => validate_definition(&r),
-            "StartExecution" => self.start_execution(&r),
+            "StartExecution" => self.start_execution(&r).await,
             "StartSyncExecution" => self.start_sync_execution(&r).await,
             "DescribeExecution" => self.describe_execution(&r),
             "ListExecutions" => self.list_executions(&r),
@@ -316,7 +317,7 @@ impl Server {
         Ok((arn, case))
     }
 
-    fn start_execution(&self, r: &Request<'_>) -> Answer {
+    async fn start_execution(&self, r: &Request<'_>) -> Answer {
         let (arn, case) = self.split_test_case(r.required("stateMachineArn")?)?;
         let rec = self.machine_record(arn)?;
         let input = r.str("input")?.unwrap_or("{}");
@@ -342,8 +343,12 @@ impl Server {
             });
             return Ok(json!({ "executionArn": exec_arn, "startDate": date(start) }));
         }
-        self.remember_test_case(&rec.name, &name, case)?;
-        let out = self.engine().start_execution(arn, Some(&name), input)?;
+        // The test case is a tag of the execution, written with it, so a restart finds it.
+        let tags = case.map(|c| vec![(TEST_CASE_TAG.to_owned(), c.to_owned())]);
+        let out = self
+            .engine()
+            .start_tagged_execution(arn, Some(&name), input, tags.unwrap_or_default())
+            .await?;
         Ok(json!({ "executionArn": out.execution_arn, "startDate": date(out.start_date) }))
     }
 
@@ -519,16 +524,23 @@ impl Server {
         }
     }
 
+    /// An Express execution's test case: its mocks, kept in memory with it (Express
+    /// executions leave nothing in the store).
     fn remember_test_case(
         &self,
         machine: &str,
         name: &str,
         case: Option<&str>,
     ) -> Result<(), Fault> {
-        if let Some(case) = case {
-            let arn = self.shared().execution_arn(machine, name);
-            self.store()
-                .tag_resource(&arn, &[(TEST_CASE_TAG.to_owned(), case.to_owned())])?;
+        if let (Some(case), Some(config)) = (case, self.shared().mock_config.as_ref()) {
+            let mocks = config
+                .test_case(machine, case)
+                .map_err(|e| Fault::validation(e.to_string()))?;
+            self.shared()
+                .mocks
+                .lock()
+                .unwrap_or_else(|p| p.into_inner())
+                .insert((machine.to_owned(), name.to_owned()), Some(Arc::new(mocks)));
         }
         Ok(())
     }

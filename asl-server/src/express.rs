@@ -138,6 +138,8 @@ pub(crate) async fn execute(
         start_date: start,
         seed: rand_seed(),
         revision_id: None,
+        lease: None,
+        tags: Vec::new(),
     };
     let inserted = store
         .insert_execution(&new)

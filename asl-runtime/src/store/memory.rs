@@ -77,6 +77,13 @@ impl Store for MemoryStore {
         g.index.insert(e.arn.clone(), i);
         g.executions.push(rec);
         g.events.insert(e.arn.clone(), Vec::new());
+        if let Some(l) = &e.lease {
+            g.leases.insert(e.arn.clone(), (l.owner.clone(), l.until));
+        }
+        drop(g);
+        if !e.tags.is_empty() {
+            self.tag_resource(&e.arn, &e.tags)?;
+        }
         Ok(None)
     }
 

@@ -81,6 +81,20 @@ pub struct NewExecution {
     /// The revision of the state machine's definition it runs (see
     /// [`StateMachineRecord::revision_id`]); `None` for a machine registered without one.
     pub revision_id: Option<String>,
+    /// The lease taken with the insert (see [`Store::lease`]), so that the process that
+    /// starts an execution runs it without a second write.
+    pub lease: Option<Lease>,
+    /// Tags of the execution, written with it (see [`Store::tag_resource`]).
+    pub tags: Vec<(String, String)>,
+}
+
+/// Who runs an execution, and until when unless renewed (see [`Store::lease`]).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Lease {
+    /// The process holding it.
+    pub owner: String,
+    /// When it runs out.
+    pub until: Timestamp,
 }
 
 /// An execution as stored.
@@ -404,8 +418,9 @@ impl std::error::Error for StoreError {}
 /// The execution store. Every method is one atomic step: a crash leaves the store as it was
 /// before the call or after it, never between.
 pub trait Store: Send + Sync {
-    /// Inserts a new execution. If one with the same state machine and name exists, nothing
-    /// is written and it is returned (name idempotency is the caller's rule).
+    /// Inserts a new execution, with its lease and tags. If one with the same state machine
+    /// and name exists, nothing is written and it is returned (name idempotency is the
+    /// caller's rule).
     fn insert_execution(&self, e: &NewExecution) -> Result<Option<ExecutionRecord>, StoreError>;
 
     /// One execution.
@@ -442,6 +457,16 @@ pub trait Store: Send + Sync {
 
     /// Extends to `until` every lease `owner` holds on a running execution.
     fn renew_leases(&self, owner: &str, until: Timestamp) -> Result<(), StoreError>;
+
+    /// [`Store::insert_execution`], as a future: a store may write it with others and with
+    /// appends in one transaction (see [`Store::append_batched`]).
+    fn insert_execution_batched(
+        &self,
+        e: NewExecution,
+    ) -> crate::handler::BoxFuture<'static, Result<Option<ExecutionRecord>, StoreError>> {
+        let r = self.insert_execution(&e);
+        Box::pin(async move { r })
+    }
 
     /// [`Store::append`], as a future: a store may gather the appends of many executions
     /// into one transaction (one sync to the disk for all). The append is queued when this is

@@ -218,6 +218,31 @@ impl SqliteStore {
         })
     }
 
+    /// Queues a write for the group-commit writer, and becomes the writer if none is at work.
+    fn enqueue(&self, job: Job) {
+        let lead = {
+            let mut b = self.batch.lock().unwrap_or_else(|p| p.into_inner());
+            b.queue.push(job);
+            !std::mem::replace(&mut b.writing, true)
+        };
+        if lead {
+            // With commits that do not wait for the disk, the first write finds no writer and
+            // is written at once, on this thread: an execution alone waits no longer than a
+            // plain commit. A commit that waits for the disk (PowerLoss) is written on a
+            // blocking thread, so that the async workers go on running executions, whose
+            // writes gather into the next transaction. Either way, what queues up meanwhile
+            // goes together on a blocking thread.
+            let inline = self.durability == Durability::Process;
+            if !inline || write_batch(&self.conn, &self.batch) {
+                let (conn, batch) = (self.conn.clone(), self.batch.clone());
+                match tokio::runtime::Handle::try_current() {
+                    Ok(rt) => drop(rt.spawn_blocking(move || while write_batch(&conn, &batch) {})),
+                    Err(_) => while write_batch(&conn, &batch) {},
+                }
+            }
+        }
+    }
+
     fn with<T>(
         &self,
         f: impl FnOnce(&mut Connection) -> Result<T, StoreError>,
@@ -271,37 +296,21 @@ impl Store for SqliteStore {
     fn insert_execution(&self, e: &NewExecution) -> Result<Option<ExecutionRecord>, StoreError> {
         self.with(|c| {
             let tx = c.transaction().map_err(backend)?;
-            let existing = tx
-                .query_row(
-                    &format!(
-                        "SELECT {EXECUTION_COLUMNS} FROM executions
-                         WHERE arn = ?1 OR (state_machine_arn = ?2 AND name = ?3)"
-                    ),
-                    params![e.arn, e.state_machine_arn, e.name],
-                    execution_row,
-                )
-                .optional()
-                .map_err(backend)?;
-            if existing.is_some() {
-                return Ok(existing);
-            }
-            tx.execute(
-                "INSERT INTO executions
-                    (arn, name, state_machine_arn, status, input, start_date, seed, revision_id)
-                 VALUES (?1, ?2, ?3, 'RUNNING', ?4, ?5, ?6, ?7)",
-                params![
-                    e.arn,
-                    e.name,
-                    e.state_machine_arn,
-                    e.input,
-                    nanos(e.start_date),
-                    e.seed as i64,
-                    e.revision_id
-                ],
-            )
-            .map_err(backend)?;
+            let existing = insert_in(&tx, e)?;
             tx.commit().map_err(backend)?;
-            Ok(None)
+            Ok(existing)
+        })
+    }
+
+    fn insert_execution_batched(
+        &self,
+        e: NewExecution,
+    ) -> crate::handler::BoxFuture<'static, Result<Option<ExecutionRecord>, StoreError>> {
+        let (reply, done) = tokio::sync::oneshot::channel();
+        self.enqueue(Job::Insert(Box::new(e), reply));
+        Box::pin(async move {
+            done.await
+                .unwrap_or_else(|_| Err(StoreError::Backend("the store's writer stopped".into())))
         })
     }
 
@@ -368,32 +377,12 @@ impl Store for SqliteStore {
         close: Option<Close>,
     ) -> crate::handler::BoxFuture<'static, Result<(), StoreError>> {
         let (reply, done) = tokio::sync::oneshot::channel();
-        let lead = {
-            let mut b = self.batch.lock().unwrap_or_else(|p| p.into_inner());
-            b.queue.push(Queued {
-                arn: arn.to_owned(),
-                events,
-                close,
-                reply,
-            });
-            !std::mem::replace(&mut b.writing, true)
-        };
-        if lead {
-            // With commits that do not wait for the disk, the first append finds no writer
-            // and writes at once, on this thread: an execution alone waits no longer than a
-            // plain commit. A commit that waits for the disk (PowerLoss) is written on a
-            // blocking thread, so that the async workers go on running executions, whose
-            // appends gather into the next transaction. Either way, what queues up meanwhile
-            // goes together on a blocking thread.
-            let inline = self.durability == Durability::Process;
-            if !inline || write_batch(&self.conn, &self.batch) {
-                let (conn, batch) = (self.conn.clone(), self.batch.clone());
-                match tokio::runtime::Handle::try_current() {
-                    Ok(rt) => drop(rt.spawn_blocking(move || while write_batch(&conn, &batch) {})),
-                    Err(_) => while write_batch(&conn, &batch) {},
-                }
-            }
-        }
+        self.enqueue(Job::Append {
+            arn: arn.to_owned(),
+            events,
+            close,
+            reply,
+        });
         Box::pin(async move {
             done.await
                 .unwrap_or_else(|_| Err(StoreError::Backend("the store's writer stopped".into())))
@@ -779,16 +768,7 @@ impl Store for SqliteStore {
     fn tag_resource(&self, arn: &str, tags: &[(String, String)]) -> Result<(), StoreError> {
         self.with(|c| {
             let tx = c.transaction().map_err(backend)?;
-            {
-                let mut stmt = tx
-                    .prepare_cached(
-                        "REPLACE INTO tags (resource_arn, key, value) VALUES (?1, ?2, ?3)",
-                    )
-                    .map_err(backend)?;
-                for (k, v) in tags {
-                    stmt.execute(params![arn, k, v]).map_err(backend)?;
-                }
-            }
+            write_tags(&tx, arn, tags)?;
             tx.commit().map_err(backend)
         })
     }
@@ -840,6 +820,16 @@ impl Store for SqliteStore {
 /// (where `revision_id` is the revision's own id).
 const MACHINE_COLUMNS: &str = "arn, name, definition, role_arn, kind, created, revision_id, \
      revision_date, description, logging, tracing";
+
+fn write_tags(c: &Connection, arn: &str, tags: &[(String, String)]) -> Result<(), StoreError> {
+    let mut stmt = c
+        .prepare_cached("REPLACE INTO tags (resource_arn, key, value) VALUES (?1, ?2, ?3)")
+        .map_err(backend)?;
+    for (k, v) in tags {
+        stmt.execute(params![arn, k, v]).map_err(backend)?;
+    }
+    Ok(())
+}
 
 fn machine_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<StateMachineRecord> {
     Ok(StateMachineRecord {
@@ -965,18 +955,71 @@ fn waiting(c: &Connection, token: &str) -> Result<(), StoreError> {
     }
 }
 
-/// One append waiting for the writer.
-struct Queued {
-    arn: String,
-    events: Vec<HistoryRecord>,
-    close: Option<Close>,
-    reply: tokio::sync::oneshot::Sender<Result<(), StoreError>>,
+/// One write waiting for the writer.
+enum Job {
+    Insert(
+        Box<NewExecution>,
+        tokio::sync::oneshot::Sender<Result<Option<ExecutionRecord>, StoreError>>,
+    ),
+    Append {
+        arn: String,
+        events: Vec<HistoryRecord>,
+        close: Option<Close>,
+        reply: tokio::sync::oneshot::Sender<Result<(), StoreError>>,
+    },
+}
+
+/// What a job's write came to, to answer once the transaction is committed.
+enum Done {
+    Insert(Box<Result<Option<ExecutionRecord>, StoreError>>),
+    Append(Result<(), StoreError>),
+}
+
+impl Job {
+    fn write(&self, tx: &Connection) -> Done {
+        match self {
+            Job::Insert(e, _) => Done::Insert(Box::new(insert_in(tx, e))),
+            Job::Append {
+                arn, events, close, ..
+            } => Done::Append(append_in(tx, arn, events, close.as_ref())),
+        }
+    }
+
+    /// Answers the job; `committed` is the transaction's fate.
+    fn answer(self, done: Option<Done>, committed: &Result<(), StoreError>) {
+        let failed = || {
+            StoreError::Backend(match committed {
+                Err(e) => e.to_string(),
+                Ok(()) => "not written".into(),
+            })
+        };
+        // The execution may be gone (stopped, unloaded): nobody to tell.
+        match (self, done) {
+            (Job::Insert(_, reply), done) => drop(reply.send(match done {
+                Some(Done::Insert(r)) if committed.is_ok() => *r,
+                _ => Err(failed()),
+            })),
+            (Job::Append { reply, .. }, done) => drop(reply.send(match done {
+                Some(Done::Append(r)) if committed.is_ok() => r,
+                _ => Err(failed()),
+            })),
+        }
+    }
+}
+
+impl Done {
+    fn is_ok(&self) -> bool {
+        match self {
+            Done::Insert(r) => r.is_ok(),
+            Done::Append(r) => r.is_ok(),
+        }
+    }
 }
 
 /// The appends waiting, and whether a writer is at work.
 #[derive(Default)]
 struct Batch {
-    queue: Vec<Queued>,
+    queue: Vec<Job>,
     writing: bool,
 }
 
@@ -998,9 +1041,9 @@ fn write_batch(conn: &Mutex<Connection>, batch: &Mutex<Batch>) -> bool {
         let mut results = Vec::with_capacity(items.len());
         let committed = (|| {
             let mut tx = c.transaction().map_err(backend)?;
-            for q in &items {
+            for job in &items {
                 let mut sp = tx.savepoint().map_err(backend)?;
-                let r = append_in(&sp, &q.arn, &q.events, q.close.as_ref());
+                let r = job.write(&sp);
                 if r.is_ok() {
                     sp.commit().map_err(backend)?;
                 } else {
@@ -1011,14 +1054,9 @@ fn write_batch(conn: &Mutex<Connection>, batch: &Mutex<Batch>) -> bool {
             tx.commit().map_err(backend)
         })();
         drop(c);
-        for (i, q) in items.into_iter().enumerate() {
-            let r = match (&committed, results.get_mut(i)) {
-                (Ok(()), Some(r)) => std::mem::replace(r, Ok(())),
-                (Err(e), _) => Err(StoreError::Backend(e.to_string())),
-                (Ok(()), None) => Err(StoreError::Backend("not written".into())),
-            };
-            // The execution may be gone (stopped, unloaded): nobody to tell.
-            let _ = q.reply.send(r);
+        let mut results = results.into_iter();
+        for job in items {
+            job.answer(results.next(), &committed);
         }
     }
     let mut b = batch.lock().unwrap_or_else(|p| p.into_inner());
@@ -1027,6 +1065,43 @@ fn write_batch(conn: &Mutex<Connection>, batch: &Mutex<Batch>) -> bool {
         return false;
     }
     true
+}
+
+/// Inserts an execution (with its lease and tags) inside the caller's transaction, unless
+/// one of its ARN or name exists: that one is returned.
+fn insert_in(tx: &Connection, e: &NewExecution) -> Result<Option<ExecutionRecord>, StoreError> {
+    let existing = tx
+        .prepare_cached(&format!(
+            "SELECT {EXECUTION_COLUMNS} FROM executions
+             WHERE arn = ?1 OR (state_machine_arn = ?2 AND name = ?3)"
+        ))
+        .map_err(backend)?
+        .query_row(params![e.arn, e.state_machine_arn, e.name], execution_row)
+        .optional()
+        .map_err(backend)?;
+    if existing.is_some() {
+        return Ok(existing);
+    }
+    tx.prepare_cached(
+        "INSERT INTO executions (arn, name, state_machine_arn, status, input, start_date,
+            seed, revision_id, owner, lease_until)
+         VALUES (?1, ?2, ?3, 'RUNNING', ?4, ?5, ?6, ?7, ?8, ?9)",
+    )
+    .map_err(backend)?
+    .execute(params![
+        e.arn,
+        e.name,
+        e.state_machine_arn,
+        e.input,
+        nanos(e.start_date),
+        e.seed as i64,
+        e.revision_id,
+        e.lease.as_ref().map(|l| &l.owner),
+        e.lease.as_ref().map(|l| nanos(l.until)),
+    ])
+    .map_err(backend)?;
+    write_tags(tx, &e.arn, &e.tags)?;
+    Ok(None)
 }
 
 /// Appends events (and a close) to a running execution inside the caller's transaction.

@@ -117,6 +117,8 @@ fn new_execution(store: &dyn Store) -> ExecutionRecord {
             start_date: t0(),
             seed: 99,
             revision_id: None,
+            lease: None,
+            tags: Vec::new(),
         })
         .unwrap();
     store.execution(arn).unwrap().unwrap()
@@ -304,6 +306,8 @@ async fn a_thirty_day_wait_fires_on_time_across_restarts() {
             start_date: t0(),
             seed: 1,
             revision_id: None,
+            lease: None,
+            tags: Vec::new(),
         })
         .unwrap();
     let m = Month::new(());
@@ -584,6 +588,8 @@ async fn draws_are_the_same_after_a_restart() {
                 start_date: t0(),
                 seed,
                 revision_id: None,
+                lease: None,
+                tags: Vec::new(),
             })
             .unwrap();
         let rec = store.execution(&arn).unwrap().unwrap();
@@ -711,6 +717,8 @@ async fn a_resumed_sequential_history_is_the_uninterrupted_one() {
                     start_date: t0(),
                     seed: 3,
                     revision_id: None,
+                    lease: None,
+                    tags: Vec::new(),
                 })
                 .unwrap();
             let start = tokio::time::Instant::now();
