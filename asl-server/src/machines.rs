@@ -47,7 +47,7 @@ impl Shared {
     }
 
     /// The mocks of an execution, if it was started with a test case.
-    fn mocks(&self, machine: &str, execution: &str) -> Option<Arc<Mocks>> {
+    fn mocks(self: &Arc<Self>, machine: &str, execution: &str) -> Option<Arc<Mocks>> {
         let config = self.mock_config.as_ref()?;
         let key = (machine.to_owned(), execution.to_owned());
         let mut all = self.mocks.lock().unwrap_or_else(|p| p.into_inner());
@@ -65,7 +65,18 @@ impl Shared {
         let mocks = case
             .and_then(|c| config.test_case(machine, &c).ok())
             .map(Arc::new);
-        all.insert(key, mocks.clone());
+        all.insert(key.clone(), mocks.clone());
+        drop(all);
+        // Forgotten when the execution closes (a redrive finds its test case again).
+        let shared = Arc::clone(self);
+        tokio::spawn(async move {
+            let _ = shared.engine.wait(&arn).await;
+            shared
+                .mocks
+                .lock()
+                .unwrap_or_else(|p| p.into_inner())
+                .remove(&key);
+        });
         mocks
     }
 }
