@@ -455,6 +455,43 @@ impl<'m> Emitter<'m> {
                     }
                     _ => quote!(None),
                 };
+                let distributed = if layout::distributed(mp) {
+                    let label = match &mp.label {
+                        Some(l) => {
+                            let l = l.value.as_str();
+                            quote!(Some(#l))
+                        }
+                        None => quote!(None),
+                    };
+                    let express = mp
+                        .processor
+                        .execution_type
+                        .as_ref()
+                        .is_some_and(|t| t.value == ast::MachineType::Express);
+                    let batcher = match &mp.item_batcher {
+                        Some(b) => {
+                            let items = seconds(b.max_items_per_batch.as_ref());
+                            let bytes = seconds(b.max_input_bytes_per_batch.as_ref());
+                            let input = statics::opt(
+                                b.batch_input.as_ref().map(|t| &t.value),
+                                statics::template,
+                            );
+                            quote!(Some(m::Batcher {
+                                max_items: #items,
+                                max_bytes: #bytes,
+                                batch_input: #input,
+                            }))
+                        }
+                        None => quote!(None),
+                    };
+                    quote!(Some(&m::Distributed {
+                        label: #label,
+                        express: #express,
+                        batcher: #batcher,
+                    }))
+                } else {
+                    quote!(None)
+                };
                 let result = self.result_spec(i, &mp.result);
                 quote!(m::Kind::Map(m::Map {
                     start: #start,
@@ -464,6 +501,7 @@ impl<'m> Emitter<'m> {
                     max_concurrency: #maxc,
                     tolerated_failure_count: #tfc,
                     tolerated_failure_percentage: #tfp,
+                    distributed: #distributed,
                     result: #result,
                 }))
             }

@@ -287,6 +287,21 @@ fn kind(l: &Layout<'_>, i: usize) -> m::Kind {
                     Dynamic::Jsonata(e) => m::Percentage::Jsonata(e.value.clone()),
                 },
             ),
+            distributed: layout::distributed(mp).then(|| {
+                &*Box::leak(Box::new(m::Distributed {
+                    label: mp.label.as_ref().map(|l| leak_str(&l.value)),
+                    express: mp
+                        .processor
+                        .execution_type
+                        .as_ref()
+                        .is_some_and(|t| t.value == MachineType::Express),
+                    batcher: mp.item_batcher.as_ref().map(|b| m::Batcher {
+                        max_items: seconds(b.max_items_per_batch.as_ref()),
+                        max_bytes: seconds(b.max_input_bytes_per_batch.as_ref()),
+                        batch_input: template(b.batch_input.as_ref()),
+                    }),
+                }))
+            }),
             result: result_spec(l, i, &mp.result),
         }),
     }
@@ -463,15 +478,20 @@ mod tests {
     }
 
     #[test]
-    fn distributed_map_is_unsupported_as_compiled() {
-        let def = r#"{"StartAt": "M", "States": {"M": {"Type": "Map", "End": true,
-            "ItemProcessor": {"ProcessorConfig": {"Mode": "DISTRIBUTED", "ExecutionType": "STANDARD"},
+    fn a_distributed_map_keeps_its_settings() {
+        let def = r#"{"StartAt": "M", "States": {"M": {"Type": "Map", "End": true, "Label": "L",
+            "ItemBatcher": {"MaxItemsPerBatch": 2},
+            "ItemProcessor": {"ProcessorConfig": {"Mode": "DISTRIBUTED", "ExecutionType": "EXPRESS"},
                               "StartAt": "I", "States": {"I": {"Type": "Succeed"}}}}}}"#;
         let d = DynamicMachine::compile("D", def, &CheckOptions::default()).unwrap();
-        assert!(matches!(
-            d.descriptor().states[0].kind,
-            Kind::Unsupported("Distributed Map is not supported by this runtime yet")
-        ));
+        let Kind::Map(mp) = &d.descriptor().states[0].kind else {
+            panic!("not a Map")
+        };
+        let dist = mp.distributed.as_ref().expect("distributed");
+        assert_eq!(dist.label, Some("L"));
+        assert!(dist.express);
+        let b = dist.batcher.as_ref().expect("batcher");
+        assert!(matches!(b.max_items, Some(m::Seconds::Static(2))));
     }
 
     /// `asl check`'s answer: what `asl check --format json` lists, as (code, location).

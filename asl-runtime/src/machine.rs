@@ -190,7 +190,8 @@ pub enum Kind {
     Fail(Fail),
     /// A Parallel state.
     Parallel(Parallel),
-    /// An inline Map state (a Distributed Map is [`Kind::Unsupported`]).
+    /// A Map state, inline or distributed (one with an `ItemReader` or a `ResultWriter` is
+    /// [`Kind::Unsupported`] for now).
     Map(Map),
     /// A state using a feature this runtime does not execute yet (JSONata, variables,
     /// Distributed Map): entering it fails the execution with `States.Runtime` and this text,
@@ -387,7 +388,7 @@ pub struct Parallel {
     pub result: ResultSpec,
 }
 
-/// An inline Map state (ASL-MAP).
+/// A Map state (ASL-MAP), inline or distributed (ASL-DMAP).
 #[derive(Debug)]
 pub struct Map {
     /// The processor's `StartAt`.
@@ -405,8 +406,37 @@ pub struct Map {
     pub tolerated_failure_count: Option<Seconds>,
     /// `ToleratedFailurePercentage[Path]`: the percentage of failed iterations allowed (ASL-ERR-11).
     pub tolerated_failure_percentage: Option<Percentage>,
+    /// A Distributed Map's own settings: its iterations are child executions (ASL-DMAP-01).
+    pub distributed: Option<&'static Distributed>,
     /// `ResultSelector`, `ResultPath`, `Retry` and `Catch`.
     pub result: ResultSpec,
+}
+
+/// What a Distributed Map adds to a Map (ASL-DMAP): each item (or batch of items) is the
+/// input of a child execution of the processor, which has its own history and context; the
+/// parent sees a Map Run.
+#[derive(Debug)]
+pub struct Distributed {
+    /// `Label` (ASL-DMAP-06): names the Map Run and the children's state machine
+    /// (`<machine>/<label>`); the state's name when absent.
+    pub label: Option<&'static str>,
+    /// `ProcessorConfig.ExecutionType` is `EXPRESS`: the children are Express executions
+    /// (five minutes at most, no history kept); otherwise Standard.
+    pub express: bool,
+    /// `ItemBatcher` (ASL-DMAP-03): children take batches of items.
+    pub batcher: Option<Batcher>,
+}
+
+/// A Distributed Map's `ItemBatcher` (ASL-DMAP-03). A child's input is
+/// `{"BatchInput": …, "Items": […]}`.
+#[derive(Debug)]
+pub struct Batcher {
+    /// `MaxItemsPerBatch[Path]`.
+    pub max_items: Option<Seconds>,
+    /// `MaxInputBytesPerBatch[Path]`: the most bytes of a child's input, as JSON.
+    pub max_bytes: Option<Seconds>,
+    /// `BatchInput`: added to every batch.
+    pub batch_input: Option<Template>,
 }
 
 /// `ToleratedFailurePercentage[Path]`.

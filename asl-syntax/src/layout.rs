@@ -118,18 +118,26 @@ impl<'m> Layout<'m> {
     }
 }
 
-/// Why the runtime cannot run a state yet (Distributed Map and its readers/writers), so it
+/// Why the runtime cannot run a state yet (a Distributed Map's S3 reader and writer), so it
 /// fails loudly instead of computing something else.
 pub fn unsupported(s: &State) -> Option<&'static str> {
     if let StateKind::Map(m) = &s.kind
-        && (m.processor.mode == ProcessorMode::Distributed
-            || m.item_reader.is_some()
-            || m.item_batcher.is_some()
-            || m.result_writer.is_some())
+        && (m.item_reader.is_some() || m.result_writer.is_some())
     {
-        return Some("Distributed Map is not supported by this runtime yet");
+        return Some(
+            "A Distributed Map's ItemReader and ResultWriter are not supported by this runtime yet",
+        );
     }
     None
+}
+
+/// Whether a Map state is distributed (ASL-DMAP-01): its mode says so, or it has a field only
+/// a Distributed Map has.
+pub fn distributed(m: &crate::ast::Map) -> bool {
+    m.processor.mode == ProcessorMode::Distributed
+        || m.item_reader.is_some()
+        || m.item_batcher.is_some()
+        || m.result_writer.is_some()
 }
 
 /// Whether a JSONata expression of the state reads `$states.context`.

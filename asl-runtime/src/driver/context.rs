@@ -28,7 +28,7 @@ impl Exec<'_> {
         self.options.execution_id.as_ref()
     }
 
-    fn state_machine_name(&self) -> String {
+    pub(super) fn state_machine_name(&self) -> String {
         self.options
             .state_machine_name
             .clone()

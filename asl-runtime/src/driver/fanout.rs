@@ -57,45 +57,13 @@ impl Visit<'_, '_> {
         loc: &Location,
         attempt: u32,
     ) -> Result<Value, Failure> {
+        if let Some(d) = m.distributed {
+            return self.distributed_map(m, d, effective, ctx, attempt).await;
+        }
+        let items = self.map_items(m, effective, ctx)?;
         let e = self.env(effective, ctx);
         let jsonata = self.s.jsonata.then(|| self.query(effective, ctx));
         let q = jsonata.as_ref();
-        let items = match (&m.items_path, &m.items, q) {
-            // JSONata `Items` (ASL-JA-19): an expression giving an array, or an array of
-            // values and expressions.
-            (_, Some(asl_syntax::template::Template::Jsonata(p)), Some(q)) => {
-                self.eval(q.eval_as(p, "Items", Expect::Array))?
-            }
-            (_, Some(t), Some(q)) => self.eval(q.template(t, "Items"))?,
-            (Some(p), _, _) => self.local(crate::path::select(p, &e).map_err(StateError::from))?,
-            _ => effective.clone(),
-        };
-        let items: Vec<(Option<Str>, Value)> = match items {
-            Value::Array(a) => a.iter().map(|v| (None, v.clone())).collect(),
-            // An object's members are items in JSONPath only (recorded cases).
-            Value::Object(o) if !self.s.jsonata => o
-                .iter()
-                .map(|(k, v)| (Some(k.clone()), v.clone()))
-                .collect(),
-            other => {
-                let cause = format!(
-                    "Map state input must be an array but was: {}",
-                    other.to_json_string()
-                );
-                // In JSONata the same check is an evaluation failure (recorded cases).
-                return Err(if self.s.jsonata {
-                    self.eval_failure(StateError::new(
-                        QUERY_EVALUATION_ERROR,
-                        format!(
-                            "An error occurred while executing the state '{}' (entered at the event id #{}). {cause}",
-                            self.s.name, self.entered_id
-                        ),
-                    ))
-                } else {
-                    self.failure(StateError::runtime(cause))
-                });
-            }
-        };
         let max = self.eval(int_field(
             m.max_concurrency.as_ref(),
             "MaxConcurrencyPath",
@@ -113,29 +81,7 @@ impl Visit<'_, '_> {
         // Each item's input: ItemSelector with `$$.Map.Item` (ASL-MAP-03, ASL-CTX-10).
         let mut inputs = Vec::with_capacity(items.len());
         for (i, (key, value)) in items.into_iter().enumerate() {
-            let input = match &m.item_selector {
-                // JSONata: `$states.context.Map.Item` and `$states.input` (ASL-JA-19).
-                Some(t) if self.s.jsonata => {
-                    let base = if self.s.uses_context {
-                        self.x.context(self.s, self.entered_at, 0)
-                    } else {
-                        Value::object(Map::new())
-                    };
-                    let c = with_map_item(base, key, i, value);
-                    self.eval(self.query(effective, &c).template(t, "ItemSelector"))?
-                }
-                // Without `$$` in the selector there is no context to build.
-                Some(t) if !self.s.uses_context => {
-                    self.local(crate::template::eval(t, &self.env(effective, &Value::Null)))?
-                }
-                Some(t) => {
-                    let c =
-                        with_map_item(self.x.context(self.s, self.entered_at, 0), key, i, value);
-                    self.local(crate::template::eval(t, &self.env(effective, &c)))?
-                }
-                None => value,
-            };
-            inputs.push(input);
+            inputs.push(self.item_input(m, effective, key, i, value)?);
         }
         let total = inputs.len();
         let started = self.attempt_at(attempt);
@@ -249,6 +195,88 @@ impl Visit<'_, '_> {
         self.x.event("MapStateSucceeded", name, started);
         Ok(Value::array(results))
     }
+
+    /// A Map's items (ASL-MAP-02): `ItemsPath` (JSONPath) or `Items` (JSONata) on the
+    /// effective input; an object's members are items in JSONPath.
+    pub(super) fn map_items(
+        &self,
+        m: &'static crate::machine::Map,
+        effective: &Value,
+        ctx: &Value,
+    ) -> Result<Vec<(Option<Str>, Value)>, Failure> {
+        let e = self.env(effective, ctx);
+        let jsonata = self.s.jsonata.then(|| self.query(effective, ctx));
+        let q = jsonata.as_ref();
+        let items = match (&m.items_path, &m.items, q) {
+            // JSONata `Items` (ASL-JA-19): an expression giving an array, or an array of
+            // values and expressions.
+            (_, Some(asl_syntax::template::Template::Jsonata(p)), Some(q)) => {
+                self.eval(q.eval_as(p, "Items", Expect::Array))?
+            }
+            (_, Some(t), Some(q)) => self.eval(q.template(t, "Items"))?,
+            (Some(p), _, _) => self.local(crate::path::select(p, &e).map_err(StateError::from))?,
+            _ => effective.clone(),
+        };
+        match items {
+            Value::Array(a) => Ok(a.iter().map(|v| (None, v.clone())).collect()),
+            // An object's members are items in JSONPath only (recorded cases).
+            Value::Object(o) if !self.s.jsonata => Ok(o
+                .iter()
+                .map(|(k, v)| (Some(k.clone()), v.clone()))
+                .collect()),
+            other => {
+                let cause = format!(
+                    "Map state input must be an array but was: {}",
+                    other.to_json_string()
+                );
+                // In JSONata the same check is an evaluation failure (recorded cases).
+                Err(if self.s.jsonata {
+                    self.eval_failure(StateError::new(
+                        QUERY_EVALUATION_ERROR,
+                        format!(
+                            "An error occurred while executing the state '{}' (entered at the event id #{}). {cause}",
+                            self.s.name, self.entered_id
+                        ),
+                    ))
+                } else {
+                    self.failure(StateError::runtime(cause))
+                })
+            }
+        }
+    }
+
+    /// The input of item `i`: `ItemSelector` with `$$.Map.Item` (ASL-MAP-03, ASL-CTX-10), or
+    /// the item itself.
+    pub(super) fn item_input(
+        &self,
+        m: &'static crate::machine::Map,
+        effective: &Value,
+        key: Option<Str>,
+        i: usize,
+        value: Value,
+    ) -> Result<Value, Failure> {
+        Ok(match &m.item_selector {
+            // JSONata: `$states.context.Map.Item` and `$states.input` (ASL-JA-19).
+            Some(t) if self.s.jsonata => {
+                let base = if self.s.uses_context {
+                    self.x.context(self.s, self.entered_at, 0)
+                } else {
+                    Value::object(Map::new())
+                };
+                let c = with_map_item(base, key, i, value);
+                self.eval(self.query(effective, &c).template(t, "ItemSelector"))?
+            }
+            // Without `$$` in the selector there is no context to build.
+            Some(t) if !self.s.uses_context => {
+                self.local(crate::template::eval(t, &self.env(effective, &Value::Null)))?
+            }
+            Some(t) => {
+                let c = with_map_item(self.x.context(self.s, self.entered_at, 0), key, i, value);
+                self.local(crate::template::eval(t, &self.env(effective, &c)))?
+            }
+            None => value,
+        })
+    }
 }
 
 /// The context object `c` with `Map.Item` (`Key` for an object's member, `Index`, `Value`)
@@ -271,7 +299,7 @@ fn with_map_item(mut c: Value, key: Option<Str>, index: usize, value: Value) -> 
 
 /// `MaxConcurrency[Path]`, `ToleratedFailureCount[Path]` (ASL-MAP-05, ASL-DMAP-05); the
 /// JSONata forms must give a non-negative integer (ASL-JA-10).
-fn int_field(
+pub(super) fn int_field(
     s: Option<&Seconds>,
     field: &str,
     e: &Env<'_>,
@@ -308,7 +336,7 @@ fn int_field(
 }
 
 /// `ToleratedFailurePercentage[Path]` (ASL-DMAP-05).
-fn percentage(
+pub(super) fn percentage(
     s: Option<&Percentage>,
     e: &Env<'_>,
     q: Option<&Query<'_>>,

@@ -28,6 +28,7 @@ use crate::handler::Dispatch;
 use crate::machine::{Machine, StateId};
 
 mod context;
+mod distributed;
 mod fanout;
 mod history;
 mod journal;
@@ -526,8 +527,21 @@ impl<'a> Exec<'a> {
     /// The execution's body under its `TimeoutSeconds` (ASL-TOP): the output or the error,
     /// `None` if it timed out.
     async fn body(&self, input: Value) -> Option<Result<Value, ExecutionError>> {
+        self.body_from(self.m.start, input, self.m.express, self.m.timeout_seconds)
+            .await
+    }
+
+    /// [`Exec::body`] from the state `start`: a machine's body, or a Distributed Map child's
+    /// (its processor, Express or not, without the machine's `TimeoutSeconds`).
+    async fn body_from(
+        &self,
+        start: StateId,
+        input: Value,
+        express: bool,
+        timeout_seconds: Option<u64>,
+    ) -> Option<Result<Value, ExecutionError>> {
         let body = self.run_scope(
-            self.m.start,
+            start,
             input,
             Location::root(self.journal.is_some()),
             0,
@@ -535,12 +549,12 @@ impl<'a> Exec<'a> {
         );
         // The machine's TimeoutSeconds, within the longest an execution may run: a year for
         // Standard (durable) executions, five minutes for Express ones (ASL-WF-02).
-        let cap = match (self.journal, self.m.express) {
+        let cap = match (self.journal, express) {
             (Some(_), _) => Some(MAX_STANDARD_SECONDS),
             (None, true) => Some(MAX_EXPRESS_SECONDS),
             (None, false) => None,
         };
-        let seconds = match (self.m.timeout_seconds, cap) {
+        let seconds = match (timeout_seconds, cap) {
             (Some(s), Some(c)) => Some(s.min(c)),
             (s, c) => s.or(c),
         };

@@ -14,6 +14,7 @@ mod common;
 mod catch;
 mod choice;
 mod context;
+mod distributed;
 mod fail;
 mod history;
 mod io;
