@@ -3,8 +3,8 @@
 
 use asl_runtime::json;
 use asl_runtime::store::{
-    Close, HistoryRecord, Lease, ListQuery, MemoryStore, NewExecution, SqliteStore,
-    StateMachineRecord, Status, Store, StoreError,
+    Close, HistoryRecord, Lease, ListQuery, MapRunCounts, MapRunRecord, MemoryStore, NewExecution,
+    SqliteStore, StateMachineRecord, Status, Store, StoreError,
 };
 use jiff::Timestamp;
 
@@ -218,6 +218,61 @@ async fn batched_inserts_take_the_lease_and_write_the_tags() {
         SqliteStore::open(dir.path().join("asl.db")).unwrap(),
     ))
     .await;
+}
+
+/// Map Runs: written when they start, rewritten as they end, listed per execution.
+fn map_run_rules(s: &dyn Store) {
+    let parent = new_execution("parent").arn;
+    let run = |id: &str, start: i64| MapRunRecord {
+        arn: format!("arn:aws:states:us-east-1:111111111111:mapRun:M/L:{id}"),
+        execution_arn: parent.clone(),
+        status: Status::Running,
+        start_date: at(start),
+        stop_date: None,
+        max_concurrency: 0,
+        tolerated_failure_percentage: 12.5,
+        tolerated_failure_count: 3,
+        counts: MapRunCounts {
+            pending: 4,
+            total: 4,
+            ..MapRunCounts::default()
+        },
+        result: None,
+        error: None,
+        cause: None,
+    };
+    let (a, b) = (run("a", 2), run("b", 1));
+    s.put_map_run(&a).unwrap();
+    s.put_map_run(&b).unwrap();
+    assert_eq!(s.map_run(&a.arn).unwrap().as_ref(), Some(&a));
+    let done = MapRunRecord {
+        status: Status::Succeeded,
+        stop_date: Some(at(9)),
+        counts: MapRunCounts {
+            succeeded: 3,
+            timed_out: 1,
+            total: 4,
+            ..MapRunCounts::default()
+        },
+        result: Some("[1,2,3,null]".into()),
+        ..a.clone()
+    };
+    s.put_map_run(&done).unwrap();
+    assert_eq!(s.map_run(&a.arn).unwrap(), Some(done.clone()));
+    assert_eq!(s.map_runs(&parent).unwrap(), [b, done]);
+    assert!(s.map_runs("arn:other").unwrap().is_empty());
+    assert_eq!(s.map_run("arn:none").unwrap(), None);
+}
+
+#[test]
+fn map_runs_in_both_stores() {
+    map_run_rules(&MemoryStore::new());
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("asl.db");
+    map_run_rules(&SqliteStore::open(&path).unwrap());
+    // Still there when the file is opened again.
+    let s = SqliteStore::open(&path).unwrap();
+    assert_eq!(s.map_runs(&new_execution("parent").arn).unwrap().len(), 2);
 }
 
 #[test]
@@ -638,5 +693,8 @@ fn a_schema_4_store_is_migrated() {
         .query_row("PRAGMA user_version", [], |r| r.get(0))
         .unwrap();
     assert_eq!(v, asl_runtime::store::SCHEMA_VERSION);
-    assert_eq!(v, 5);
+    assert_eq!(v, 6);
+    // Schema 6's Map Runs table is there.
+    drop(c);
+    map_run_rules(&SqliteStore::open(&path).unwrap());
 }

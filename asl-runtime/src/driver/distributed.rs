@@ -20,6 +20,7 @@ use super::visit::Visit;
 use super::{Exec, ExecutionError, Options};
 use crate::json;
 use crate::machine::{Batcher, Distributed, Map as MapState};
+use crate::store::{MapRunCounts, MapRunRecord, Status};
 use crate::value::{Map, Value};
 
 /// The most children of one Map Run that run at once when `MaxConcurrency` is 0 or absent
@@ -78,13 +79,68 @@ impl Visit<'_, '_> {
         }
 
         let run = MapRun::new(self, d, attempt);
-        self.x.event_with(
-            "MapRunStarted",
-            name,
-            started,
-            || json!({ "mapRunArn": run.arn.as_str() }),
-        );
         let total = inputs.len();
+        let mut record = MapRunRecord {
+            arn: run.arn.clone(),
+            execution_arn: self
+                .x
+                .journal
+                .map(|j| j.arn().to_string())
+                .unwrap_or_default(),
+            status: Status::Running,
+            start_date: self.x.now(),
+            stop_date: None,
+            max_concurrency: max.unwrap_or(0),
+            tolerated_failure_percentage: tolerance.percentage.unwrap_or(0.0),
+            tolerated_failure_count: tolerance.count.unwrap_or(0),
+            counts: MapRunCounts {
+                pending: total as u64,
+                total: total as u64,
+                ..MapRunCounts::default()
+            },
+            result: None,
+            error: None,
+            cause: None,
+        };
+        let started_event = || json!({ "mapRunArn": run.arn.as_str() });
+        if let Some(j) = self.x.journal {
+            // A Map Run that ended before a restart is not run again: its end is in the
+            // history, its result in the store.
+            let key = started.key();
+            if j.recorded("MapRunSucceeded", &key).is_some() {
+                let result = j
+                    .store()
+                    .map_run(&run.arn)
+                    .ok()
+                    .flatten()
+                    .and_then(|r| r.result)
+                    .and_then(|r| serde_json::from_str::<Value>(&r).ok());
+                if let Some(result) = result {
+                    self.x
+                        .event_with("MapRunStarted", name, started, started_event);
+                    self.x.event("MapRunSucceeded", name, started);
+                    self.x.event("MapStateSucceeded", name, started);
+                    return Ok(result);
+                }
+            }
+            if let Some(r) = j.recorded("MapRunFailed", &key) {
+                let details = r.details.clone().unwrap_or(Value::Null);
+                let text = |k: &str| details[k].as_str().map(str::to_owned);
+                self.x
+                    .event_with("MapRunStarted", name, started, started_event);
+                self.x.event("MapRunFailed", name, started);
+                return Err(Failure {
+                    error: Some(text("error").unwrap_or_else(|| EXCEEDED.into()).into()),
+                    cause: text("cause"),
+                    terminal: false,
+                });
+            }
+            if j.recorded("MapRunStarted", &key).is_none() {
+                self.put(&record)?;
+            }
+        }
+        self.x
+            .event_with("MapRunStarted", name, started, started_event);
         let limit = match max {
             Some(0) | None => DEFAULT_MAX_CONCURRENCY,
             Some(n) => usize::try_from(n).unwrap_or(usize::MAX),
@@ -106,12 +162,27 @@ impl Visit<'_, '_> {
             let Some((i, outcome)) = pool.next().await else {
                 break;
             };
+            let counts = &mut record.counts;
+            counts.pending = counts.pending.saturating_sub(1);
+            match &outcome {
+                Ok(_) => counts.succeeded += 1,
+                Err(e) if e.error.as_deref() == Some("States.Timeout") => counts.timed_out += 1,
+                Err(_) => counts.failed += 1,
+            }
             match outcome {
                 Ok(v) => results[i] = v,
                 Err(e) => {
                     failed += 1;
                     if tolerance.exceeded(failed, total) {
                         let cause = "The specified tolerated failure threshold was exceeded";
+                        let counts = &mut record.counts;
+                        counts.aborted = counts.pending;
+                        counts.pending = 0;
+                        record.status = Status::Failed;
+                        record.stop_date = Some(self.x.now());
+                        record.error = Some(EXCEEDED.into());
+                        record.cause = Some(cause.into());
+                        self.put(&record)?;
                         self.x.event_with(
                             "MapRunFailed",
                             name,
@@ -134,9 +205,29 @@ impl Visit<'_, '_> {
                 }
             }
         }
+        let result = Value::array(results);
+        if self.x.journal.is_some() {
+            record.status = Status::Succeeded;
+            record.stop_date = Some(self.x.now());
+            record.result = Some(result.to_string());
+            // Written before the end event: a replay that finds the event finds the result.
+            self.put(&record)?;
+        }
         self.x.event("MapRunSucceeded", name, started);
         self.x.event("MapStateSucceeded", name, started);
-        Ok(Value::array(results))
+        Ok(result)
+    }
+
+    /// Writes the Map Run to the store of a durable run. A failed write stops the run as
+    /// any failed write does: the execution stays RUNNING, to be resumed.
+    fn put(&self, r: &MapRunRecord) -> Result<(), Failure> {
+        if let Some(j) = self.x.journal
+            && let Err(e) = j.store().put_map_run(r)
+        {
+            j.fail(e);
+            return Err(super::visit::store_failure());
+        }
+        Ok(())
     }
 
     /// `ItemBatcher` (ASL-DMAP-03): the items in batches of at most `MaxItemsPerBatch` items

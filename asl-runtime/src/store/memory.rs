@@ -7,9 +7,9 @@ use std::sync::Mutex;
 use jiff::Timestamp;
 
 use super::{
-    ActivityRecord, Close, ExecutionRecord, HistoryRecord, ListQuery, NewExecution, NewToken, Page,
-    StateMachineRecord, Status, Store, StoreError, TokenOutcome, TokenRecord, TokenStatus,
-    next_token, page_limit, parse_token, revision_clash,
+    ActivityRecord, Close, ExecutionRecord, HistoryRecord, ListQuery, MapRunRecord, NewExecution,
+    NewToken, Page, StateMachineRecord, Status, Store, StoreError, TokenOutcome, TokenRecord,
+    TokenStatus, next_token, page_limit, parse_token, revision_clash,
 };
 
 /// A [`Store`] in memory: the same rules as [`super::SqliteStore`], gone with the process.
@@ -34,6 +34,8 @@ struct Inner {
     revisions: HashMap<String, StateMachineRecord>,
     /// Resource ARN → key → value.
     tags: HashMap<String, BTreeMap<String, String>>,
+    /// Map Runs, as written.
+    map_runs: Vec<MapRunRecord>,
 }
 
 impl MemoryStore {
@@ -319,6 +321,31 @@ impl Store for MemoryStore {
             }
             t.clone()
         }))
+    }
+
+    fn put_map_run(&self, r: &MapRunRecord) -> Result<(), StoreError> {
+        let mut g = self.lock();
+        match g.map_runs.iter_mut().find(|x| x.arn == r.arn) {
+            Some(x) => *x = r.clone(),
+            None => g.map_runs.push(r.clone()),
+        }
+        Ok(())
+    }
+
+    fn map_run(&self, arn: &str) -> Result<Option<MapRunRecord>, StoreError> {
+        Ok(self.lock().map_runs.iter().find(|x| x.arn == arn).cloned())
+    }
+
+    fn map_runs(&self, execution_arn: &str) -> Result<Vec<MapRunRecord>, StoreError> {
+        let mut runs: Vec<MapRunRecord> = self
+            .lock()
+            .map_runs
+            .iter()
+            .filter(|x| x.execution_arn == execution_arn)
+            .cloned()
+            .collect();
+        runs.sort_by(|a, b| (a.start_date, &a.arn).cmp(&(b.start_date, &b.arn)));
+        Ok(runs)
     }
 
     fn create_activity(&self, a: &ActivityRecord) -> Result<ActivityRecord, StoreError> {

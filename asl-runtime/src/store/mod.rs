@@ -344,6 +344,55 @@ pub struct ActivityRecord {
     pub created: Timestamp,
 }
 
+/// A Distributed Map's Map Run (what `DescribeMapRun` answers), and the result its parent
+/// execution replays (ASL-DMAP-01, ASL-EV-09).
+#[derive(Clone, Debug, PartialEq)]
+pub struct MapRunRecord {
+    /// Its ARN (`arn:aws:states:…:mapRun:<machine>/<label>:<id>`).
+    pub arn: String,
+    /// The execution whose Map state started it.
+    pub execution_arn: String,
+    /// `RUNNING`, `SUCCEEDED`, `FAILED` or `ABORTED`.
+    pub status: Status,
+    /// When it started.
+    pub start_date: Timestamp,
+    /// When it ended.
+    pub stop_date: Option<Timestamp>,
+    /// `MaxConcurrency` (0: the default, 10,000).
+    pub max_concurrency: u64,
+    /// `ToleratedFailurePercentage`.
+    pub tolerated_failure_percentage: f64,
+    /// `ToleratedFailureCount`.
+    pub tolerated_failure_count: u64,
+    /// The children's counts (`executionCounts`; an item or a batch each).
+    pub counts: MapRunCounts,
+    /// The Map Run's result, JSON text, once it succeeded.
+    pub result: Option<String>,
+    /// The error of a failed Map Run.
+    pub error: Option<String>,
+    /// Its cause.
+    pub cause: Option<String>,
+}
+
+/// How many children of a Map Run are in each state (`MapRunExecutionCounts`).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct MapRunCounts {
+    /// Not started yet.
+    pub pending: u64,
+    /// Running.
+    pub running: u64,
+    /// Succeeded.
+    pub succeeded: u64,
+    /// Failed.
+    pub failed: u64,
+    /// Timed out.
+    pub timed_out: u64,
+    /// Stopped.
+    pub aborted: u64,
+    /// All of them.
+    pub total: u64,
+}
+
 /// What `SendTaskSuccess` or `SendTaskFailure` delivers.
 #[derive(Clone, Debug, PartialEq)]
 pub enum TokenOutcome {
@@ -532,6 +581,15 @@ pub trait Store: Send + Sync {
 
     /// Deletes an activity and its tags (no-op if it does not exist).
     fn delete_activity(&self, arn: &str) -> Result<(), StoreError>;
+
+    /// Writes a Map Run (a new one, or its new state).
+    fn put_map_run(&self, r: &MapRunRecord) -> Result<(), StoreError>;
+
+    /// One Map Run.
+    fn map_run(&self, arn: &str) -> Result<Option<MapRunRecord>, StoreError>;
+
+    /// The Map Runs an execution started, oldest first.
+    fn map_runs(&self, execution_arn: &str) -> Result<Vec<MapRunRecord>, StoreError>;
 
     /// Inserts a new state machine and its first revision (`m.revision_id`). If one with
     /// that ARN exists, nothing is written and it is returned: the caller decides (the same

@@ -12,9 +12,9 @@ use jiff::Timestamp;
 use rusqlite::{Connection, OptionalExtension, params};
 
 use super::{
-    ActivityRecord, ActivityTask, Close, ExecutionRecord, HistoryRecord, ListQuery, NewExecution,
-    NewToken, Page, StateMachineRecord, Status, Store, StoreError, TokenOutcome, TokenRecord,
-    TokenStatus, next_token, page_limit, parse_token, revision_clash,
+    ActivityRecord, ActivityTask, Close, ExecutionRecord, HistoryRecord, ListQuery, MapRunCounts,
+    MapRunRecord, NewExecution, NewToken, Page, StateMachineRecord, Status, Store, StoreError,
+    TokenOutcome, TokenRecord, TokenStatus, next_token, page_limit, parse_token, revision_clash,
 };
 
 /// `PRAGMA application_id` of an asl store: "ASL1".
@@ -118,6 +118,22 @@ const MIGRATIONS: &[&str] = &[
         PRIMARY KEY (resource_arn, key)
     ) WITHOUT ROWID;
     ALTER TABLE executions ADD COLUMN revision_id TEXT;",
+    // 5 → 6: the Map Runs of Distributed Maps.
+    "CREATE TABLE map_runs (
+        arn TEXT PRIMARY KEY,
+        execution_arn TEXT NOT NULL,
+        status TEXT NOT NULL,
+        start_date INTEGER NOT NULL,
+        stop_date INTEGER,
+        max_concurrency INTEGER NOT NULL,
+        tolerated_failure_percentage REAL NOT NULL,
+        tolerated_failure_count INTEGER NOT NULL,
+        counts TEXT NOT NULL,
+        result TEXT,
+        error TEXT,
+        cause TEXT
+    );
+    CREATE INDEX map_runs_by_execution ON map_runs (execution_arn, start_date);",
 ];
 
 /// The schema version this build writes.
@@ -633,6 +649,71 @@ impl Store for SqliteStore {
         })
     }
 
+    fn put_map_run(&self, r: &MapRunRecord) -> Result<(), StoreError> {
+        let c = &r.counts;
+        let counts = serde_json::json!([
+            c.pending,
+            c.running,
+            c.succeeded,
+            c.failed,
+            c.timed_out,
+            c.aborted,
+            c.total
+        ])
+        .to_string();
+        self.with(|conn| {
+            conn.prepare_cached(
+                "REPLACE INTO map_runs (arn, execution_arn, status, start_date, stop_date,
+                    max_concurrency, tolerated_failure_percentage, tolerated_failure_count,
+                    counts, result, error, cause)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+            )
+            .map_err(backend)?
+            .execute(params![
+                r.arn,
+                r.execution_arn,
+                r.status.as_str(),
+                nanos(r.start_date),
+                r.stop_date.map(nanos),
+                r.max_concurrency as i64,
+                r.tolerated_failure_percentage,
+                r.tolerated_failure_count as i64,
+                counts,
+                r.result,
+                r.error,
+                r.cause
+            ])
+            .map_err(backend)?;
+            Ok(())
+        })
+    }
+
+    fn map_run(&self, arn: &str) -> Result<Option<MapRunRecord>, StoreError> {
+        self.with(|c| {
+            c.prepare_cached(&format!(
+                "SELECT {MAP_RUN_COLUMNS} FROM map_runs WHERE arn = ?1"
+            ))
+            .map_err(backend)?
+            .query_row([arn], map_run_row)
+            .optional()
+            .map_err(backend)
+        })
+    }
+
+    fn map_runs(&self, execution_arn: &str) -> Result<Vec<MapRunRecord>, StoreError> {
+        self.with(|c| {
+            c.prepare_cached(&format!(
+                "SELECT {MAP_RUN_COLUMNS} FROM map_runs WHERE execution_arn = ?1
+                 ORDER BY start_date, arn"
+            ))
+            .map_err(backend)?
+            .query_map([execution_arn], map_run_row)
+            .map_err(backend)?
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(backend)
+        })
+    }
+
     fn create_activity(&self, a: &ActivityRecord) -> Result<ActivityRecord, StoreError> {
         self.with(|c| {
             c.execute(
@@ -820,6 +901,53 @@ impl Store for SqliteStore {
 /// (where `revision_id` is the revision's own id).
 const MACHINE_COLUMNS: &str = "arn, name, definition, role_arn, kind, created, revision_id, \
      revision_date, description, logging, tracing";
+
+const MAP_RUN_COLUMNS: &str = "arn, execution_arn, status, start_date, stop_date, \
+     max_concurrency, tolerated_failure_percentage, tolerated_failure_count, counts, result, \
+     error, cause";
+
+fn map_run_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<MapRunRecord> {
+    let bad = |i: usize, what: String| {
+        rusqlite::Error::FromSqlConversionFailure(i, rusqlite::types::Type::Text, what.into())
+    };
+    let status: String = r.get(2)?;
+    let counts: String = r.get(8)?;
+    let n: Vec<u64> = serde_json::from_str(&counts).map_err(|e| bad(8, e.to_string()))?;
+    let [
+        pending,
+        running,
+        succeeded,
+        failed,
+        timed_out,
+        aborted,
+        total,
+    ] = n[..]
+    else {
+        return Err(bad(8, format!("counts {counts}")));
+    };
+    Ok(MapRunRecord {
+        arn: r.get(0)?,
+        execution_arn: r.get(1)?,
+        status: Status::parse(&status).ok_or_else(|| bad(2, format!("unknown status {status}")))?,
+        start_date: timestamp(r.get(3)?),
+        stop_date: r.get::<_, Option<i64>>(4)?.map(timestamp),
+        max_concurrency: r.get::<_, i64>(5)? as u64,
+        tolerated_failure_percentage: r.get(6)?,
+        tolerated_failure_count: r.get::<_, i64>(7)? as u64,
+        counts: MapRunCounts {
+            pending,
+            running,
+            succeeded,
+            failed,
+            timed_out,
+            aborted,
+            total,
+        },
+        result: r.get(9)?,
+        error: r.get(10)?,
+        cause: r.get(11)?,
+    })
+}
 
 fn write_tags(c: &Connection, arn: &str, tags: &[(String, String)]) -> Result<(), StoreError> {
     let mut stmt = c

@@ -5,6 +5,7 @@
 
 mod activities;
 mod callbacks;
+mod distributed;
 mod limits;
 mod redrive;
 mod revisions;

@@ -1,0 +1,159 @@
+//! Distributed Map in durable executions (ASL-DMAP-01, ASL-EV-09): the Map Run is recorded in
+//! the store with its counts and result, and a replay (here: the execution resumed after it
+//! was unloaded waiting for a callback) takes the result from there instead of running the
+//! children again.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::Duration;
+
+use asl_runtime::engine::Engine;
+use asl_runtime::handler::handler_fn;
+use asl_runtime::store::{MemoryStore, SqliteStore, Status, Store};
+use asl_runtime::{TaskContext, Value, json};
+
+use crate::{event_kinds, t0};
+
+asl_runtime::asl! {
+    pub FanOut = {
+        "StartAt": "Fan",
+        "States": {
+            "Fan": {
+                "Type": "Map",
+                "Label": "Squares",
+                "ItemsPath": "$.items",
+                "MaxConcurrency": 2,
+                "ItemProcessor": {
+                    "ProcessorConfig": { "Mode": "DISTRIBUTED", "ExecutionType": "STANDARD" },
+                    "StartAt": "Square",
+                    "States": {
+                        "Square": { "Type": "Task", "Resource": "arn:aws:states:::lambda:invoke", "End": true }
+                    }
+                },
+                "ResultPath": "$.squares",
+                "Next": "Ask"
+            },
+            "Ask": {
+                "Type": "Task",
+                "Resource": "arn:aws:states:::sqs:sendMessage.waitForTaskToken",
+                "Parameters": { "token.$": "$$.Task.Token" },
+                "ResultPath": "$.approval",
+                "End": true
+            }
+        }
+    }
+}
+
+async fn fan_out(store: Arc<dyn Store>) {
+    let squares = Arc::new(AtomicUsize::new(0));
+    let token = Arc::new(std::sync::Mutex::new(None::<String>));
+    let (s, t) = (squares.clone(), token.clone());
+    let engine = Engine::with_store(store.clone()).with_tokio_clock(t0());
+    let sm = engine.register(
+        "FanOut",
+        FanOut::with_dynamic(handler_fn(move |input: Value, cx: TaskContext| {
+            let (s, t) = (s.clone(), t.clone());
+            async move {
+                if cx.state == "Ask" {
+                    *t.lock().unwrap() = input["token"].as_str().map(str::to_owned);
+                    return Ok(json!({}));
+                }
+                s.fetch_add(1, Ordering::SeqCst);
+                tokio::time::sleep(Duration::from_secs(1)).await;
+                let n = input.as_i64().unwrap_or(0);
+                Ok(json!(n * n))
+            }
+        })),
+    );
+    let x = engine
+        .start_execution(&sm, Some("fan-1"), r#"{"items": [1, 2, 3]}"#)
+        .unwrap();
+    let token = loop {
+        if let Some(t) = token.lock().unwrap().clone() {
+            break t;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    };
+    // Waiting on the callback only, the execution is unloaded.
+    for _ in 0..10 {
+        if engine.load() == (0, 1) {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    assert_eq!(engine.load(), (0, 1));
+    assert_eq!(squares.load(Ordering::SeqCst), 3);
+
+    let runs = store.map_runs(&x.execution_arn).unwrap();
+    assert_eq!(runs.len(), 1);
+    let run = &runs[0];
+    assert_eq!(run.status, Status::Succeeded);
+    assert!(
+        run.arn
+            .starts_with("arn:aws:states:us-east-1:123456789012:mapRun:FanOut/Squares:"),
+        "{}",
+        run.arn
+    );
+    assert_eq!((run.counts.succeeded, run.counts.total), (3, 3));
+    assert_eq!((run.counts.pending, run.counts.failed), (0, 0));
+    assert_eq!(run.max_concurrency, 2);
+    // Two at a time, one second each: the second pair ends at 2 s.
+    assert_eq!(
+        run.stop_date.unwrap().duration_since(run.start_date),
+        asl_runtime::__private::jiff::SignedDuration::from_secs(2)
+    );
+    let started = store
+        .events(&x.execution_arn, 1, 0)
+        .unwrap()
+        .into_iter()
+        .find(|e| e.kind == "MapRunStarted")
+        .unwrap();
+    assert_eq!(
+        started.details.unwrap()["mapRunArn"].as_str(),
+        Some(run.arn.as_str())
+    );
+
+    // Resumed by the callback, the execution replays from its start: the Map Run's result
+    // comes from the store, its children do not run again.
+    engine.send_task_success(&token, r#"{"ok": true}"#).unwrap();
+    let done = engine.wait(&x.execution_arn).await.unwrap();
+    assert_eq!(done.status, Status::Succeeded);
+    assert_eq!(
+        serde_json::from_str::<Value>(done.output.as_deref().unwrap()).unwrap(),
+        json!({ "items": [1, 2, 3], "squares": [1, 4, 9], "approval": { "ok": true } })
+    );
+    assert_eq!(squares.load(Ordering::SeqCst), 3);
+    assert_eq!(
+        event_kinds(&engine, &x.execution_arn),
+        [
+            "ExecutionStarted",
+            "MapStateEntered",
+            "MapStateStarted",
+            "MapRunStarted",
+            "MapRunSucceeded",
+            "MapStateSucceeded",
+            "MapStateExited",
+            "TaskStateEntered",
+            "TaskScheduled",
+            "TaskStarted",
+            "TaskSubmitted",
+            "TaskSucceeded",
+            "TaskStateExited",
+            "ExecutionSucceeded"
+        ]
+    );
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_map_run_is_recorded_and_not_run_again_on_replay_memory() {
+    fan_out(Arc::new(MemoryStore::new())).await;
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_map_run_is_recorded_and_not_run_again_on_replay_sqlite() {
+    let dir = tempfile::tempdir().unwrap();
+    fan_out(Arc::new(
+        SqliteStore::open(dir.path().join("asl.db")).unwrap(),
+    ))
+    .await;
+}
