@@ -36,6 +36,18 @@ impl Server {
             "ListExecutions" => self.list_executions(&r),
             "StopExecution" => self.stop_execution(&r),
             "GetExecutionHistory" => self.get_execution_history(&r),
+            "DescribeMapRun" => {
+                let arn = r.required("mapRunArn")?;
+                check_arn(arn, "mapRun")?;
+                match self.store().map_run(arn)? {
+                    Some(run) => Ok(shapes::describe_map_run(&run)),
+                    None => Err(Fault::new(
+                        "ResourceNotFound",
+                        format!("Resource not found: '{arn}'"),
+                    )),
+                }
+            }
+            "ListMapRuns" => self.list_map_runs(&r),
             "RedriveExecution" => self.redrive_execution(&r),
             "SendTaskSuccess" => {
                 let token = r.required("taskToken")?;
@@ -419,6 +431,37 @@ impl Server {
             _ => Some(true),
         };
         Ok(shapes::describe_execution(&e, redrivable))
+    }
+
+    fn list_map_runs(&self, r: &Request<'_>) -> Answer {
+        let arn = r.required("executionArn")?;
+        check_arn(arn, "execution")?;
+        // ExecutionDoesNotExist for an unknown execution.
+        self.engine().describe_execution(arn)?;
+        let runs = self.store().map_runs(arn)?;
+        let from = match r.str("nextToken")? {
+            None => 0,
+            Some(t) => t
+                .strip_prefix('m')
+                .and_then(|n| n.parse::<usize>().ok())
+                .filter(|&n| n <= runs.len())
+                .ok_or_else(|| Fault::new("InvalidToken", format!("Invalid token: '{t}'")))?,
+        };
+        let limit = match r.int("maxResults", 1000)?.unwrap_or(0) {
+            0 => 100,
+            n => n as usize,
+        };
+        let page: Vec<Value> = runs
+            .iter()
+            .skip(from)
+            .take(limit)
+            .map(shapes::map_run_item)
+            .collect();
+        let mut out = json!({ "mapRuns": page });
+        if from + limit < runs.len() {
+            out["nextToken"] = json!(format!("m{}", from + limit));
+        }
+        Ok(out)
     }
 
     fn list_executions(&self, r: &Request<'_>) -> Answer {

@@ -67,15 +67,18 @@ impl Shared {
             .map(Arc::new);
         all.insert(key.clone(), mocks.clone());
         drop(all);
-        // Forgotten when the execution closes (a redrive finds its test case again).
+        // Forgotten when the execution succeeds. A failed one keeps them, counters included:
+        // a redrive goes on with the responses after the ones it had.
         let shared = Arc::clone(self);
         tokio::spawn(async move {
-            let _ = shared.engine.wait(&arn).await;
-            shared
-                .mocks
-                .lock()
-                .unwrap_or_else(|p| p.into_inner())
-                .remove(&key);
+            let closed = shared.engine.wait(&arn).await;
+            if closed.is_ok_and(|e| e.status == asl_runtime::store::Status::Succeeded) {
+                shared
+                    .mocks
+                    .lock()
+                    .unwrap_or_else(|p| p.into_inner())
+                    .remove(&key);
+            }
         });
         mocks
     }

@@ -2,7 +2,7 @@
 //! as botocore's Step Functions service model has them (AWS JSON 1.0: timestamps are epoch
 //! seconds as numbers, absent members left out).
 
-use asl_runtime::store::{ExecutionRecord, HistoryRecord};
+use asl_runtime::store::{ExecutionRecord, HistoryRecord, MapRunCounts, MapRunRecord};
 use jiff::Timestamp;
 use serde_json::{Map, Value, json};
 
@@ -153,6 +153,71 @@ pub fn describe_execution(e: &ExecutionRecord, redrivable: Option<bool>) -> Valu
             o.insert("redriveStatusReason".into(), json!(reason));
         }
         None => {}
+    }
+    Value::Object(o)
+}
+
+/// The state machine of a Map Run's children: `…:stateMachine:<machine>/<label>`.
+pub fn map_run_state_machine(map_run_arn: &str) -> String {
+    let machine = map_run_arn.rsplit_once(':').map_or(map_run_arn, |(m, _)| m);
+    machine.replacen(":mapRun:", ":stateMachine:", 1)
+}
+
+/// `MapRunExecutionCounts` (and `MapRunItemCounts`, the same members).
+fn map_run_counts(c: &MapRunCounts) -> Value {
+    json!({
+        "pending": c.pending,
+        "running": c.running,
+        "succeeded": c.succeeded,
+        "failed": c.failed,
+        "timedOut": c.timed_out,
+        "aborted": c.aborted,
+        "total": c.total,
+        "resultsWritten": c.succeeded + c.failed + c.timed_out,
+        "failuresNotRedrivable": 0,
+        "pendingRedrive": 0
+    })
+}
+
+/// `DescribeMapRunOutput`. Without an ItemBatcher every item is one child, so the item
+/// counts are the execution counts; with one, the item counts count batches too (asl keeps
+/// the children's counts only).
+pub fn describe_map_run(r: &MapRunRecord) -> Value {
+    let mut o = Map::new();
+    o.insert("mapRunArn".into(), json!(r.arn));
+    o.insert("executionArn".into(), json!(r.execution_arn));
+    o.insert("status".into(), json!(r.status.as_str()));
+    o.insert("startDate".into(), date(r.start_date));
+    if let Some(t) = r.stop_date {
+        o.insert("stopDate".into(), date(t));
+    }
+    o.insert("maxConcurrency".into(), json!(r.max_concurrency));
+    o.insert(
+        "toleratedFailurePercentage".into(),
+        json!(r.tolerated_failure_percentage),
+    );
+    o.insert(
+        "toleratedFailureCount".into(),
+        json!(r.tolerated_failure_count),
+    );
+    o.insert("itemCounts".into(), map_run_counts(&r.counts));
+    o.insert("executionCounts".into(), map_run_counts(&r.counts));
+    o.insert("redriveCount".into(), json!(0));
+    Value::Object(o)
+}
+
+/// `MapRunListItem`.
+pub fn map_run_item(r: &MapRunRecord) -> Value {
+    let mut o = Map::new();
+    o.insert("executionArn".into(), json!(r.execution_arn));
+    o.insert("mapRunArn".into(), json!(r.arn));
+    o.insert(
+        "stateMachineArn".into(),
+        json!(map_run_state_machine(&r.arn)),
+    );
+    o.insert("startDate".into(), date(r.start_date));
+    if let Some(t) = r.stop_date {
+        o.insert("stopDate".into(), date(t));
     }
     Value::Object(o)
 }

@@ -416,6 +416,52 @@ sfn.delete_activity(activityArn=activity)
 code, _ = error_of(sfn.describe_activity, activityArn=activity)
 check(code == "ActivityDoesNotExist", "a deleted activity")
 
+# --- Distributed Map: a Map Run, DescribeMapRun, ListMapRuns ------------------------------
+
+FANOUT = {
+    "StartAt": "Fan",
+    "States": {
+        "Fan": {"Type": "Map", "Label": "Each", "MaxConcurrency": 2, "ToleratedFailureCount": 1,
+                "ItemProcessor": {
+                    "ProcessorConfig": {"Mode": "DISTRIBUTED", "ExecutionType": "EXPRESS"},
+                    "StartAt": "Twice",
+                    "States": {"Twice": {"Type": "Pass",
+                                         "Parameters": {"n.$": "States.MathAdd($.n, $.n)"},
+                                         "End": True}}},
+                "End": True},
+    },
+}
+fanout = create("FanOut", FANOUT)
+x = sfn.start_execution(stateMachineArn=fanout, input=json.dumps([{"n": 1}, {"n": 2}, {"n": 3}]))
+d = wait_closed(x["executionArn"])
+check(d["status"] == "SUCCEEDED" and json.loads(d["output"]) == [{"n": 2}, {"n": 4}, {"n": 6}],
+      f"a Distributed Map runs its children: {d}")
+events = history(x["executionArn"])
+kinds = [e["type"] for e in events]
+check(kinds[:7] == ["ExecutionStarted", "MapStateEntered", "MapStateStarted", "MapRunStarted",
+                    "MapRunSucceeded", "MapStateSucceeded", "MapStateExited"],
+      f"the parent's history shows the Map Run (ASL-EV-09): {kinds}")
+map_run = next(e for e in events if e["type"] == "MapRunStarted")["mapRunStartedEventDetails"]["mapRunArn"]
+check(":mapRun:FanOut/Each:" in map_run, f"the Map Run's ARN names the machine and label: {map_run}")
+runs = sfn.list_map_runs(executionArn=x["executionArn"])["mapRuns"]
+check([r["mapRunArn"] for r in runs] == [map_run], f"ListMapRuns lists it: {runs}")
+check(runs[0]["stateMachineArn"].endswith(":stateMachine:FanOut/Each"),
+      "a Map Run's state machine is <machine>/<label>")
+m = sfn.describe_map_run(mapRunArn=map_run)
+check(m["status"] == "SUCCEEDED" and m["executionArn"] == x["executionArn"], f"DescribeMapRun: {m}")
+check(m["maxConcurrency"] == 2 and m["toleratedFailureCount"] == 1, "with its settings")
+check(m["executionCounts"]["succeeded"] == 3 and m["executionCounts"]["total"] == 3
+      and m["executionCounts"]["pending"] == 0, f"and its counts: {m['executionCounts']}")
+code, _ = error_of(sfn.describe_map_run,
+                   mapRunArn=map_run.rsplit(":", 1)[0] + ":00000000-0000-0000-0000-000000000000")
+check(code == "ResourceNotFound", "DescribeMapRun of an unknown Map Run")
+code, _ = error_of(sfn.describe_map_run, mapRunArn="arn:aws:states:us-east-1:123456789012:execution:X:y")
+check(code == "InvalidArn", "DescribeMapRun of an ARN that is not a Map Run's")
+code, _ = error_of(sfn.list_map_runs,
+                   executionArn="arn:aws:states:us-east-1:123456789012:execution:FanOut:ghost")
+check(code == "ExecutionDoesNotExist", "ListMapRuns of an unknown execution")
+
+
 # --- what no client library sends: the server answers and goes on --------------------------
 
 def raw(target, body):
