@@ -484,10 +484,14 @@ impl<'m> Emitter<'m> {
                         }
                         None => quote!(None),
                     };
+                    let reader = statics::opt(mp.item_reader.as_ref(), reader);
+                    let writer = statics::opt(mp.result_writer.as_ref(), writer);
                     quote!(Some(&m::Distributed {
                         label: #label,
                         express: #express,
                         batcher: #batcher,
+                        reader: #reader,
+                        writer: #writer,
                     }))
                 } else {
                     quote!(None)
@@ -759,6 +763,75 @@ fn io_path(t: &Tri<Path>) -> TokenStream {
             quote!(m::IoPath::Path(#p))
         }
     }
+}
+
+/// An optional text field as `Some("…")` or `None`.
+fn text(v: &Option<asl_syntax::span::Spanned<String>>) -> TokenStream {
+    match v {
+        Some(v) => {
+            let v = v.value.as_str();
+            quote!(Some(#v))
+        }
+        None => quote!(None),
+    }
+}
+
+/// A Distributed Map's `ItemReader` as an `m::Reader`.
+fn reader(r: &ast::ItemReader) -> TokenStream {
+    let c = r.reader_config.clone().unwrap_or_default();
+    let resource = r.resource.value.as_str();
+    let params = statics::opt(
+        r.parameters
+            .as_ref()
+            .or(r.arguments.as_ref())
+            .map(|t| &t.value),
+        statics::template,
+    );
+    let input_type = text(&c.input_type);
+    let location = text(&c.csv_header_location);
+    let headers: Vec<&str> = c
+        .csv_headers
+        .iter()
+        .flatten()
+        .map(|h| h.value.as_str())
+        .collect();
+    let delimiter = text(&c.csv_delimiter);
+    let manifest = text(&c.manifest_type);
+    let transformation = text(&c.transformation);
+    let pointer = text(&c.items_pointer);
+    let max_items = seconds(c.max_items.as_ref());
+    quote!(m::Reader {
+        resource: #resource,
+        parameters: #params,
+        input_type: #input_type,
+        csv_header_location: #location,
+        csv_headers: &[#(#headers),*],
+        csv_delimiter: #delimiter,
+        manifest_type: #manifest,
+        transformation: #transformation,
+        items_pointer: #pointer,
+        max_items: #max_items,
+    })
+}
+
+/// A Distributed Map's `ResultWriter` as an `m::Writer`.
+fn writer(w: &ast::ResultWriter) -> TokenStream {
+    let resource = text(&w.resource);
+    let params = statics::opt(
+        w.parameters
+            .as_ref()
+            .or(w.arguments.as_ref())
+            .map(|t| &t.value),
+        statics::template,
+    );
+    let transformation = text(&w.writer_transformation);
+    let output_type = text(&w.writer_output_type);
+    quote!(m::Writer {
+        resource: #resource,
+        parameters: #params,
+        transformation: #transformation,
+        output_type: #output_type,
+    })
 }
 
 fn seconds(d: Option<&Dynamic<u64>>) -> TokenStream {

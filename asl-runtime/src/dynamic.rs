@@ -300,10 +300,45 @@ fn kind(l: &Layout<'_>, i: usize) -> m::Kind {
                         max_bytes: seconds(b.max_input_bytes_per_batch.as_ref()),
                         batch_input: template(b.batch_input.as_ref()),
                     }),
+                    reader: mp.item_reader.as_ref().map(reader),
+                    writer: mp.result_writer.as_ref().map(|w| m::Writer {
+                        resource: text(&w.resource),
+                        parameters: template(w.parameters.as_ref().or(w.arguments.as_ref())),
+                        transformation: text(&w.writer_transformation),
+                        output_type: text(&w.writer_output_type),
+                    }),
                 }))
             }),
             result: result_spec(l, i, &mp.result),
         }),
+    }
+}
+
+/// An optional text field, leaked with the descriptor.
+fn text(v: &Option<Spanned<String>>) -> Option<&'static str> {
+    v.as_ref().map(|v| leak_str(&v.value))
+}
+
+/// A Distributed Map's `ItemReader`.
+fn reader(r: &ast::ItemReader) -> m::Reader {
+    let c = r.reader_config.clone().unwrap_or_default();
+    m::Reader {
+        resource: leak_str(&r.resource.value),
+        parameters: template(r.parameters.as_ref().or(r.arguments.as_ref())),
+        input_type: text(&c.input_type),
+        csv_header_location: text(&c.csv_header_location),
+        csv_headers: leak(
+            c.csv_headers
+                .iter()
+                .flatten()
+                .map(|h| leak_str(&h.value))
+                .collect(),
+        ),
+        csv_delimiter: text(&c.csv_delimiter),
+        manifest_type: text(&c.manifest_type),
+        transformation: text(&c.transformation),
+        items_pointer: text(&c.items_pointer),
+        max_items: seconds(c.max_items.as_ref()),
     }
 }
 

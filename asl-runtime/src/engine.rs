@@ -189,6 +189,8 @@ struct Inner {
     clock: Clock,
     /// Who this engine is, in the store's leases: `host/pid/random`.
     owner: String,
+    /// Where Distributed Maps read items and write results.
+    objects: RwLock<Option<Arc<dyn crate::objects::ObjectStore>>>,
 }
 
 /// Where the engine reads the time.
@@ -293,6 +295,7 @@ impl Engine {
                 poller: std::sync::atomic::AtomicBool::new(false),
                 clock: Clock::System,
                 owner: format!("{}/{}/{}", host(), std::process::id(), uuid::Uuid::new_v4()),
+                objects: RwLock::new(None),
             }),
         }
     }
@@ -311,6 +314,16 @@ impl Engine {
                 ..inner
             }),
         }
+    }
+
+    /// Sets where the Distributed Maps of this engine's executions read items and write
+    /// results (S3 on AWS; see [`crate::objects`]). Executions started later use it.
+    pub fn set_objects(&self, objects: Arc<dyn crate::objects::ObjectStore>) {
+        *self
+            .inner
+            .objects
+            .write()
+            .unwrap_or_else(|p| p.into_inner()) = Some(objects);
     }
 
     /// The engine's time.
@@ -672,8 +685,14 @@ impl Engine {
         let arn = rec.arn.clone();
         let store = engine.inner.store.clone();
         let now = engine.now();
+        let objects = engine
+            .inner
+            .objects
+            .read()
+            .unwrap_or_else(|p| p.into_inner())
+            .clone();
         let handle = tokio::spawn(async move {
-            crate::driver::run_durable(r.machine, &*r.dispatch, store, rec, now).await
+            crate::driver::run_durable_with(r.machine, &*r.dispatch, store, rec, now, objects).await
         });
         let abort = handle.abort_handle();
         // A second task looks after the first, so that a panicking handler or a stop that

@@ -15,6 +15,7 @@ pub mod intrinsics;
 pub mod jsonata;
 pub mod machine;
 pub mod mock;
+pub mod objects;
 pub mod path;
 pub mod query;
 pub mod store;

@@ -425,6 +425,48 @@ pub struct Distributed {
     pub express: bool,
     /// `ItemBatcher` (ASL-DMAP-03): children take batches of items.
     pub batcher: Option<Batcher>,
+    /// `ItemReader` (ASL-DMAP-02): the items come from an object store instead of the input.
+    pub reader: Option<Reader>,
+    /// `ResultWriter` (ASL-DMAP-04): the children's results go to an object store.
+    pub writer: Option<Writer>,
+}
+
+/// A Distributed Map's `ItemReader` (ASL-DMAP-02).
+#[derive(Debug)]
+pub struct Reader {
+    /// `Resource`: `arn:aws:states:::s3:getObject` or `arn:aws:states:::s3:listObjectsV2`.
+    pub resource: &'static str,
+    /// `Parameters` (JSONPath) or `Arguments` (JSONata): `Bucket`, `Key`, `Prefix`, ….
+    pub parameters: Option<Template>,
+    /// `ReaderConfig.InputType`: `CSV`, `JSON`, `JSONL`, `MANIFEST`, `PARQUET`.
+    pub input_type: Option<&'static str>,
+    /// `ReaderConfig.CSVHeaderLocation`: `FIRST_ROW` or `GIVEN`.
+    pub csv_header_location: Option<&'static str>,
+    /// `ReaderConfig.CSVHeaders` (with `GIVEN`).
+    pub csv_headers: &'static [&'static str],
+    /// `ReaderConfig.CSVDelimiter`: `COMMA` (default), `PIPE`, `SEMICOLON`, `SPACE`, `TAB`.
+    pub csv_delimiter: Option<&'static str>,
+    /// `ReaderConfig.ManifestType`: `ATHENA_DATA` or `S3_INVENTORY`.
+    pub manifest_type: Option<&'static str>,
+    /// `ReaderConfig.Transformation`: `NONE` or `LOAD_AND_FLATTEN`.
+    pub transformation: Option<&'static str>,
+    /// `ReaderConfig.ItemsPointer`: a JSON Pointer to the array in a JSON object.
+    pub items_pointer: Option<&'static str>,
+    /// `ReaderConfig.MaxItems[Path]`: read at most this many items.
+    pub max_items: Option<Seconds>,
+}
+
+/// A Distributed Map's `ResultWriter` (ASL-DMAP-04).
+#[derive(Debug)]
+pub struct Writer {
+    /// `Resource`: `arn:aws:states:::s3:putObject`; absent with `WriterConfig` alone.
+    pub resource: Option<&'static str>,
+    /// `Parameters` (JSONPath) or `Arguments` (JSONata): `Bucket`, `Prefix`.
+    pub parameters: Option<Template>,
+    /// `WriterConfig.Transformation`: `NONE`, `COMPACT` or `FLATTEN`.
+    pub transformation: Option<&'static str>,
+    /// `WriterConfig.OutputType`: `JSON` or `JSONL`.
+    pub output_type: Option<&'static str>,
 }
 
 /// A Distributed Map's `ItemBatcher` (ASL-DMAP-03). A child's input is

@@ -118,15 +118,13 @@ impl<'m> Layout<'m> {
     }
 }
 
-/// Why the runtime cannot run a state yet (a Distributed Map's S3 reader and writer), so it
+/// Why the runtime cannot run a state yet (a Distributed Map's ResultWriter), so it
 /// fails loudly instead of computing something else.
 pub fn unsupported(s: &State) -> Option<&'static str> {
     if let StateKind::Map(m) = &s.kind
-        && (m.item_reader.is_some() || m.result_writer.is_some())
+        && m.result_writer.is_some()
     {
-        return Some(
-            "A Distributed Map's ItemReader and ResultWriter are not supported by this runtime yet",
-        );
+        return Some("A Distributed Map's ResultWriter is not supported by this runtime yet");
     }
     None
 }

@@ -15,17 +15,21 @@ use std::borrow::Cow;
 use futures_util::StreamExt;
 
 use super::fanout::{int_field, percentage};
+use super::items::Items;
 use super::retry::Failure;
 use super::visit::Visit;
 use super::{Exec, ExecutionError, Options};
 use crate::json;
-use crate::machine::{Batcher, Distributed, Map as MapState};
+use crate::machine::{Batcher, Distributed, Map as MapState, Seconds};
 use crate::store::{MapRunCounts, MapRunRecord, Status};
 use crate::value::{Map, Value};
 
 /// The most children of one Map Run that run at once when `MaxConcurrency` is 0 or absent
 /// (ASL-MAP-05).
 const DEFAULT_MAX_CONCURRENCY: usize = 10_000;
+
+/// The most bytes of a batch's input, and its default (ASL-DMAP-03).
+const MAX_BATCH_BYTES: usize = 256 * 1024;
 
 /// The error of a Map Run that failed more children than it tolerates (ASL-DMAP-05).
 const EXCEEDED: &str = "States.ExceedToleratedFailureThreshold";
@@ -40,10 +44,15 @@ impl Visit<'_, '_> {
         ctx: &Value,
         attempt: u32,
     ) -> Result<Value, Failure> {
-        let items = self.map_items(m, effective, ctx)?;
+        // Items in the input are known at once; an ItemReader's are read as the run goes.
+        let given = match &d.reader {
+            None => Some(self.map_items(m, effective, ctx)?),
+            Some(_) => None,
+        };
         let name = Some(self.s.name);
         let started = self.attempt_at(attempt);
-        let length = items.len();
+        // An ItemReader's items are not counted ahead: AWS records `length` 0 for them.
+        let length = given.as_ref().map_or(0, Vec::len);
         self.x.event_with(
             "MapStateStarted",
             name,
@@ -70,16 +79,37 @@ impl Visit<'_, '_> {
             ))?,
             percentage: self.eval(percentage(m.tolerated_failure_percentage.as_ref(), &e, q))?,
         };
-        let mut inputs = Vec::with_capacity(items.len());
-        for (i, (key, value)) in items.into_iter().enumerate() {
-            inputs.push(self.item_input(m, effective, key, i, value)?);
-        }
-        if let Some(b) = &d.batcher {
-            inputs = self.batches(b, inputs, effective, ctx)?;
-        }
+        let mut batching = match &d.batcher {
+            Some(b) => Some(self.batching(b, effective, ctx)?),
+            None => None,
+        };
+        let reading = match &d.reader {
+            Some(r) => {
+                let params = match &r.parameters {
+                    None => Value::object(Map::new()),
+                    Some(t) => match q {
+                        Some(q) => self.eval(q.template(t, "Arguments"))?,
+                        None => self.local(crate::template::eval(t, &e))?,
+                    },
+                };
+                let max_items = match &r.max_items {
+                    // A negative count fails the Map Run once started (recorded cases).
+                    Some(Seconds::Path(p)) => match crate::path::select(p, &e).ok() {
+                        Some(v) if v.as_i64().is_some_and(|n| n < 0) => v.as_i64(),
+                        _ => self
+                            .eval(int_field(r.max_items.as_ref(), "MaxItemsPath", &e, q))?
+                            .map(|n| i64::try_from(n).unwrap_or(i64::MAX)),
+                    },
+                    other => self
+                        .eval(int_field(other.as_ref(), "MaxItemsPath", &e, q))?
+                        .map(|n| i64::try_from(n).unwrap_or(i64::MAX)),
+                };
+                Some((r, params, max_items))
+            }
+            None => None,
+        };
 
         let run = MapRun::new(self, d, attempt);
-        let total = inputs.len();
         let mut record = MapRunRecord {
             arn: run.arn.clone(),
             execution_arn: self
@@ -93,11 +123,7 @@ impl Visit<'_, '_> {
             max_concurrency: max.unwrap_or(0),
             tolerated_failure_percentage: tolerance.percentage.unwrap_or(0.0),
             tolerated_failure_count: tolerance.count.unwrap_or(0),
-            counts: MapRunCounts {
-                pending: total as u64,
-                total: total as u64,
-                ..MapRunCounts::default()
-            },
+            counts: MapRunCounts::default(),
             result: None,
             error: None,
             cause: None,
@@ -141,21 +167,84 @@ impl Visit<'_, '_> {
         }
         self.x
             .event_with("MapRunStarted", name, started, started_event);
+        // The Map Run fails: its record and event, then the state's failure.
+        let fail = |record: &mut MapRunRecord, error: &str, cause: String| {
+            let counts = &mut record.counts;
+            counts.aborted = counts.running;
+            counts.running = 0;
+            record.status = Status::Failed;
+            record.stop_date = Some(self.x.now());
+            record.error = Some(error.to_owned());
+            record.cause = Some(cause.clone());
+            self.put(record)?;
+            self.x.event_with(
+                "MapRunFailed",
+                name,
+                started,
+                || json!({ "error": error, "cause": cause.as_str() }),
+            );
+            Err::<Value, _>(Failure {
+                error: Some(error.to_owned().into()),
+                cause: Some(cause),
+                terminal: false,
+            })
+        };
+        let objects = self.x.options.objects.as_deref();
+        let mut items = match (given, reading) {
+            (Some(given), _) => Items::given(given),
+            (None, Some((r, params, max_items))) => {
+                match Items::open(r, &params, max_items, objects).await {
+                    Ok(items) => items,
+                    Err(e) => return fail(&mut record, &e.error, e.cause.unwrap_or_default()),
+                }
+            }
+            (None, None) => Items::given(Vec::new()),
+        };
+
         let limit = match max {
             Some(0) | None => DEFAULT_MAX_CONCURRENCY,
             Some(n) => usize::try_from(n).unwrap_or(usize::MAX),
         }
-        .min(total)
         .max(1);
         let mut pool = futures_util::stream::FuturesUnordered::new();
-        let mut results = vec![Value::Null; total];
+        let mut results = Vec::new();
         let mut failed = 0usize;
-        let mut items = inputs.into_iter().enumerate();
+        // How many items were read; all of them once `exhausted`.
+        let mut read = 0usize;
+        let mut exhausted = false;
         loop {
-            while pool.len() < limit {
-                let Some((i, input)) = items.next() else {
+            while pool.len() < limit && !exhausted {
+                // The next child's input: an item through ItemSelector, or a full batch.
+                let input = loop {
+                    let item = match items.next().await {
+                        Ok(item) => item,
+                        Err(e) => {
+                            return fail(&mut record, &e.error, e.cause.unwrap_or_default());
+                        }
+                    };
+                    let Some((key, value)) = item else {
+                        exhausted = true;
+                        break batching.as_mut().and_then(Batching::finish);
+                    };
+                    let input =
+                        self.item_input(m, effective, key, read, value, Some(&items.origin))?;
+                    read += 1;
+                    match batching.as_mut() {
+                        None => break Some(input),
+                        Some(b) => {
+                            if let Some(batch) = b.push(input) {
+                                break Some(batch);
+                            }
+                        }
+                    }
+                };
+                let Some(input) = input else {
                     break;
                 };
+                let i = results.len();
+                results.push(Value::Null);
+                record.counts.total += 1;
+                record.counts.running += 1;
                 let child = run.child(self.x, i);
                 pool.push(async move { (i, child.run(self.x, m.start, d.express, input).await) });
             }
@@ -163,7 +252,7 @@ impl Visit<'_, '_> {
                 break;
             };
             let counts = &mut record.counts;
-            counts.pending = counts.pending.saturating_sub(1);
+            counts.running -= 1;
             match &outcome {
                 Ok(_) => counts.succeeded += 1,
                 Err(e) if e.error.as_deref() == Some("States.Timeout") => counts.timed_out += 1,
@@ -173,28 +262,15 @@ impl Visit<'_, '_> {
                 Ok(v) => results[i] = v,
                 Err(e) => {
                     failed += 1;
+                    // The percentage is of all the children: known once every item is read.
+                    let total = exhausted.then_some(results.len());
                     if tolerance.exceeded(failed, total) {
-                        let cause = "The specified tolerated failure threshold was exceeded";
-                        let counts = &mut record.counts;
-                        counts.aborted = counts.pending;
-                        counts.pending = 0;
-                        record.status = Status::Failed;
-                        record.stop_date = Some(self.x.now());
-                        record.error = Some(EXCEEDED.into());
-                        record.cause = Some(cause.into());
-                        self.put(&record)?;
-                        self.x.event_with(
-                            "MapRunFailed",
-                            name,
-                            started,
-                            || json!({ "error": EXCEEDED, "cause": cause }),
-                        );
                         // The children still running stop with the pool.
-                        return Err(Failure {
-                            error: Some(EXCEEDED.into()),
-                            cause: Some(cause.into()),
-                            terminal: false,
-                        });
+                        return fail(
+                            &mut record,
+                            EXCEEDED,
+                            "The specified tolerated failure threshold was exceeded".into(),
+                        );
                     }
                     results[i] = Failure {
                         error: e.error.map(Cow::Owned),
@@ -230,15 +306,13 @@ impl Visit<'_, '_> {
         Ok(())
     }
 
-    /// `ItemBatcher` (ASL-DMAP-03): the items in batches of at most `MaxItemsPerBatch` items
-    /// and `MaxInputBytesPerBatch` bytes of child input, each `{"BatchInput", "Items"}`.
-    fn batches(
+    /// `ItemBatcher` (ASL-DMAP-03): its limits and `BatchInput`, evaluated once.
+    fn batching(
         &self,
         b: &'static Batcher,
-        inputs: Vec<Value>,
         effective: &Value,
         ctx: &Value,
-    ) -> Result<Vec<Value>, Failure> {
+    ) -> Result<Batching, Failure> {
         let e = self.env(effective, ctx);
         let jsonata = self.s.jsonata.then(|| self.query(effective, ctx));
         let q = jsonata.as_ref();
@@ -258,7 +332,10 @@ impl Visit<'_, '_> {
                 &e,
                 q,
             ))?
-            .map_or(usize::MAX, |n| usize::try_from(n).unwrap_or(usize::MAX));
+            // Without a byte limit, a batch holds what fits in a child's input (ASL-DMAP-03).
+            .map_or(MAX_BATCH_BYTES, |n| {
+                usize::try_from(n).unwrap_or(usize::MAX)
+            });
         let batch_input = match &b.batch_input {
             None => None,
             Some(t) => Some(match q {
@@ -271,30 +348,54 @@ impl Visit<'_, '_> {
             Some(v) => r#"{"BatchInput":,"Items":[]}"#.len() + v.to_string().len(),
             None => r#"{"Items":[]}"#.len(),
         };
-        let batch = |items: Vec<Value>| {
-            let mut o = Map::with_capacity(2);
-            if let Some(v) = &batch_input {
-                o.insert("BatchInput", v.clone());
-            }
-            o.insert("Items", Value::array(items));
-            Value::object(o)
-        };
-        let mut batches = Vec::new();
-        let mut current = Vec::new();
-        let mut bytes = base;
-        for item in inputs {
-            let size = item.to_string().len() + usize::from(!current.is_empty());
-            if !current.is_empty() && (current.len() >= max_items || bytes + size > max_bytes) {
-                batches.push(batch(std::mem::take(&mut current)));
-                bytes = base;
-            }
-            bytes += item.to_string().len() + usize::from(!current.is_empty());
-            current.push(item);
+        Ok(Batching {
+            max_items,
+            max_bytes,
+            batch_input,
+            base,
+            current: Vec::new(),
+            bytes: base,
+        })
+    }
+}
+
+/// Items gathered into batches of at most `max_items` items and `max_bytes` bytes of child
+/// input, each `{"BatchInput", "Items"}` (ASL-DMAP-03).
+struct Batching {
+    max_items: usize,
+    max_bytes: usize,
+    batch_input: Option<Value>,
+    /// The size of an empty batch.
+    base: usize,
+    current: Vec<Value>,
+    bytes: usize,
+}
+
+impl Batching {
+    /// Adds an item; gives the batch it closed, when it did not fit in it.
+    fn push(&mut self, item: Value) -> Option<Value> {
+        let size = item.to_string().len();
+        let full = !self.current.is_empty()
+            && (self.current.len() >= self.max_items || self.bytes + 1 + size > self.max_bytes);
+        let closed = full.then(|| self.take());
+        self.bytes += size + usize::from(!self.current.is_empty());
+        self.current.push(item);
+        closed
+    }
+
+    /// The last batch, if it has items.
+    fn finish(&mut self) -> Option<Value> {
+        (!self.current.is_empty()).then(|| self.take())
+    }
+
+    fn take(&mut self) -> Value {
+        let mut o = Map::with_capacity(2);
+        if let Some(v) = &self.batch_input {
+            o.insert("BatchInput", v.clone());
         }
-        if !current.is_empty() {
-            batches.push(batch(current));
-        }
-        Ok(batches)
+        o.insert("Items", Value::array(std::mem::take(&mut self.current)));
+        self.bytes = self.base;
+        Value::object(o)
     }
 }
 
@@ -306,12 +407,16 @@ struct Tolerance {
 }
 
 impl Tolerance {
-    fn exceeded(&self, failed: usize, total: usize) -> bool {
+    /// Whether `failed` children are too many; `total` is the number of children once known
+    /// (the percentage waits for it).
+    fn exceeded(&self, failed: usize, total: Option<usize>) -> bool {
         match (self.count, self.percentage) {
             (None, None) => failed > 0,
             (count, pct) => {
                 count.is_some_and(|c| failed as u64 > c)
-                    || pct.is_some_and(|p| failed as f64 * 100.0 / total as f64 > p)
+                    || pct.is_some_and(|p| {
+                        total.is_some_and(|t| failed as f64 * 100.0 / t as f64 > p)
+                    })
             }
         }
     }
@@ -339,7 +444,18 @@ impl MapRun {
                 (parts.len() == 6).then(|| parts[..5].join(":"))
             })
             .unwrap_or_else(|| "arn:aws:states:us-east-1:111111111111".into());
-        let machine = format!("{}/{}", x.state_machine_name(), d.label.unwrap_or(v.s.name));
+        // Without a Label, AWS names the Map Run with a UUID that stays the same for the
+        // state from run to run: one derived from the machine's and the state's names.
+        let sm = x.state_machine_name();
+        let label = match d.label {
+            Some(l) => l.to_owned(),
+            None => uuid::Uuid::new_v3(
+                &uuid::Uuid::NAMESPACE_URL,
+                format!("{sm}/{}", v.s.name).as_bytes(),
+            )
+            .to_string(),
+        };
+        let machine = format!("{sm}/{label}");
         let draws = x.journal.map(|_| v.attempt_at(attempt).key() + "#mapRun");
         let id = match (&draws, x.journal) {
             (Some(key), Some(j)) => j.draws(key.clone()).next_uuid(),
@@ -374,6 +490,7 @@ impl MapRun {
                 seed,
                 redrive_count: 0,
                 inspect: None,
+                objects: x.options.objects.clone(),
             },
         }
     }

@@ -81,7 +81,7 @@ impl Visit<'_, '_> {
         // Each item's input: ItemSelector with `$$.Map.Item` (ASL-MAP-03, ASL-CTX-10).
         let mut inputs = Vec::with_capacity(items.len());
         for (i, (key, value)) in items.into_iter().enumerate() {
-            inputs.push(self.item_input(m, effective, key, i, value)?);
+            inputs.push(self.item_input(m, effective, key, i, value, None)?);
         }
         let total = inputs.len();
         let started = self.attempt_at(attempt);
@@ -246,7 +246,7 @@ impl Visit<'_, '_> {
     }
 
     /// The input of item `i`: `ItemSelector` with `$$.Map.Item` (ASL-MAP-03, ASL-CTX-10), or
-    /// the item itself.
+    /// the item itself. `source` is a Distributed Map's `Map.Item.Source`.
     pub(super) fn item_input(
         &self,
         m: &'static crate::machine::Map,
@@ -254,6 +254,7 @@ impl Visit<'_, '_> {
         key: Option<Str>,
         i: usize,
         value: Value,
+        source: Option<&Str>,
     ) -> Result<Value, Failure> {
         Ok(match &m.item_selector {
             // JSONata: `$states.context.Map.Item` and `$states.input` (ASL-JA-19).
@@ -263,7 +264,7 @@ impl Visit<'_, '_> {
                 } else {
                     Value::object(Map::new())
                 };
-                let c = with_map_item(base, key, i, value);
+                let c = with_map_item(base, key, i, value, source);
                 self.eval(self.query(effective, &c).template(t, "ItemSelector"))?
             }
             // Without `$$` in the selector there is no context to build.
@@ -271,7 +272,13 @@ impl Visit<'_, '_> {
                 self.local(crate::template::eval(t, &self.env(effective, &Value::Null)))?
             }
             Some(t) => {
-                let c = with_map_item(self.x.context(self.s, self.entered_at, 0), key, i, value);
+                let c = with_map_item(
+                    self.x.context(self.s, self.entered_at, 0),
+                    key,
+                    i,
+                    value,
+                    source,
+                );
                 self.local(crate::template::eval(t, &self.env(effective, &c)))?
             }
             None => value,
@@ -279,15 +286,24 @@ impl Visit<'_, '_> {
     }
 }
 
-/// The context object `c` with `Map.Item` (`Key` for an object's member, `Index`, `Value`)
-/// of one iteration (ASL-CTX-10).
-fn with_map_item(mut c: Value, key: Option<Str>, index: usize, value: Value) -> Value {
+/// The context object `c` with `Map.Item` (`Key` for an object's member, `Index`, `Value`,
+/// and a Distributed Map's `Source`) of one iteration (ASL-CTX-10).
+fn with_map_item(
+    mut c: Value,
+    key: Option<Str>,
+    index: usize,
+    value: Value,
+    source: Option<&Str>,
+) -> Value {
     let mut item = Map::new();
     if let Some(k) = key {
         item.insert("Key", k.into());
     }
     item.insert("Index", index.into());
     item.insert("Value", value);
+    if let Some(s) = source {
+        item.insert("Source", s.clone().into());
+    }
     if let Some(m) = c.as_object_mut() {
         m.insert(
             "Map",

@@ -31,6 +31,7 @@ mod context;
 mod distributed;
 mod fanout;
 mod history;
+mod items;
 mod journal;
 mod quota;
 mod retry;
@@ -78,6 +79,10 @@ pub struct Options {
     pub redrive_count: u32,
     /// Record one state's data at each step of its pipeline (TestState's `inspectionData`).
     pub inspect: Option<Arc<Inspection>>,
+    /// Where Distributed Maps read items (`ItemReader`) and write results (`ResultWriter`):
+    /// S3 on AWS. Without one, such a Map fails with `States.ItemReaderFailed` or
+    /// `States.ResultWriterFailed`.
+    pub objects: Option<Arc<dyn crate::objects::ObjectStore>>,
 }
 
 /// What TestState reports of a state's data flow (`inspectionData`): the state's data after
@@ -130,6 +135,7 @@ impl Default for Options {
             seed: None,
             redrive_count: 0,
             inspect: None,
+            objects: None,
         }
     }
 }
@@ -260,8 +266,20 @@ pub async fn run_durable(
     rec: crate::store::ExecutionRecord,
     now: Timestamp,
 ) -> Result<Outcome, Stopped> {
+    run_durable_with(machine, handler, store, rec, now, None).await
+}
+
+/// [`run_durable`] with an object store for Distributed Maps (see [`Options::objects`]).
+pub async fn run_durable_with(
+    machine: &'static Machine,
+    handler: &dyn Dispatch,
+    store: Arc<dyn crate::store::Store>,
+    rec: crate::store::ExecutionRecord,
+    now: Timestamp,
+    objects: Option<Arc<dyn crate::objects::ObjectStore>>,
+) -> Result<Outcome, Stopped> {
     let span = tracing::info_span!("execution", machine = machine.name, arn = %rec.arn);
-    let run = run_durable_in(machine, handler, store, rec, now);
+    let run = run_durable_in(machine, handler, store, rec, now, objects);
     tracing::Instrument::instrument(run, span).await
 }
 
@@ -271,6 +289,7 @@ async fn run_durable_in(
     store: Arc<dyn crate::store::Store>,
     rec: crate::store::ExecutionRecord,
     now: Timestamp,
+    objects: Option<Arc<dyn crate::objects::ObjectStore>>,
 ) -> Result<Outcome, Stopped> {
     let journal =
         Journal::load(store, &rec, rec.seed, rec.redrive_count).map_err(Stopped::Store)?;
@@ -293,6 +312,7 @@ async fn run_durable_in(
         seed: Some(rec.seed),
         redrive_count: rec.redrive_count,
         inspect: None,
+        objects,
     };
     let mut exec = Exec::new(machine, handler, &input, &options);
     exec.journal = Some(&journal);

@@ -308,3 +308,341 @@ async fn express_children_time_out_after_five_minutes_asl_wf_02() {
     assert_eq!(out, json!([10, { "Error": "States.Timeout", "Cause": "" }]));
     assert_eq!(t0.elapsed(), secs(300));
 }
+
+// --- ItemReader (ASL-DMAP-02) ---------------------------------------------------------------
+
+use asl_runtime::objects::MemoryObjects;
+
+asl_runtime::asl!(ReadCsv = {
+    "StartAt": "Each",
+    "States": {
+        "Each": {
+            "Type": "Map",
+            "ItemReader": {
+                "Resource": "arn:aws:states:::s3:getObject",
+                "ReaderConfig": { "InputType": "CSV", "CSVHeaderLocation": "FIRST_ROW" },
+                "Parameters": { "Bucket": "data", "Key.$": "$.key" }
+            },
+            "ItemSelector": { "row.$": "$$.Map.Item.Value", "index.$": "$$.Map.Item.Index" },
+            "ItemProcessor": {
+                "ProcessorConfig": { "Mode": "DISTRIBUTED", "ExecutionType": "EXPRESS" },
+                "StartAt": "Echo",
+                "States": { "Echo": { "Type": "Pass", "End": true } }
+            },
+            "End": true
+        }
+    }
+});
+
+/// Options whose Distributed Maps read from `objects`.
+fn with_objects(objects: MemoryObjects) -> Options {
+    Options {
+        objects: Some(Arc::new(objects)),
+        ..opts()
+    }
+}
+
+/// A CSV object: the first row names the fields, each further record is an item of text
+/// values; quoted fields keep their commas, quotes and newlines, and records split across
+/// the body's chunks are read whole (ASL-DMAP-02).
+#[tokio::test(start_paused = true)]
+async fn a_csv_object_is_read_row_by_row_asl_dmap_02() {
+    let csv =
+        "id,name,note\r\n1,Ada,\"likes \"\"maths\"\", logic\"\n2,Grace,\"two\nlines\"\n3,Linus,\n";
+    // Three-byte chunks: every record and most fields straddle a chunk boundary.
+    let objects = MemoryObjects::new().chunk(3);
+    objects.insert("data", "people.csv", csv);
+    let run = ReadCsv::new(())
+        .execute(json!({ "key": "people.csv" }), &with_objects(objects))
+        .await;
+    assert_eq!(
+        run.result.as_ref().unwrap(),
+        &json!([
+            { "row": { "id": "1", "name": "Ada", "note": "likes \"maths\", logic" }, "index": 0 },
+            { "row": { "id": "2", "name": "Grace", "note": "two\nlines" }, "index": 1 },
+            { "row": { "id": "3", "name": "Linus", "note": "" }, "index": 2 }
+        ])
+    );
+    assert_eq!(
+        kinds(&run)[..5],
+        [
+            "ExecutionStarted",
+            "MapStateEntered",
+            "MapStateStarted",
+            "MapRunStarted",
+            "MapRunSucceeded"
+        ]
+    );
+}
+
+/// A missing object, or no object store at all, fails the Map with `States.ItemReaderFailed`
+/// after the Map Run started (ASL-DMAP-02).
+#[tokio::test(start_paused = true)]
+async fn an_unreadable_object_is_item_reader_failed_asl_dmap_02() {
+    let objects = MemoryObjects::new();
+    objects.create_bucket("data");
+    let run = ReadCsv::new(())
+        .execute(json!({ "key": "missing.csv" }), &with_objects(objects))
+        .await;
+    let (error, cause) = failure(&run.result);
+    assert_eq!(error, Some("States.ItemReaderFailed"));
+    assert!(cause.unwrap().contains("S3.NoSuchKey"), "{cause:?}");
+    assert_eq!(
+        kinds(&run),
+        [
+            "ExecutionStarted",
+            "MapStateEntered",
+            "MapStateStarted",
+            "MapRunStarted",
+            "MapRunFailed",
+            "MapStateFailed",
+            "ExecutionFailed"
+        ]
+    );
+    let run = ReadCsv::new(())
+        .execute(json!({ "key": "people.csv" }), &opts())
+        .await;
+    assert_eq!(failure(&run.result).0, Some("States.ItemReaderFailed"));
+}
+
+asl_runtime::asl!(ReadOther = {
+    "StartAt": "Each",
+    "States": {
+        "Each": {
+            "Type": "Map",
+            "ItemReader": {
+                "Resource": "arn:aws:states:::s3:getObject",
+                "ReaderConfig": {
+                    "InputType": "CSV",
+                    "CSVHeaderLocation": "GIVEN",
+                    "CSVHeaders": ["a", "b"],
+                    "CSVDelimiter": "PIPE",
+                    "MaxItems": 2
+                },
+                "Parameters": { "Bucket": "data", "Key": "pipes.csv" }
+            },
+            "ResultPath": "$.csv",
+            "ItemProcessor": {
+                "ProcessorConfig": { "Mode": "DISTRIBUTED", "ExecutionType": "EXPRESS" },
+                "StartAt": "Echo",
+                "States": { "Echo": { "Type": "Pass", "End": true } }
+            },
+            "Next": "Lines"
+        },
+        "Lines": {
+            "Type": "Map",
+            "ResultPath": "$.lines",
+            "ItemReader": {
+                "Resource": "arn:aws:states:::s3:getObject",
+                "ReaderConfig": { "InputType": "JSONL" },
+                "Parameters": { "Bucket": "data", "Key": "events.jsonl" }
+            },
+            "ItemProcessor": {
+                "ProcessorConfig": { "Mode": "DISTRIBUTED", "ExecutionType": "EXPRESS" },
+                "StartAt": "Echo2",
+                "States": { "Echo2": { "Type": "Pass", "End": true } }
+            },
+            "Next": "Pointer"
+        },
+        "Pointer": {
+            "Type": "Map",
+            "ResultPath": "$.pointed",
+            "ItemReader": {
+                "Resource": "arn:aws:states:::s3:getObject",
+                "ReaderConfig": { "InputType": "JSON", "ItemsPointer": "/data/items" },
+                "Parameters": { "Bucket": "data", "Key": "doc.json" }
+            },
+            "ItemProcessor": {
+                "ProcessorConfig": { "Mode": "DISTRIBUTED", "ExecutionType": "EXPRESS" },
+                "StartAt": "Echo3",
+                "States": { "Echo3": { "Type": "Pass", "End": true } }
+            },
+            "Next": "Listing"
+        },
+        "Listing": {
+            "Type": "Map",
+            "ResultPath": "$.listed",
+            "ItemReader": {
+                "Resource": "arn:aws:states:::s3:listObjectsV2",
+                "Parameters": { "Bucket": "data", "Prefix": "logs/" }
+            },
+            "ItemSelector": { "key.$": "$$.Map.Item.Value.Key", "size.$": "$$.Map.Item.Value.Size" },
+            "ItemProcessor": {
+                "ProcessorConfig": { "Mode": "DISTRIBUTED", "ExecutionType": "EXPRESS" },
+                "StartAt": "Echo4",
+                "States": { "Echo4": { "Type": "Pass", "End": true } }
+            },
+            "End": true
+        }
+    }
+});
+
+/// Given CSV headers with another delimiter and MaxItems; JSON Lines; a JSON document with
+/// ItemsPointer; the objects under a prefix (ASL-DMAP-02).
+#[tokio::test(start_paused = true)]
+async fn item_reader_formats_asl_dmap_02() {
+    let objects = MemoryObjects::new().chunk(5);
+    objects.insert("data", "pipes.csv", "1|x\n2|y\n3|z\n");
+    objects.insert(
+        "data",
+        "events.jsonl",
+        "{\"e\": 1}\n\n{\"e\": [2]}\r\n\"three\"",
+    );
+    objects.insert(
+        "data",
+        "doc.json",
+        r#"{"data": {"items": [true, null, {"k": 1}]}}"#,
+    );
+    objects.insert("data", "logs/a.txt", "hello");
+    objects.insert("data", "logs/b.txt", "");
+    objects.insert("data", "other/c.txt", "x");
+    let out = ReadOther::new(())
+        .execute(json!({}), &with_objects(objects))
+        .await
+        .result
+        .unwrap();
+    assert_eq!(
+        out,
+        json!({
+            "csv": [{ "a": "1", "b": "x" }, { "a": "2", "b": "y" }],
+            "lines": [{ "e": 1 }, { "e": [2] }, "three"],
+            "pointed": [true, null, { "k": 1 }],
+            "listed": [{ "key": "logs/a.txt", "size": 5 }, { "key": "logs/b.txt", "size": 0 }]
+        })
+    );
+}
+
+asl_runtime::asl!(CsvAsRecorded = {
+    "StartAt": "MapState",
+    "States": {
+        "MapState": {
+            "Type": "Map",
+            "MaxConcurrency": 1,
+            "ItemReader": {
+                "Resource": "arn:aws:states:::s3:getObject",
+                "ReaderConfig": { "InputType": "CSV", "CSVHeaderLocation": "FIRST_ROW" },
+                "Parameters": { "Bucket.$": "$.Bucket", "Key.$": "$.Key" }
+            },
+            "ItemProcessor": {
+                "ProcessorConfig": { "Mode": "DISTRIBUTED", "ExecutionType": "STANDARD" },
+                "StartAt": "PassItem",
+                "States": { "PassItem": { "Type": "Pass", "End": true } }
+            },
+            "End": true
+        }
+    }
+});
+
+/// The CSV rules as AWS recorded them (LocalStack's AWS-validated snapshots
+/// `test_map_item_reader_base_csv_headers_first_line`, `..._first_row_extra_fields`,
+/// `..._typed_headers`, `..._duplicate_headers`): every value is text, a missing field is `""`,
+/// an extra one is dropped, a line of spaces is a record, the last newline ends no record, an
+/// empty header name is a name, and the members come in AWS's order (ASL-DMAP-02).
+#[tokio::test(start_paused = true)]
+async fn csv_items_as_aws_recorded_them_asl_dmap_02() {
+    let read = |csv: &'static str| async move {
+        let objects = MemoryObjects::new().chunk(4);
+        objects.insert("b", "k.csv", csv);
+        let run = CsvAsRecorded::new(())
+            .execute(
+                json!({ "Bucket": "b", "Key": "k.csv" }),
+                &with_objects(objects),
+            )
+            .await;
+        (run.result.clone(), kinds(&run))
+    };
+    let (out, _) =
+        read("Col1,Col2,Col3\nValue1,Value2,Value3\nValue4,Value5,Value6\n,,,\ntrue,1,'HelloWorld'\nNull,None,\n   \n").await;
+    assert_eq!(
+        out.unwrap().to_string(),
+        r#"[{"Col1":"Value1","Col2":"Value2","Col3":"Value3"},{"Col1":"Value4","Col2":"Value5","Col3":"Value6"},{"Col1":"","Col2":"","Col3":""},{"Col1":"true","Col2":"1","Col3":"'HelloWorld'"},{"Col1":"Null","Col2":"None","Col3":""},{"Col1":"   ","Col2":"","Col3":""}]"#
+    );
+    let (out, _) = read("H1,\nValue4,Value5\n,\ntrue,1\n").await;
+    assert_eq!(
+        out.unwrap().to_string(),
+        r#"[{"":"Value5","H1":"Value4"},{"":"","H1":""},{"":"1","H1":"true"}]"#
+    );
+    let (out, _) = read("0,True,{}\nValue4,Value5,Value6\n").await;
+    assert_eq!(
+        out.unwrap().to_string(),
+        r#"[{"0":"Value4","{}":"Value6","True":"Value5"}]"#
+    );
+    let (out, events) = read("H1,H1,H3\na,b,c\n").await;
+    assert_eq!(
+        failure(&out),
+        (
+            Some("States.ItemReaderFailed"),
+            Some("CSV headers cannot contain duplicates.")
+        )
+    );
+    assert_eq!(
+        events[3..],
+        [
+            "MapRunStarted",
+            "MapRunFailed",
+            "MapStateFailed",
+            "ExecutionFailed"
+        ]
+    );
+}
+
+asl_runtime::asl!(Sourced = {
+    "StartAt": "MapState",
+    "States": {
+        "MapState": {
+            "Type": "Map",
+            "ItemReader": {
+                "Resource": "arn:aws:states:::s3:getObject",
+                "ReaderConfig": { "InputType": "JSON", "MaxItemsPath": "$.max" },
+                "Parameters": { "Bucket": "b", "Key": "items.json" }
+            },
+            "ItemsPath": "$.ignored",
+            "ItemSelector": {
+                "source.$": "$$.Map.Item.Source",
+                "index.$": "$$.Map.Item.Index",
+                "value.$": "$$.Map.Item.Value"
+            },
+            "ItemProcessor": {
+                "ProcessorConfig": { "Mode": "DISTRIBUTED", "ExecutionType": "EXPRESS" },
+                "StartAt": "PassItem",
+                "States": { "PassItem": { "Type": "Pass", "End": true } }
+            },
+            "End": true
+        }
+    }
+});
+
+/// `$$.Map.Item.Source` names the object; ItemsPath is ignored beside an ItemReader;
+/// MaxItemsPath: 0 reads all, a negative count fails the Map Run (recorded text), a
+/// fraction is not a count (ASL-DMAP-02, ASL-CTX-10).
+#[tokio::test(start_paused = true)]
+async fn item_source_and_max_items_asl_dmap_02() {
+    let run = |max: Value| async move {
+        let objects = MemoryObjects::new();
+        objects.insert("b", "items.json", "[10, 20, 30]");
+        Sourced::new(())
+            .execute(json!({ "max": max }), &with_objects(objects))
+            .await
+    };
+    let item = |i: usize, v: i64| json!({ "source": "S3://b/items.json", "index": i, "value": v });
+    assert_eq!(
+        run(json!(2)).await.result.unwrap(),
+        json!([item(0, 10), item(1, 20)])
+    );
+    assert_eq!(
+        run(json!(0)).await.result.unwrap(),
+        json!([item(0, 10), item(1, 20), item(2, 30)])
+    );
+    let negative = run(json!(-1)).await;
+    assert_eq!(
+        failure(&negative.result),
+        (
+            Some("States.ItemReaderFailed"),
+            Some("field MaxItems must be positive")
+        )
+    );
+    assert!(kinds(&negative).contains(&"MapRunFailed"));
+    let fraction = run(json!(1.5)).await;
+    assert_eq!(failure(&fraction.result).0, Some("States.Runtime"));
+    assert!(!kinds(&fraction).contains(&"MapRunStarted"));
+}
