@@ -81,6 +81,55 @@ pub trait ObjectStore: Send + Sync {
         key: &'a str,
         body: Vec<u8>,
     ) -> BoxFuture<'a, Result<(), ObjectError>>;
+
+    /// Starts writing `bucket`/`key` piece by piece (S3: a multipart upload), for objects
+    /// too large to hold. The default gathers the pieces and [`put`](Self::put)s them.
+    fn upload<'a>(
+        &'a self,
+        bucket: &str,
+        key: &str,
+    ) -> BoxFuture<'a, Result<Box<dyn Upload<'a> + 'a>, ObjectError>> {
+        let gathered = Gathered {
+            store: self,
+            bucket: bucket.to_owned(),
+            key: key.to_owned(),
+            body: Vec::new(),
+        };
+        Box::pin(async move { Ok(Box::new(gathered) as Box<dyn Upload<'a> + 'a>) })
+    }
+}
+
+/// An object being written piece by piece ([`ObjectStore::upload`]); `'a` is the store's
+/// borrow.
+pub trait Upload<'a>: Send {
+    /// Appends `bytes`.
+    fn write(&mut self, bytes: Vec<u8>) -> BoxFuture<'_, Result<(), ObjectError>>;
+
+    /// Ends the object: it exists from now on. Returns its size in bytes.
+    fn finish(self: Box<Self>) -> BoxFuture<'a, Result<u64, ObjectError>>;
+}
+
+impl<'a, S: ObjectStore + ?Sized> Upload<'a> for Gathered<'a, S> {
+    fn write(&mut self, bytes: Vec<u8>) -> BoxFuture<'_, Result<(), ObjectError>> {
+        self.body.extend_from_slice(&bytes);
+        Box::pin(async { Ok(()) })
+    }
+
+    fn finish(self: Box<Self>) -> BoxFuture<'a, Result<u64, ObjectError>> {
+        let size = self.body.len() as u64;
+        Box::pin(async move {
+            self.store.put(&self.bucket, &self.key, self.body).await?;
+            Ok(size)
+        })
+    }
+}
+
+/// [`ObjectStore::upload`]'s default: the pieces gathered in memory, put at the end.
+struct Gathered<'a, S: ?Sized> {
+    store: &'a S,
+    bucket: String,
+    key: String,
+    body: Vec<u8>,
 }
 
 impl std::fmt::Debug for dyn ObjectStore {
@@ -114,6 +163,14 @@ impl<T: ObjectStore + ?Sized> ObjectStore for Arc<T> {
         body: Vec<u8>,
     ) -> BoxFuture<'a, Result<(), ObjectError>> {
         (**self).put(bucket, key, body)
+    }
+
+    fn upload<'a>(
+        &'a self,
+        bucket: &str,
+        key: &str,
+    ) -> BoxFuture<'a, Result<Box<dyn Upload<'a> + 'a>, ObjectError>> {
+        (**self).upload(bucket, key)
     }
 }
 

@@ -14,7 +14,7 @@
 use std::collections::HashMap;
 
 use crate::ast::{
-    self, IntegrationPattern, Machine, ProcessorMode, ResourceKind, Scope, State, StateKind, Tri,
+    self, IntegrationPattern, Machine, ProcessorMode, ResourceKind, Scope, State, Tri,
 };
 use crate::path::{Path, Root, Segment, Selector};
 
@@ -118,14 +118,9 @@ impl<'m> Layout<'m> {
     }
 }
 
-/// Why the runtime cannot run a state yet (a Distributed Map's ResultWriter), so it
-/// fails loudly instead of computing something else.
-pub fn unsupported(s: &State) -> Option<&'static str> {
-    if let StateKind::Map(m) = &s.kind
-        && m.result_writer.is_some()
-    {
-        return Some("A Distributed Map's ResultWriter is not supported by this runtime yet");
-    }
+/// Why the runtime cannot run a state yet, so it fails loudly instead of computing something
+/// else. Every state runs today; the hook stays for features added to the language later.
+pub fn unsupported(_s: &State) -> Option<&'static str> {
     None
 }
 

@@ -10,12 +10,11 @@
 //! Run fails with `States.ExceedToleratedFailureThreshold` and the children still running are
 //! stopped.
 
-use std::borrow::Cow;
-
 use futures_util::StreamExt;
 
 use super::fanout::{int_field, percentage};
 use super::items::Items;
+use super::results::{Ended, Results};
 use super::retry::Failure;
 use super::visit::Visit;
 use super::{Exec, ExecutionError, Options};
@@ -107,6 +106,13 @@ impl Visit<'_, '_> {
                 Some((r, params, max_items))
             }
             None => None,
+        };
+        let writer_params = match d.writer.as_ref().and_then(|w| w.parameters.as_ref()) {
+            None => Value::Null,
+            Some(t) => match q {
+                Some(q) => self.eval(q.template(t, "Arguments"))?,
+                None => self.local(crate::template::eval(t, &e))?,
+            },
         };
 
         let run = MapRun::new(self, d, attempt);
@@ -200,6 +206,10 @@ impl Visit<'_, '_> {
             }
             (None, None) => Items::given(Vec::new()),
         };
+        let mut results = match Results::new(d.writer.as_ref(), &writer_params, &run.arn, objects) {
+            Ok(r) => r,
+            Err(e) => return fail(&mut record, &e.error, e.cause.unwrap_or_default()),
+        };
 
         let limit = match max {
             Some(0) | None => DEFAULT_MAX_CONCURRENCY,
@@ -207,7 +217,7 @@ impl Visit<'_, '_> {
         }
         .max(1);
         let mut pool = futures_util::stream::FuturesUnordered::new();
-        let mut results = Vec::new();
+        let mut children = 0usize;
         let mut failed = 0usize;
         // How many items were read; all of them once `exhausted`.
         let mut read = 0usize;
@@ -241,14 +251,19 @@ impl Visit<'_, '_> {
                 let Some(input) = input else {
                     break;
                 };
-                let i = results.len();
-                results.push(Value::Null);
+                let i = children;
+                children += 1;
+                results.started(i);
                 record.counts.total += 1;
                 record.counts.running += 1;
                 let child = run.child(self.x, i);
-                pool.push(async move { (i, child.run(self.x, m.start, d.express, input).await) });
+                pool.push(async move {
+                    let start = self.x.now();
+                    let outcome = child.run(self.x, m.start, d.express, input.clone()).await;
+                    (i, child, input, start, outcome)
+                });
             }
-            let Some((i, outcome)) = pool.next().await else {
+            let Some((i, child, input, start, outcome)) = pool.next().await else {
                 break;
             };
             let counts = &mut record.counts;
@@ -258,30 +273,38 @@ impl Visit<'_, '_> {
                 Err(e) if e.error.as_deref() == Some("States.Timeout") => counts.timed_out += 1,
                 Err(_) => counts.failed += 1,
             }
-            match outcome {
-                Ok(v) => results[i] = v,
-                Err(e) => {
-                    failed += 1;
-                    // The percentage is of all the children: known once every item is read.
-                    let total = exhausted.then_some(results.len());
-                    if tolerance.exceeded(failed, total) {
-                        // The children still running stop with the pool.
-                        return fail(
-                            &mut record,
-                            EXCEEDED,
-                            "The specified tolerated failure threshold was exceeded".into(),
-                        );
-                    }
-                    results[i] = Failure {
-                        error: e.error.map(Cow::Owned),
-                        cause: e.cause,
-                        terminal: false,
-                    }
-                    .error_output();
+            let ended = Ended {
+                execution_arn: child.options.execution_id.as_deref().unwrap_or(""),
+                name: child.options.execution_name.as_deref().unwrap_or(""),
+                state_machine_arn: child.options.state_machine_id.as_deref().unwrap_or(""),
+                input: &input,
+                start,
+                stop: self.x.now(),
+                outcome: &outcome,
+            };
+            if let Err(e) = results.ended(i, &ended).await {
+                return fail(&mut record, &e.error, e.cause.unwrap_or_default());
+            }
+            if outcome.is_err() {
+                failed += 1;
+                // The percentage is of all the children: known once every item is read.
+                let total = exhausted.then_some(children);
+                if tolerance.exceeded(failed, total) {
+                    // The children still running stop with the pool; what ended is written.
+                    drop(pool);
+                    let _ = results.finish().await;
+                    return fail(
+                        &mut record,
+                        EXCEEDED,
+                        "The specified tolerated failure threshold was exceeded".into(),
+                    );
                 }
             }
         }
-        let result = Value::array(results);
+        let result = match results.finish().await {
+            Ok(r) => r,
+            Err(e) => return fail(&mut record, &e.error, e.cause.unwrap_or_default()),
+        };
         if self.x.journal.is_some() {
             record.status = Status::Succeeded;
             record.stop_date = Some(self.x.now());
@@ -505,7 +528,7 @@ impl Child {
     /// Runs the processor from `start` on `input`: the child's output, or how it failed
     /// (a timeout is `States.Timeout`).
     async fn run(
-        self,
+        &self,
         parent: &Exec<'_>,
         start: crate::machine::StateId,
         express: bool,

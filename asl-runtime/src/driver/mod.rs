@@ -34,6 +34,7 @@ mod history;
 mod items;
 mod journal;
 mod quota;
+mod results;
 mod retry;
 mod scope;
 mod task;

@@ -646,3 +646,197 @@ async fn item_source_and_max_items_asl_dmap_02() {
     assert_eq!(failure(&fraction.result).0, Some("States.Runtime"));
     assert!(!kinds(&fraction).contains(&"MapRunStarted"));
 }
+
+// --- ResultWriter (ASL-DMAP-04) -------------------------------------------------------------
+
+asl_runtime::asl!(Export = {
+    "StartAt": "MapState",
+    "States": {
+        "MapState": {
+            "Type": "Map",
+            "Label": "Doubles",
+            "MaxConcurrency": 1,
+            "ToleratedFailureCount": 1,
+            "ItemsPath": "$.items",
+            "ItemProcessor": {
+                "ProcessorConfig": { "Mode": "DISTRIBUTED", "ExecutionType": "STANDARD" },
+                "StartAt": "Check",
+                "States": {
+                    "Check": {
+                        "Type": "Choice",
+                        "Choices": [{ "Variable": "$", "NumericGreaterThan": 2, "Next": "TooBig" }],
+                        "Default": "Double"
+                    },
+                    "TooBig": { "Type": "Fail", "Error": "Item.TooBig", "Cause": "over 2" },
+                    "Double": { "Type": "Pass", "Parameters": { "n.$": "States.MathAdd($, $)" }, "End": true }
+                }
+            },
+            "ResultWriter": {
+                "Resource": "arn:aws:states:::s3:putObject",
+                "Parameters": { "Bucket": "results", "Prefix": "jobs" }
+            },
+            "End": true
+        }
+    }
+});
+
+/// With a ResultWriter the children's records go to `<Prefix>/<mapRunId>/SUCCEEDED_0.json`
+/// and `FAILED_0.json`, listed by `manifest.json`, and the Map's output says where (shapes as
+/// AWS writes them, ASL-DMAP-04).
+#[tokio::test(start_paused = true)]
+async fn result_writer_writes_files_and_a_manifest_asl_dmap_04() {
+    let objects = Arc::new(MemoryObjects::new());
+    objects.create_bucket("results");
+    let options = Options {
+        objects: Some(objects.clone()),
+        ..named()
+    };
+    let out = Export::new(())
+        .execute(json!({ "items": [1, 3, 2] }), &options)
+        .await
+        .result
+        .unwrap();
+    let run_arn = out["MapRunArn"].as_str().unwrap().to_owned();
+    assert!(
+        run_arn.starts_with("arn:aws:states:eu-west-1:123456789012:mapRun:Parent/Doubles:"),
+        "{run_arn}"
+    );
+    let id = run_arn.rsplit(':').next().unwrap();
+    let manifest_key = format!("jobs/{id}/manifest.json");
+    assert_eq!(
+        out["ResultWriterDetails"],
+        json!({ "Bucket": "results", "Key": manifest_key })
+    );
+    let read = |key: &str| -> Value {
+        serde_json::from_slice(&objects.object("results", key).expect(key)).unwrap()
+    };
+    let manifest = read(&manifest_key);
+    let succeeded_key = format!("jobs/{id}/SUCCEEDED_0.json");
+    let failed_key = format!("jobs/{id}/FAILED_0.json");
+    let size = |k: &str| objects.object("results", k).unwrap().len();
+    assert_eq!(
+        manifest,
+        json!({
+            "DestinationBucket": "results",
+            "MapRunArn": run_arn,
+            "ResultFiles": {
+                "FAILED": [{ "Key": failed_key, "Size": size(&failed_key) }],
+                "PENDING": [],
+                "SUCCEEDED": [{ "Key": succeeded_key, "Size": size(&succeeded_key) }]
+            }
+        })
+    );
+    let succeeded = read(&succeeded_key);
+    let records = succeeded.as_array().unwrap();
+    assert_eq!(records.len(), 2);
+    let first = &records[0];
+    let keys: Vec<&str> = first.as_object().unwrap().keys().map(|k| &**k).collect();
+    assert_eq!(
+        keys,
+        [
+            "ExecutionArn",
+            "Input",
+            "InputDetails",
+            "Name",
+            "Output",
+            "OutputDetails",
+            "RedriveCount",
+            "RedriveStatus",
+            "RedriveStatusReason",
+            "StartDate",
+            "StateMachineArn",
+            "Status",
+            "StopDate"
+        ]
+    );
+    assert_eq!(first["Input"], json!("1"));
+    assert_eq!(first["Output"], json!("{\"n\":2}"));
+    assert_eq!(first["Status"], json!("SUCCEEDED"));
+    assert_eq!(
+        first["StateMachineArn"],
+        json!("arn:aws:states:eu-west-1:123456789012:stateMachine:Parent/Doubles")
+    );
+    let name = first["Name"].as_str().unwrap();
+    assert_eq!(
+        first["ExecutionArn"],
+        json!(format!(
+            "arn:aws:states:eu-west-1:123456789012:execution:Parent/Doubles:{name}"
+        ))
+    );
+    assert_eq!(records[1]["Output"], json!("{\"n\":4}"));
+    let failed = read(&failed_key);
+    let f = &failed[0];
+    assert_eq!(
+        (&f["Status"], &f["Error"], &f["Cause"], &f["RedriveStatus"]),
+        (
+            &json!("FAILED"),
+            &json!("Item.TooBig"),
+            &json!("over 2"),
+            &json!("REDRIVABLE_BY_MAP_RUN")
+        )
+    );
+    assert!(f.get("Output").is_none() && f.get("RedriveStatusReason").is_none());
+}
+
+asl_runtime::asl!(Flatten = {
+    "StartAt": "MapState",
+    "States": {
+        "MapState": {
+            "Type": "Map",
+            "ItemProcessor": {
+                "ProcessorConfig": { "Mode": "DISTRIBUTED", "ExecutionType": "EXPRESS" },
+                "StartAt": "Pair",
+                "States": { "Pair": { "Type": "Pass", "Parameters": { "pair.$": "States.Array($, $)" }, "OutputPath": "$.pair", "End": true } }
+            },
+            "ResultWriter": { "WriterConfig": { "Transformation": "FLATTEN", "OutputType": "JSON" } },
+            "Next": "Lines"
+        },
+        "Lines": {
+            "Type": "Map",
+            "ItemProcessor": {
+                "ProcessorConfig": { "Mode": "DISTRIBUTED", "ExecutionType": "EXPRESS" },
+                "StartAt": "Same",
+                "States": { "Same": { "Type": "Pass", "End": true } }
+            },
+            "ResultWriter": {
+                "Resource": "arn:aws:states:::s3:putObject",
+                "Parameters": { "Bucket": "results", "Prefix": "" },
+                "WriterConfig": { "Transformation": "COMPACT", "OutputType": "JSONL" }
+            },
+            "End": true
+        }
+    }
+});
+
+/// WriterConfig alone transforms the output (FLATTEN: array outputs joined); with a Resource,
+/// COMPACT writes the outputs only, and JSONL a line each (ASL-DMAP-04).
+#[tokio::test(start_paused = true)]
+async fn writer_config_transforms_results_asl_dmap_04() {
+    let objects = Arc::new(MemoryObjects::new());
+    objects.create_bucket("results");
+    let options = Options {
+        objects: Some(objects.clone()),
+        ..opts()
+    };
+    let out = Flatten::new(())
+        .execute(json!(["a", "b"]), &options)
+        .await
+        .result
+        .unwrap();
+    let key = out["ResultWriterDetails"]["Key"].as_str().unwrap();
+    let id = out["MapRunArn"]
+        .as_str()
+        .unwrap()
+        .rsplit(':')
+        .next()
+        .unwrap();
+    assert_eq!(key, format!("{id}/manifest.json"));
+    let lines = objects
+        .object("results", &format!("{id}/SUCCEEDED_0.json"))
+        .unwrap();
+    // The first Map's output, flattened: four items, one line each in the second.
+    assert_eq!(
+        String::from_utf8(lines).unwrap(),
+        "\"a\"\n\"a\"\n\"b\"\n\"b\"\n"
+    );
+}
