@@ -5,6 +5,8 @@
 use std::collections::HashMap;
 
 use asl_runtime::error::StateError;
+use asl_runtime::handler::BoxFuture;
+use asl_runtime::objects::{Body, ObjectError, ObjectPage, ObjectStore, Upload};
 use aws_sdk_s3::error::{ProvideErrorMetadata, SdkError};
 use aws_sdk_s3::operation::{RequestId, RequestIdExt};
 use aws_sdk_s3::primitives::{ByteStream, DateTime, DateTimeFormat};
@@ -821,4 +823,127 @@ fn objects(list: &[aws_sdk_s3::types::Object]) -> J {
             })
             .collect(),
     )
+}
+
+/// A runtime's failure as an object store's: the same error name and cause.
+fn object_error(e: StateError) -> ObjectError {
+    ObjectError {
+        error: e.error.into_owned(),
+        cause: e.cause.unwrap_or_default(),
+    }
+}
+
+/// Parts of [`S3`]'s uploads for Distributed Map results: memory holds one.
+const RESULT_PART_SIZE: usize = 8 * 1024 * 1024;
+
+/// S3 as the object store of Distributed Maps: an `ItemReader` streams objects and listings
+/// from it, a `ResultWriter` writes its files in parts (give it to a run with
+/// `Options::objects` or `Engine::set_objects`).
+impl ObjectStore for S3 {
+    fn get<'a>(
+        &'a self,
+        bucket: &'a str,
+        key: &'a str,
+    ) -> BoxFuture<'a, Result<Body, ObjectError>> {
+        Box::pin(async move {
+            let body = self
+                .get_object_stream(bucket, key)
+                .await
+                .map_err(object_error)?;
+            let chunks = futures_util::stream::unfold(body, |mut body| async move {
+                let chunk = body.next_chunk().await?;
+                Some((chunk.map(|b| b.to_vec()).map_err(object_error), body))
+            });
+            Ok(Box::pin(chunks) as Body)
+        })
+    }
+
+    fn list<'a>(
+        &'a self,
+        bucket: &'a str,
+        prefix: &'a str,
+        token: Option<String>,
+    ) -> BoxFuture<'a, Result<ObjectPage, ObjectError>> {
+        Box::pin(async move {
+            let out = self
+                .client
+                .list_objects_v2()
+                .bucket(bucket)
+                .set_prefix((!prefix.is_empty()).then(|| prefix.to_owned()))
+                .set_continuation_token(token)
+                .send()
+                .await
+                .map_err(|e| object_error(sdk_error(e, "ListObjectsV2")))?;
+            let objects = out
+                .contents()
+                .iter()
+                .map(|o| asl_runtime::objects::ObjectSummary {
+                    key: o.key().unwrap_or_default().to_owned(),
+                    size: u64::try_from(o.size().unwrap_or(0)).unwrap_or(0),
+                    etag: o.e_tag().unwrap_or_default().to_owned(),
+                    last_modified: o.last_modified().map_or(0, |t| t.secs()),
+                    storage_class: o
+                        .storage_class()
+                        .map_or("STANDARD", |s| s.as_str())
+                        .to_owned(),
+                })
+                .collect();
+            let next = if out.is_truncated().unwrap_or(false) {
+                out.next_continuation_token().map(str::to_owned)
+            } else {
+                None
+            };
+            Ok(asl_runtime::objects::ObjectPage { objects, next })
+        })
+    }
+
+    fn put<'a>(
+        &'a self,
+        bucket: &'a str,
+        key: &'a str,
+        body: Vec<u8>,
+    ) -> BoxFuture<'a, Result<(), ObjectError>> {
+        Box::pin(async move {
+            self.put_object(bucket, key, Bytes::from(body), Some("application/json"))
+                .await
+                .map(drop)
+                .map_err(object_error)
+        })
+    }
+
+    fn upload<'a>(
+        &'a self,
+        bucket: &str,
+        key: &str,
+    ) -> BoxFuture<'a, Result<Box<dyn Upload<'a> + 'a>, ObjectError>> {
+        let upload = S3::upload(
+            self,
+            bucket,
+            key,
+            Some("application/json"),
+            RESULT_PART_SIZE,
+        );
+        Box::pin(async move { Ok(Box::new(Parts { upload, size: 0 }) as Box<dyn Upload<'a>>) })
+    }
+}
+
+/// A [`MultipartUpload`] as the runtime's upload.
+struct Parts {
+    upload: MultipartUpload,
+    size: u64,
+}
+
+impl<'a> Upload<'a> for Parts {
+    fn write(&mut self, bytes: Vec<u8>) -> BoxFuture<'_, Result<(), ObjectError>> {
+        self.size += bytes.len() as u64;
+        Box::pin(async move { self.upload.write(&bytes).await.map_err(object_error) })
+    }
+
+    fn finish(self: Box<Self>) -> BoxFuture<'a, Result<u64, ObjectError>> {
+        Box::pin(async move {
+            let size = self.size;
+            self.upload.finish().await.map_err(object_error)?;
+            Ok(size)
+        })
+    }
 }

@@ -1,0 +1,170 @@
+//! A Distributed Map over moto's S3 (ASL-DMAP-02/04): items read from a CSV object, each
+//! child writing its row to DynamoDB through the integrations, the results written back to
+//! S3 by the ResultWriter — the runtime's object store is `asl_aws::S3`.
+
+mod common;
+
+use std::sync::Arc;
+
+use asl_runtime::objects::ObjectStore;
+use asl_runtime::{Options, json};
+use common::{integrations, ok, unique};
+
+asl_runtime::asl!(Import = {
+    "StartAt": "Rows",
+    "States": {
+        "Rows": {
+            "Type": "Map",
+            "Label": "Rows",
+            "MaxConcurrency": 8,
+            "ItemReader": {
+                "Resource": "arn:aws:states:::s3:getObject",
+                "ReaderConfig": { "InputType": "CSV", "CSVHeaderLocation": "FIRST_ROW" },
+                "Parameters": { "Bucket.$": "$.bucket", "Key": "people.csv" }
+            },
+            "ItemSelector": { "table.$": "$.table", "row.$": "$$.Map.Item.Value" },
+            "ItemProcessor": {
+                "ProcessorConfig": { "Mode": "DISTRIBUTED", "ExecutionType": "EXPRESS" },
+                "StartAt": "Save",
+                "States": {
+                    "Save": {
+                        "Type": "Task",
+                        "Resource": "arn:aws:states:::dynamodb:putItem",
+                        "Parameters": {
+                            "TableName.$": "$.table",
+                            "Item": { "id": { "S.$": "$.row.id" }, "name": { "S.$": "$.row.name" } }
+                        },
+                        "ResultSelector": { "saved.$": "$.SdkHttpMetadata.HttpStatusCode" },
+                        "End": true
+                    }
+                }
+            },
+            "ResultWriter": {
+                "Resource": "arn:aws:states:::s3:putObject",
+                "Parameters": { "Bucket.$": "$.results", "Prefix": "imports" }
+            },
+            "End": true
+        }
+    }
+});
+
+#[tokio::test]
+async fn a_csv_in_s3_is_imported_and_the_results_written_back() {
+    let aws = Arc::new(integrations());
+    let (bucket, results, table) = (unique("dmap-in"), unique("dmap-out"), unique("people"));
+    for b in [&bucket, &results] {
+        ok(
+            &aws,
+            "arn:aws:states:::aws-sdk:s3:createBucket",
+            json!({ "Bucket": b }).into(),
+        )
+        .await;
+    }
+    ok(
+        &aws,
+        "arn:aws:states:::aws-sdk:dynamodb:createTable",
+        serde_json::json!({
+            "TableName": table,
+            "KeySchema": [{"AttributeName": "id", "KeyType": "HASH"}],
+            "AttributeDefinitions": [{"AttributeName": "id", "AttributeType": "S"}],
+            "BillingMode": "PAY_PER_REQUEST"
+        }),
+    )
+    .await;
+    let rows = 120;
+    let csv: String = std::iter::once("id,name\n".to_owned())
+        .chain((0..rows).map(|i| format!("p{i},\"Person, number {i}\"\n")))
+        .collect();
+    let s3 = aws.s3().clone();
+    s3.put(&bucket, "people.csv", csv.into_bytes())
+        .await
+        .unwrap();
+
+    let objects: Arc<dyn ObjectStore> = Arc::new(s3.clone());
+    let options = Options {
+        objects: Some(objects),
+        ..Options::default()
+    };
+    let run = Import::with_dynamic(aws.clone())
+        .execute(
+            json!({ "bucket": bucket, "results": results, "table": table }),
+            &options,
+        )
+        .await;
+    let out = run.result.expect("the import succeeds");
+    let manifest_key = out["ResultWriterDetails"]["Key"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    assert!(manifest_key.starts_with("imports/") && manifest_key.ends_with("/manifest.json"));
+
+    // Every row is in the table.
+    let scan = ok(
+        &aws,
+        "arn:aws:states:::aws-sdk:dynamodb:scan",
+        serde_json::json!({ "TableName": table, "Select": "COUNT" }),
+    )
+    .await;
+    assert_eq!(scan["Count"], rows);
+    let got = ok(
+        &aws,
+        "arn:aws:states:::dynamodb:getItem",
+        serde_json::json!({ "TableName": table, "Key": {"id": {"S": "p7"}} }),
+    )
+    .await;
+    assert_eq!(got["Item"]["name"]["S"], "Person, number 7");
+
+    // The manifest lists one SUCCEEDED file with a record per row.
+    let read = |key: String| {
+        let s3 = s3.clone();
+        let results = results.clone();
+        async move {
+            let mut body = s3.get_object_stream(&results, &key).await.unwrap();
+            let mut bytes = Vec::new();
+            while let Some(chunk) = body.next_chunk().await {
+                bytes.extend_from_slice(&chunk.unwrap());
+            }
+            serde_json::from_slice::<serde_json::Value>(&bytes).unwrap()
+        }
+    };
+    let manifest = read(manifest_key).await;
+    let files = manifest["ResultFiles"]["SUCCEEDED"].as_array().unwrap();
+    assert_eq!(files.len(), 1);
+    assert!(
+        manifest["ResultFiles"]["FAILED"]
+            .as_array()
+            .unwrap()
+            .is_empty()
+    );
+    let records = read(files[0]["Key"].as_str().unwrap().to_owned()).await;
+    let records = records.as_array().unwrap();
+    assert_eq!(records.len(), rows);
+    assert!(
+        records
+            .iter()
+            .all(|r| r["Status"] == "SUCCEEDED" && r["Output"] == "{\"saved\":200}")
+    );
+}
+
+#[tokio::test]
+async fn a_missing_bucket_is_item_reader_failed() {
+    let aws = Arc::new(integrations());
+    let objects: Arc<dyn ObjectStore> = Arc::new(aws.s3().clone());
+    let options = Options {
+        objects: Some(objects),
+        ..Options::default()
+    };
+    let run = Import::with_dynamic(aws.clone())
+        .execute(
+            json!({ "bucket": unique("no-such-bucket"), "results": "r", "table": "t" }),
+            &options,
+        )
+        .await;
+    let e = run.result.unwrap_err();
+    assert_eq!(e.error.as_deref(), Some("States.ItemReaderFailed"));
+    assert!(
+        e.cause.as_deref().unwrap_or("").contains("S3.NoSuchBucket"),
+        "{:?}",
+        e.cause
+    );
+}
