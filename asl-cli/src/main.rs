@@ -4,7 +4,7 @@
 //! asl check [--format human|json] [--express] [--color auto|always|never] [--method STATE=NAME]... FILE...
 //! asl graph [--format dot|mermaid] [--express] [--color auto|always|never] FILE
 //! asl expand [--express] [--method STATE=NAME]... FILE
-//! asl serve [--port PORT] [--host ADDR] [--db FILE] [--mock-config FILE]
+//! asl serve [--port PORT] [--host ADDR] [--db FILE] [--mock-config FILE] [--aws] [--aws-endpoint URL]
 //! asl completions bash|zsh|fish|elvish|powershell
 //! ```
 //!
@@ -103,6 +103,15 @@ enum Command {
         /// file of JSON lines per log group
         #[arg(long, value_name = "DIR", default_value = "asl-logs")]
         log_dir: std::path::PathBuf,
+        /// Answer Tasks that call AWS services (Lambda, DynamoDB, SQS, SNS, EventBridge, S3,
+        /// HTTP) by calling them, configured as the AWS CLI is (environment, profile,
+        /// AWS_ENDPOINT_URL); Distributed Maps read and write S3. Test cases and activities
+        /// still come first
+        #[arg(long)]
+        aws: bool,
+        /// Send every AWS service call to this endpoint (moto, LocalStack); implies --aws
+        #[arg(long, value_name = "URL")]
+        aws_endpoint: Option<String>,
     },
     /// Print a shell completion script (bash, zsh, fish, elvish, powershell)
     Completions {
@@ -238,7 +247,16 @@ fn main() -> ExitCode {
             db,
             mock_config,
             log_dir,
-        } => serve(&host, port, &db, mock_config.as_deref(), log_dir),
+            aws,
+            aws_endpoint,
+        } => serve(
+            &host,
+            port,
+            &db,
+            mock_config.as_deref(),
+            log_dir,
+            (aws || aws_endpoint.is_some()).then_some(aws_endpoint),
+        ),
         Command::Completions { shell } => {
             clap_complete::generate(shell, &mut Cli::command(), "asl", &mut std::io::stdout());
             0
@@ -253,6 +271,7 @@ fn serve(
     db: &std::path::Path,
     mock_config: Option<&std::path::Path>,
     log_dir: std::path::PathBuf,
+    aws: Option<Option<String>>,
 ) -> u8 {
     let fail = |what: String| {
         eprintln!("error: {what}");
@@ -285,6 +304,11 @@ fn serve(
             None => server,
         }
         .with_log_dir(log_dir);
+        if let Some(endpoint) = aws {
+            if let Err(e) = with_aws(&server, endpoint).await {
+                return fail(e);
+            }
+        }
         {
             use tracing_subscriber::Layer;
             use tracing_subscriber::filter::Targets;
@@ -334,6 +358,24 @@ fn serve(
             _ = terminate => 0,
         }
     })
+}
+
+/// `--aws`: the service integrations answer the Tasks they know, S3 serves Distributed Maps.
+#[cfg(feature = "aws")]
+async fn with_aws(server: &asl_server::Server, endpoint: Option<String>) -> Result<(), String> {
+    let mut aws = asl_aws::Integrations::from_env().await;
+    if let Some(url) = endpoint {
+        aws = aws.with_endpoint(url);
+    }
+    let objects: std::sync::Arc<dyn asl_runtime::objects::ObjectStore> =
+        std::sync::Arc::new(aws.s3().clone());
+    server.integrations(aws, asl_aws::handles, Some(objects));
+    Ok(())
+}
+
+#[cfg(not(feature = "aws"))]
+async fn with_aws(_: &asl_server::Server, _: Option<String>) -> Result<(), String> {
+    Err("--aws needs asl built with its `aws` feature (on by default)".into())
 }
 
 /// Reads a definition (`-` = standard input); reports an I/O error itself.

@@ -18,6 +18,11 @@ struct Served {
 
 impl Served {
     fn start(db: &Path) -> Served {
+        Served::start_with(db, &[])
+    }
+
+    /// `asl serve` with more arguments.
+    fn start_with(db: &Path, extra: &[&str]) -> Served {
         let logs = db.with_extension("logs");
         let mock = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/serve/MockConfigFile.json");
         let mut child = Command::new(env!("CARGO_BIN_EXE_asl"))
@@ -27,6 +32,11 @@ impl Served {
             .arg(&mock)
             .arg("--log-dir")
             .arg(&logs)
+            .args(extra)
+            // The AWS configuration of the service calls (`--aws`): moto takes any key.
+            .env("AWS_ACCESS_KEY_ID", "testing")
+            .env("AWS_SECRET_ACCESS_KEY", "testing")
+            .env("AWS_REGION", "us-east-1")
             .stderr(Stdio::piped())
             .spawn()
             .expect("asl serve starts");
@@ -164,4 +174,71 @@ fn executions_go_on_after_the_server_is_killed() {
     ]);
     print!("{out}");
     assert!(out.contains("restart: 6 executions finished"), "{out}");
+}
+
+/// A moto server on a free port of 127.0.0.1 (`moto_server` beside `ASL_PYTHON`, as
+/// scripts/test installs it), stopped when dropped.
+struct Moto {
+    child: Child,
+    endpoint: String,
+}
+
+impl Moto {
+    fn start() -> Moto {
+        let python = python();
+        let server = Path::new(&python).with_file_name("moto_server");
+        assert!(
+            server.is_file(),
+            "no moto_server beside {python}: run scripts/test, which installs moto[server]==5.2.1"
+        );
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .and_then(|l| l.local_addr())
+            .expect("a free port")
+            .port();
+        let child = Command::new(&server)
+            .args(["-H", "127.0.0.1", "-p", &port.to_string()])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("moto_server starts");
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+        while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+            assert!(
+                std::time::Instant::now() < deadline,
+                "moto_server did not listen within 30 s"
+            );
+            std::thread::sleep(std::time::Duration::from_millis(100));
+        }
+        Moto {
+            child,
+            endpoint: format!("http://127.0.0.1:{port}"),
+        }
+    }
+}
+
+impl Drop for Moto {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// `asl serve --aws-endpoint <moto>`: definitions that call DynamoDB, SQS and S3 run
+/// unchanged, a Distributed Map reads its items from moto's S3 and writes its results there,
+/// and service errors are caught by AWS's names (`tests/serve/aws_test.py`).
+#[test]
+fn service_integrations_run_against_moto() {
+    let moto = Moto::start();
+    let dir = tempfile::tempdir().unwrap();
+    let server = Served::start_with(
+        &dir.path().join("asl.db"),
+        &["--aws-endpoint", &moto.endpoint],
+    );
+    let out = run_python(&[
+        script("aws_test.py").to_str().unwrap(),
+        &server.endpoint,
+        &moto.endpoint,
+    ]);
+    print!("{out}");
+    assert!(out.contains("aws: "), "{out}");
 }

@@ -607,6 +607,7 @@ impl Server {
             state_machine_id: Some(rec.arn.clone()),
             start_time: Some(self.engine().now()),
             history: false,
+            objects: self.objects(),
             ..Options::default()
         }
     }

@@ -63,6 +63,8 @@ struct Inner {
     metrics: Arc<metrics::Metrics>,
     /// Where Express executions' logs go, a file per log group.
     log_dir: std::path::PathBuf,
+    /// Where Distributed Maps read items and write results.
+    objects: RwLock<Option<Arc<dyn asl_runtime::objects::ObjectStore>>>,
 }
 
 /// A runnable machine: its descriptor and what answers its Tasks.
@@ -104,6 +106,7 @@ impl Server {
                     engine,
                     mock_config: None,
                     handlers: RwLock::new(HashMap::new()),
+                    integrations: RwLock::new(None),
                     mocks: Mutex::new(HashMap::new()),
                 }),
                 store,
@@ -111,6 +114,7 @@ impl Server {
                 rust: Mutex::new(HashMap::new()),
                 metrics: Arc::new(metrics::Metrics::new()),
                 log_dir: std::path::PathBuf::from("asl-logs"),
+                objects: RwLock::new(None),
             }),
         }
     }
@@ -170,6 +174,46 @@ impl Server {
             .unwrap_or_else(|p| p.into_inner())
             .insert(resource.to_owned(), Arc::new(handler));
         self
+    }
+
+    /// Answers the Tasks whose Resource `handles` accepts with `handler` — AWS service
+    /// integrations (`asl_aws::Integrations` and `asl_aws::handles` in `asl serve --aws`) —
+    /// when no test case and no registered handler answers them; and reads Distributed Maps'
+    /// items from and writes their results to `objects` (S3). Call before [`Server::start`].
+    pub fn integrations(
+        &self,
+        handler: impl DynamicHandler + 'static,
+        handles: impl Fn(&str) -> bool + Send + Sync + 'static,
+        objects: Option<Arc<dyn asl_runtime::objects::ObjectStore>>,
+    ) -> &Server {
+        *self
+            .inner
+            .shared
+            .integrations
+            .write()
+            .unwrap_or_else(|p| p.into_inner()) = Some(machines::Integrations {
+            handler: Arc::new(handler),
+            handles: Arc::new(handles),
+        });
+        if let Some(o) = objects {
+            self.engine().set_objects(o.clone());
+            *self
+                .inner
+                .objects
+                .write()
+                .unwrap_or_else(|p| p.into_inner()) = Some(o);
+        }
+        self
+    }
+
+    /// Where Express executions' Distributed Maps read and write (see
+    /// [`Server::integrations`]).
+    pub(crate) fn objects(&self) -> Option<Arc<dyn asl_runtime::objects::ObjectStore>> {
+        self.inner
+            .objects
+            .read()
+            .unwrap_or_else(|p| p.into_inner())
+            .clone()
     }
 
     /// Serves a compiled Rust machine (from `asl!` or `Builder`) under `name`, with its own

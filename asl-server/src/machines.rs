@@ -15,13 +15,21 @@ use asl_runtime::{StateError, Value};
 pub const TEST_CASE_TAG: &str = "asl:testCase";
 
 /// What answers Task states for one machine, in order: the execution's MockConfigFile test
-/// case (if it mocks the state), a handler registered for the Task's resource, then — in
-/// durable runs — nothing for callback Tasks (the execution waits for `SendTaskSuccess`), and
-/// otherwise a `States.TaskFailed` that says how to give the Task an answer.
+/// case (if it mocks the state), a handler registered for the Task's resource, the service
+/// integrations if the server has them and they know the resource, then — in durable runs —
+/// nothing for callback Tasks (the execution waits for `SendTaskSuccess`), and otherwise a
+/// `States.TaskFailed` that says how to give the Task an answer.
 pub(crate) struct Answers {
     /// The machine's name (the MockConfigFile's key).
     pub machine: String,
     pub shared: Arc<Shared>,
+}
+
+/// A handler of service integrations and the Resources it answers.
+#[derive(Clone)]
+pub(crate) struct Integrations {
+    pub handler: Arc<dyn DynamicHandler>,
+    pub handles: Arc<dyn Fn(&str) -> bool + Send + Sync>,
 }
 
 /// `(machine name, execution name)`.
@@ -32,6 +40,9 @@ pub(crate) struct Shared {
     pub engine: asl_runtime::engine::Engine,
     pub mock_config: Option<MockConfig>,
     pub handlers: RwLock<HashMap<String, Arc<dyn DynamicHandler>>>,
+    /// Service integrations that answer the Resources they know (`asl-aws` in `asl serve`),
+    /// after test cases and registered handlers.
+    pub integrations: RwLock<Option<Integrations>>,
     /// The mocks of each execution that has a test case, with their counters.
     pub mocks: Mutex<HashMap<ExecutionKey, Option<Arc<Mocks>>>>,
 }
@@ -126,6 +137,21 @@ impl Dispatch for Answers {
                 .cloned();
             if let Some(h) = handler {
                 return h.call(call.input, ctx).await;
+            }
+            let integrations = self
+                .shared
+                .integrations
+                .read()
+                .unwrap_or_else(|p| p.into_inner())
+                .clone()
+                .filter(|i| (i.handles)(ctx.resource));
+            if let Some(i) = integrations {
+                let result = i.handler.call(call.input, ctx).await;
+                // A callback's message was sent: the execution waits for its token.
+                return match result {
+                    Ok(_) if durable && callback => Ok(Value::Null),
+                    r => r,
+                };
             }
             if durable && callback {
                 // Nobody to send the token to: the execution waits for SendTaskSuccess,
