@@ -304,10 +304,10 @@ fn serve(
             None => server,
         }
         .with_log_dir(log_dir);
-        if let Some(endpoint) = aws {
-            if let Err(e) = with_aws(&server, endpoint).await {
-                return fail(e);
-            }
+        if let Some(endpoint) = aws
+            && let Err(e) = with_aws(&server, endpoint).await
+        {
+            return fail(e);
         }
         {
             use tracing_subscriber::Layer;
