@@ -168,3 +168,113 @@ async fn a_missing_bucket_is_item_reader_failed() {
         e.cause
     );
 }
+
+asl_runtime::asl!(Million = {
+    "StartAt": "Map",
+    "States": {
+        "Map": {
+            "Type": "Map",
+            "Label": "Rows",
+            "MaxConcurrency": 1000,
+            "ItemReader": {
+                "Resource": "arn:aws:states:::s3:getObject",
+                "ReaderConfig": { "InputType": "CSV", "CSVHeaderLocation": "FIRST_ROW" },
+                "Parameters": { "Bucket.$": "$.bucket", "Key": "items.csv" }
+            },
+            "ItemProcessor": {
+                "ProcessorConfig": { "Mode": "DISTRIBUTED", "ExecutionType": "EXPRESS" },
+                "StartAt": "Touch",
+                "States": { "Touch": { "Type": "Pass", "Parameters": { "id.$": "$.id" }, "End": true } }
+            },
+            "ResultWriter": {
+                "Resource": "arn:aws:states:::s3:putObject",
+                "Parameters": { "Bucket.$": "$.bucket", "Prefix": "results" },
+                "WriterConfig": { "Transformation": "COMPACT", "OutputType": "JSONL" }
+            },
+            "End": true
+        }
+    }
+});
+
+/// This process's peak resident memory in MiB (`VmHWM`).
+fn peak_rss_mib() -> u64 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("VmHWM:"))
+                .and_then(|l| l.split_whitespace().nth(1))
+                .and_then(|kb| kb.parse::<u64>().ok())
+        })
+        .map_or(0, |kb| kb / 1024)
+}
+
+/// A million rows in one CSV object of moto's S3: every row is a child's input and a line of
+/// the results written back, and memory stays bounded (the object is read as it streams,
+/// the results written in parts): the whole test process peaks under 200 MiB.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_million_items_in_bounded_memory() {
+    const ROWS: usize = 1_000_000;
+    let aws = Arc::new(integrations());
+    let bucket = unique("million");
+    ok(
+        &aws,
+        "arn:aws:states:::aws-sdk:s3:createBucket",
+        json!({ "Bucket": bucket }).into(),
+    )
+    .await;
+    let s3 = aws.s3().clone();
+    let mut up = s3.upload(&bucket, "items.csv", Some("text/csv"), 8 * 1024 * 1024);
+    up.write(b"id,name\n").await.unwrap();
+    let mut chunk = String::new();
+    for i in 0..ROWS {
+        chunk.push_str(&format!("{i},item-{i}\n"));
+        if chunk.len() > 1 << 20 {
+            up.write(chunk.as_bytes()).await.unwrap();
+            chunk.clear();
+        }
+    }
+    up.write(chunk.as_bytes()).await.unwrap();
+    up.finish().await.unwrap();
+
+    let objects: Arc<dyn ObjectStore> = Arc::new(s3.clone());
+    let options = Options {
+        objects: Some(objects),
+        history: false,
+        ..Options::default()
+    };
+    let out = Million::with_dynamic(aws.clone())
+        .execute(json!({ "bucket": bucket }), &options)
+        .await
+        .result
+        .expect("the map succeeds");
+    let peak = peak_rss_mib();
+    assert!(peak < 200, "peak resident memory {peak} MiB");
+
+    // The results: one line per row, each the child's output.
+    let key = out["ResultWriterDetails"]["Key"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let mut body = s3.get_object_stream(&bucket, &key).await.unwrap();
+    let mut manifest = Vec::new();
+    while let Some(c) = body.next_chunk().await {
+        manifest.extend_from_slice(&c.unwrap());
+    }
+    let manifest: serde_json::Value = serde_json::from_slice(&manifest).unwrap();
+    let mut lines = 0usize;
+    let mut last = Vec::new();
+    for file in manifest["ResultFiles"]["SUCCEEDED"].as_array().unwrap() {
+        let mut body = s3
+            .get_object_stream(&bucket, file["Key"].as_str().unwrap())
+            .await
+            .unwrap();
+        while let Some(c) = body.next_chunk().await {
+            let c = c.unwrap();
+            lines += c.iter().filter(|&&b| b == b'\n').count();
+            last = c.to_vec();
+        }
+    }
+    assert_eq!(lines, ROWS);
+    assert!(last.ends_with(b"}\n"), "each line is an output");
+}
