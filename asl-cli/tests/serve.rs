@@ -173,7 +173,7 @@ fn executions_go_on_after_the_server_is_killed() {
         state,
     ]);
     print!("{out}");
-    assert!(out.contains("restart: 6 executions finished"), "{out}");
+    assert!(out.contains("restart: 7 executions finished"), "{out}");
 }
 
 /// A moto server on a free port of 127.0.0.1 (`moto_server` beside `ASL_PYTHON`, as

@@ -20,6 +20,7 @@
 //! ```
 
 mod api;
+mod children;
 mod error;
 mod express;
 mod machines;

@@ -15,8 +15,9 @@ use asl_runtime::{StateError, Value};
 pub const TEST_CASE_TAG: &str = "asl:testCase";
 
 /// What answers Task states for one machine, in order: the execution's MockConfigFile test
-/// case (if it mocks the state), a handler registered for the Task's resource, the service
-/// integrations if the server has them and they know the resource, then — in durable runs —
+/// case (if it mocks the state), a handler registered for the Task's resource,
+/// `states:startExecution[.sync[:2]]` on this engine, the service integrations if the server
+/// has them and they know the resource, then — in durable runs —
 /// nothing for callback Tasks (the execution waits for `SendTaskSuccess`), and otherwise a
 /// `States.TaskFailed` that says how to give the Task an answer.
 pub(crate) struct Answers {
@@ -137,6 +138,9 @@ impl Dispatch for Answers {
                 .cloned();
             if let Some(h) = handler {
                 return h.call(call.input, ctx).await;
+            }
+            if let Some(wait) = crate::children::start_execution(ctx.resource) {
+                return crate::children::run(&self.shared.engine, wait, call.input, ctx).await;
             }
             let integrations = self
                 .shared

@@ -416,6 +416,59 @@ sfn.delete_activity(activityArn=activity)
 code, _ = error_of(sfn.describe_activity, activityArn=activity)
 check(code == "ActivityDoesNotExist", "a deleted activity")
 
+# --- Step Functions on this engine: states:startExecution, .sync, .sync:2 -------------------
+
+CHILD = {"StartAt": "Check", "States": {
+    "Check": {"Type": "Choice", "Choices": [{"Variable": "$.fail", "BooleanEquals": True, "Next": "No"}],
+              "Default": "Yes"},
+    "Yes": {"Type": "Pass", "Parameters": {"got.$": "$.n"}, "End": True},
+    "No": {"Type": "Fail", "Error": "Child.Refused", "Cause": "asked to fail"}}}
+child = create("Child", CHILD)
+PARENT = {"StartAt": "Text", "States": {
+    "Text": {"Type": "Task", "Resource": "arn:aws:states:::states:startExecution.sync",
+             "Parameters": {"StateMachineArn": child, "Input": {"n": 1, "fail": False}},
+             "ResultPath": "$.text", "Next": "Json"},
+    "Json": {"Type": "Task", "Resource": "arn:aws:states:::states:startExecution.sync:2",
+             "Parameters": {"StateMachineArn": child, "Name.$": "States.Format('named-{}', $$.Execution.Name)",
+                            "Input": {"n": 2, "fail": False}},
+             "ResultPath": "$.json", "Next": "Fire"},
+    "Fire": {"Type": "Task", "Resource": "arn:aws:states:::states:startExecution",
+             "Parameters": {"StateMachineArn": child, "Input": {"n": 3, "fail": False}},
+             "ResultPath": "$.fired", "Next": "Failing"},
+    "Failing": {"Type": "Task", "Resource": "arn:aws:states:::states:startExecution.sync",
+                "Parameters": {"StateMachineArn": child, "Input": {"fail": True}},
+                "Catch": [{"ErrorEquals": ["States.TaskFailed"], "ResultPath": "$.failed", "Next": "Missing"}],
+                "End": True},
+    "Missing": {"Type": "Task", "Resource": "arn:aws:states:::states:startExecution",
+                "Parameters": {"StateMachineArn": child + "Ghost"},
+                "Catch": [{"ErrorEquals": ["StepFunctions.StateMachineDoesNotExistException"],
+                           "ResultPath": "$.missing", "Next": "Done"}],
+                "End": True},
+    "Done": {"Type": "Succeed"}}}
+parent = create("Parent", PARENT)
+x = sfn.start_execution(stateMachineArn=parent, name="p-1", input="{}")
+d = wait_closed(x["executionArn"])
+check(d["status"] == "SUCCEEDED", f"the parent of child executions succeeds: {d}")
+out = json.loads(d["output"])
+text = out["text"]
+check(text["Status"] == "SUCCEEDED" and json.loads(text["Output"]) == {"got": 1}
+      and json.loads(text["Input"]) == {"n": 1, "fail": False} and text["StateMachineArn"] == child,
+      f".sync answers the child's description, input and output as text: {text}")
+check(isinstance(text["StartDate"], int) and text["RedriveStatus"] == "NOT_REDRIVABLE", f"{text}")
+check(out["json"]["Output"] == {"got": 2} and out["json"]["Name"] == "named-p-1",
+      f".sync:2 answers input and output as JSON, the child named as asked: {out['json']}")
+fired = sfn.describe_execution(executionArn=out["fired"]["ExecutionArn"])
+check(fired["stateMachineArn"] == child, f"startExecution started the child: {fired}")
+failed = json.loads(out["failed"]["Cause"])
+check(out["failed"]["Error"] == "States.TaskFailed" and failed["Status"] == "FAILED"
+      and failed["Error"] == "Child.Refused", f"a failed child fails the Task with its description: {out['failed']}")
+check(out["missing"]["Error"] == "StepFunctions.StateMachineDoesNotExistException"
+      and "Error Code: StateMachineDoesNotExist" in out["missing"]["Cause"],
+      f"an unknown machine, as AWS names it: {out['missing']}")
+children = sfn.list_executions(stateMachineArn=child)["executions"]
+check(len(children) == 4, f"four children ran: {[c['name'] for c in children]}")
+
+
 # --- Distributed Map: a Map Run, DescribeMapRun, ListMapRuns ------------------------------
 
 FANOUT = {

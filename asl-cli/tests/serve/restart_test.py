@@ -38,6 +38,19 @@ CALLBACK = {"StartAt": "Ask", "States": {
                            "MessageBody": {"token.$": "$$.Task.Token"}}, "End": True}}}
 
 
+SLOW_CHILD = {"StartAt": "Nap", "States": {
+    "Nap": {"Type": "Wait", "Seconds": 3, "Next": "Done"},
+    "Done": {"Type": "Pass", "Parameters": {"child.$": "$.n"}, "End": True}}}
+
+
+def parent_of(child):
+    """A parent waiting for a child execution it starts without a name (`.sync:2`)."""
+    return {"StartAt": "Run", "States": {
+        "Run": {"Type": "Task", "Resource": "arn:aws:states:::states:startExecution.sync:2",
+                "Parameters": {"StateMachineArn": child, "Input": {"n": 7}},
+                "OutputPath": "$.Output", "End": True}}}
+
+
 def history(arn):
     return all_events(sfn, arn)
 
@@ -61,6 +74,10 @@ if PHASE == "setup":
     state["loop"] = sfn.start_execution(stateMachineArn=loop, input="{}")["executionArn"]
     state["callback"] = sfn.start_execution(stateMachineArn=callback, input="{}")["executionArn"]
     state["review"] = sfn.start_execution(stateMachineArn=review, input=json.dumps({"doc": 1}))["executionArn"]
+    slow = machine("SlowChild", SLOW_CHILD)
+    state["slow"] = slow
+    state["parent"] = sfn.start_execution(stateMachineArn=machine("Parent", parent_of(slow)),
+                                          input="{}")["executionArn"]
     # The callback's token, once its Task is scheduled.
     for _ in range(500):
         for e in history(state["callback"]):
@@ -72,7 +89,7 @@ if PHASE == "setup":
     assert "token" in state, "no TaskScheduled"
     # Let the loop get going, so that it is killed in the middle.
     time.sleep(1.5)
-    for arn in state["timers"] + [state["loop"], state["callback"], state["review"]]:
+    for arn in state["timers"] + [state["loop"], state["callback"], state["review"], state["parent"]]:
         assert sfn.describe_execution(executionArn=arn)["status"] == "RUNNING", arn
     json.dump(state, open(STATE_FILE, "w"))
     print("restart: set up")
@@ -117,4 +134,11 @@ d = closed(state["callback"])
 assert d["status"] == "SUCCEEDED" and json.loads(d["output"]) == {"answer": "yes"}, d
 d = closed(state["review"])
 assert d["status"] == "SUCCEEDED" and json.loads(d["output"]) == {"reviewed": 1}, d
-print(f"restart: {len(state['timers']) + 3} executions finished")
+# The parent's Task, dispatched again after the restart, waited for the child it had started:
+# one child, not two.
+d = closed(state["parent"])
+assert d["status"] == "SUCCEEDED" and json.loads(d["output"]) == {"child": 7}, d
+once_each(state["parent"])
+kids = sfn.list_executions(stateMachineArn=state["slow"])["executions"]
+assert len(kids) == 1 and kids[0]["status"] == "SUCCEEDED", kids
+print(f"restart: {len(state['timers']) + 4} executions finished")
