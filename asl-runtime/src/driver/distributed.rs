@@ -13,6 +13,7 @@
 use futures_util::StreamExt;
 
 use super::fanout::{int_field, percentage};
+use super::history::At;
 use super::items::Items;
 use super::results::{Ended, Results};
 use super::retry::Failure;
@@ -135,10 +136,31 @@ impl Visit<'_, '_> {
             cause: None,
         };
         let started_event = || json!({ "mapRunArn": run.arn.as_str() });
+        // A Map Run that failed before a redrive is redriven: this epoch's end is its own
+        // event (ASL-EV-11: `MapRunRedriven`).
+        let run_at = match (self.x.journal, started) {
+            (Some(j), At::Attempt(loc, step, attempt)) if j.epoch() > 0 => {
+                let failed_before = (0..j.epoch()).any(|e| {
+                    let at = if e == 0 {
+                        started
+                    } else {
+                        At::Redrive(loc, step, attempt, e)
+                    };
+                    j.recorded("MapRunFailed", &at.key()).is_some()
+                });
+                if failed_before {
+                    At::Redrive(loc, step, attempt, j.epoch())
+                } else {
+                    started
+                }
+            }
+            _ => started,
+        };
+        let redriven = !matches!(run_at, At::Attempt(..));
         if let Some(j) = self.x.journal {
             // A Map Run that ended before a restart is not run again: its end is in the
             // history, its result in the store.
-            let key = started.key();
+            let key = run_at.key();
             if j.recorded("MapRunSucceeded", &key).is_some() {
                 let result = j
                     .store()
@@ -150,7 +172,10 @@ impl Visit<'_, '_> {
                 if let Some(result) = result {
                     self.x
                         .event_with("MapRunStarted", name, started, started_event);
-                    self.x.event("MapRunSucceeded", name, started);
+                    if redriven {
+                        self.x.event("MapRunRedriven", name, run_at);
+                    }
+                    self.x.event("MapRunSucceeded", name, run_at);
                     self.x.event("MapStateSucceeded", name, started);
                     return Ok(result);
                 }
@@ -160,19 +185,31 @@ impl Visit<'_, '_> {
                 let text = |k: &str| details[k].as_str().map(str::to_owned);
                 self.x
                     .event_with("MapRunStarted", name, started, started_event);
-                self.x.event("MapRunFailed", name, started);
+                if redriven {
+                    self.x.event("MapRunRedriven", name, run_at);
+                }
+                self.x.event("MapRunFailed", name, run_at);
                 return Err(Failure {
                     error: Some(text("error").unwrap_or_else(|| EXCEEDED.into()).into()),
                     cause: text("cause"),
                     terminal: false,
                 });
             }
-            if j.recorded("MapRunStarted", &key).is_none() {
+            if j.recorded("MapRunStarted", &key).is_none() || redriven {
                 self.put(&record)?;
             }
         }
         self.x
             .event_with("MapRunStarted", name, started, started_event);
+        if redriven {
+            let (arn, count) = (run.arn.as_str(), self.x.options.redrive_count);
+            self.x.event_with(
+                "MapRunRedriven",
+                name,
+                run_at,
+                || json!({ "mapRunArn": arn, "redriveCount": count }),
+            );
+        }
         // The Map Run fails: its record and event, then the state's failure.
         let fail = |record: &mut MapRunRecord, error: &str, cause: String| {
             let counts = &mut record.counts;
@@ -186,7 +223,7 @@ impl Visit<'_, '_> {
             self.x.event_with(
                 "MapRunFailed",
                 name,
-                started,
+                run_at,
                 || json!({ "error": error, "cause": cause.as_str() }),
             );
             Err::<Value, _>(Failure {
@@ -312,7 +349,7 @@ impl Visit<'_, '_> {
             // Written before the end event: a replay that finds the event finds the result.
             self.put(&record)?;
         }
-        self.x.event("MapRunSucceeded", name, started);
+        self.x.event("MapRunSucceeded", name, run_at);
         self.x.event("MapStateSucceeded", name, started);
         Ok(result)
     }

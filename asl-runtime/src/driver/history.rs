@@ -22,6 +22,9 @@ pub(super) enum At<'k> {
     Attempt(&'k Location, u32, u32),
     /// A Map iteration or Parallel branch, by its own scope.
     Scope(&'k Location),
+    /// One attempt of a state visit's work, run again by the redrive `epoch` (a Distributed
+    /// Map's Map Run: its end in that redrive is its own event).
+    Redrive(&'k Location, u32, u32, u32),
 }
 
 impl At<'_> {
@@ -32,6 +35,9 @@ impl At<'_> {
             At::State(l, step) => format!("{}{step}", prefix(l)),
             At::Attempt(l, step, attempt) => format!("{}{step}#{attempt}", prefix(l)),
             At::Scope(l) => prefix(l),
+            At::Redrive(l, step, attempt, epoch) => {
+                format!("{}{step}#{attempt}@{epoch}", prefix(l))
+            }
         }
     }
 }

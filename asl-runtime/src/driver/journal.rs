@@ -196,6 +196,11 @@ impl Journal {
         })
     }
 
+    /// How often the execution was redriven.
+    pub(crate) fn epoch(&self) -> u32 {
+        self.epoch
+    }
+
     /// The execution ARN.
     pub(crate) fn arn(&self) -> &Arc<str> {
         &self.arn

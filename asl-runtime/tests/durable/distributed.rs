@@ -157,3 +157,62 @@ async fn a_map_run_is_recorded_and_not_run_again_on_replay_sqlite() {
     ))
     .await;
 }
+
+/// A Map Run that failed is redriven with its execution: `MapRunRedriven`, the children run
+/// again, the same Map Run ends this time (ASL-WF-06, ASL-EV-11).
+#[tokio::test(start_paused = true)]
+async fn a_failed_map_run_is_redriven() {
+    let store: Arc<dyn Store> = Arc::new(MemoryStore::new());
+    let broken = Arc::new(std::sync::atomic::AtomicBool::new(true));
+    let b = broken.clone();
+    let engine = Engine::with_store(store.clone()).with_tokio_clock(t0());
+    let sm = engine.register(
+        "FanOut",
+        FanOut::with_dynamic(handler_fn(move |input: Value, cx: TaskContext| {
+            let b = b.clone();
+            async move {
+                if cx.state == "Ask" {
+                    return Err(asl_runtime::TaskError::new("NoAsk", "not here"));
+                }
+                let n = input.as_i64().unwrap_or(0);
+                if n == 2 && b.load(Ordering::SeqCst) {
+                    return Err(asl_runtime::TaskError::new("Broken", "item 2"));
+                }
+                Ok(json!(n * n))
+            }
+        })),
+    );
+    let x = engine
+        .start_execution(&sm, Some("fan-r"), r#"{"items": [1, 2, 3]}"#)
+        .unwrap();
+    let done = engine.wait(&x.execution_arn).await.unwrap();
+    assert_eq!(done.status, Status::Failed);
+    assert_eq!(
+        done.error.as_deref(),
+        Some("States.ExceedToleratedFailureThreshold")
+    );
+    let run = store.map_runs(&x.execution_arn).unwrap().remove(0);
+    assert_eq!(run.status, Status::Failed);
+
+    broken.store(false, Ordering::SeqCst);
+    engine.redrive_execution(&x.execution_arn).unwrap();
+    let done = engine.wait(&x.execution_arn).await.unwrap();
+    // The Map succeeds this time; the execution then fails at Ask, as that Task always does.
+    assert_eq!(done.error.as_deref(), Some("NoAsk"));
+    let kinds = event_kinds(&engine, &x.execution_arn);
+    let redriven = kinds.iter().position(|k| k == "ExecutionRedriven").unwrap();
+    assert_eq!(
+        kinds[redriven..redriven + 4],
+        [
+            "ExecutionRedriven",
+            "MapRunRedriven",
+            "MapRunSucceeded",
+            "MapStateSucceeded"
+        ]
+    );
+    let runs = store.map_runs(&x.execution_arn).unwrap();
+    assert_eq!(runs.len(), 1, "the same Map Run, redriven");
+    assert_eq!(runs[0].arn, run.arn);
+    assert_eq!(runs[0].status, Status::Succeeded);
+    assert_eq!(runs[0].result.as_deref(), Some("[1,4,9]"));
+}
