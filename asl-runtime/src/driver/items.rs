@@ -41,6 +41,15 @@ enum Source<'a> {
     /// JSON Lines, one item per non-empty line.
     Lines(Chunks),
     Csv(Box<Csv>),
+    /// An S3 inventory: the rows of the data files its manifest lists, one file after the
+    /// other.
+    Inventory {
+        store: &'a dyn ObjectStore,
+        bucket: String,
+        files: std::collections::VecDeque<String>,
+        schema: Vec<String>,
+        current: Option<Box<Csv>>,
+    },
     /// The objects of a bucket under a prefix.
     Listing {
         store: &'a dyn ObjectStore,
@@ -94,11 +103,31 @@ impl<'a> Items<'a> {
                 let key = text("Key")
                     .ok_or_else(|| failed("The ItemReader's Parameters have no Key."))?;
                 let body = store.get(&bucket, &key).await.map_err(object_failed)?;
+                let body = if key.ends_with(".gz") {
+                    gunzip(body)
+                } else {
+                    body
+                };
                 origin = format!("{origin}/{key}");
-                match reader.input_type.unwrap_or("JSON") {
+                let inventory = reader.manifest_type == Some("S3_INVENTORY");
+                match reader
+                    .input_type
+                    .unwrap_or(if inventory { "MANIFEST" } else { "JSON" })
+                {
                     "JSON" => Source::Given(json_items(body, reader.items_pointer).await?),
                     "JSONL" => Source::Lines(Chunks::new(body)),
-                    "CSV" => Source::Csv(Box::new(Csv::new(body, reader)?)),
+                    "CSV" => Source::Csv(Box::new(Csv::for_reader(body, reader)?)),
+                    "MANIFEST" => {
+                        let manifest = json_document(body).await?;
+                        let (bucket, files, schema) = inventory_manifest(&manifest)?;
+                        Source::Inventory {
+                            store,
+                            bucket,
+                            files,
+                            schema,
+                            current: None,
+                        }
+                    }
                     other => {
                         return Err(failed(format!(
                             "The ItemReader's InputType {other} is not supported by this runtime."
@@ -127,6 +156,7 @@ impl<'a> Items<'a> {
         if self.left == Some(0) {
             return Ok(None);
         }
+        let mut origin = None;
         let item = match &mut self.source {
             Source::Given(items) => items.next(),
             Source::Lines(chunks) => loop {
@@ -142,6 +172,33 @@ impl<'a> Items<'a> {
                 }
             },
             Source::Csv(csv) => csv.item().await?.map(|v| (None, v)),
+            Source::Inventory {
+                store,
+                bucket,
+                files,
+                schema,
+                current,
+            } => loop {
+                if let Some(csv) = current {
+                    match csv.item().await? {
+                        Some(v) => break Some((None, v)),
+                        None => *current = None,
+                    }
+                }
+                let Some(key) = files.pop_front() else {
+                    break None;
+                };
+                let body = store.get(bucket, &key).await.map_err(object_failed)?;
+                let body = if key.ends_with(".gz") {
+                    gunzip(body)
+                } else {
+                    body
+                };
+                let headers = Headers::new(schema.clone())?;
+                *current = Some(Box::new(Csv::new(body, b',', Some(headers))));
+                // Each item comes from its data file.
+                origin = Some(format!("S3://{bucket}/{key}"));
+            },
             Source::Listing {
                 store,
                 bucket,
@@ -165,6 +222,9 @@ impl<'a> Items<'a> {
                 *page = p.objects.into_iter();
             },
         };
+        if let Some(o) = origin {
+            self.origin = o.into();
+        }
         if item.is_some()
             && let Some(n) = &mut self.left
         {
@@ -187,16 +247,10 @@ fn object_item(o: &ObjectSummary) -> Value {
 
 /// A JSON object's items: the document is an array, or `ItemsPointer` points at one.
 async fn json_items(
-    mut body: Body,
+    body: Body,
     pointer: Option<&str>,
 ) -> Result<std::vec::IntoIter<(Option<Str>, Value)>, StateError> {
-    let mut bytes = Vec::new();
-    while let Some(chunk) = body.next().await {
-        bytes.extend_from_slice(&chunk.map_err(object_failed)?);
-    }
-    let doc: Value = serde_json::from_slice(&bytes)
-        .map_err(|e| failed(format!("The ItemReader's object is not JSON: {e}")))?;
-    drop(bytes);
+    let doc = json_document(body).await?;
     let found = match pointer {
         None => &doc,
         Some(p) => pointed(&doc, p)
@@ -212,6 +266,85 @@ async fn json_items(
             "The ItemReader's JSON object is not an array (give ReaderConfig.ItemsPointer to select one).",
         )),
     }
+}
+
+/// A whole JSON object.
+async fn json_document(mut body: Body) -> Result<Value, StateError> {
+    let mut bytes = Vec::new();
+    while let Some(chunk) = body.next().await {
+        bytes.extend_from_slice(&chunk.map_err(object_failed)?);
+    }
+    serde_json::from_slice(&bytes)
+        .map_err(|e| failed(format!("The ItemReader's object is not JSON: {e}")))
+}
+
+/// An S3 inventory's `manifest.json`: the bucket its data files are in
+/// (`destinationBucket`, an ARN), their keys, and the columns (`fileSchema`). Only the CSV
+/// format exists for Distributed Map (AWS's documentation).
+fn inventory_manifest(
+    m: &Value,
+) -> Result<(String, std::collections::VecDeque<String>, Vec<String>), StateError> {
+    let format = m["fileFormat"].as_str().unwrap_or("");
+    if format != "CSV" {
+        return Err(failed(format!(
+            "The S3 inventory's fileFormat is {format:?}: only CSV inventories can be read."
+        )));
+    }
+    let bucket = m["destinationBucket"]
+        .as_str()
+        .map(|b| b.strip_prefix("arn:aws:s3:::").unwrap_or(b).to_owned())
+        .ok_or_else(|| failed("The S3 inventory's manifest has no destinationBucket."))?;
+    let schema = m["fileSchema"]
+        .as_str()
+        .ok_or_else(|| failed("The S3 inventory's manifest has no fileSchema."))?
+        .split(',')
+        .map(|c| c.trim().to_owned())
+        .collect();
+    let files = match &m["files"] {
+        Value::Array(files) => files
+            .iter()
+            .filter_map(|f| f["key"].as_str().map(str::to_owned))
+            .collect(),
+        _ => return Err(failed("The S3 inventory's manifest has no files.")),
+    };
+    Ok((bucket, files, schema))
+}
+
+/// A gzip body, decompressed as it streams.
+fn gunzip(body: Body) -> Body {
+    use std::io::Write;
+    let broken = |e: std::io::Error| ObjectError {
+        error: READER_FAILED.into(),
+        cause: format!("The object is not gzip: {e}"),
+    };
+    let decoder = flate2::write::GzDecoder::new(Vec::new());
+    Box::pin(futures_util::stream::unfold(
+        Some((body, decoder)),
+        move |state| async move {
+            let (mut body, mut decoder) = state?;
+            loop {
+                match body.next().await {
+                    Some(Ok(chunk)) => {
+                        if let Err(e) = decoder.write_all(&chunk) {
+                            return Some((Err(broken(e)), None));
+                        }
+                        let out = std::mem::take(decoder.get_mut());
+                        if !out.is_empty() {
+                            return Some((Ok(out), Some((body, decoder))));
+                        }
+                    }
+                    Some(Err(e)) => return Some((Err(e), None)),
+                    None => {
+                        return match decoder.finish() {
+                            Ok(rest) if !rest.is_empty() => Some((Ok(rest), None)),
+                            Ok(_) => None,
+                            Err(e) => Some((Err(broken(e)), None)),
+                        };
+                    }
+                }
+            }
+        },
+    ))
 }
 
 /// RFC 6901: `/a/0/b`, with `~1` for `/` and `~0` for `~`.
@@ -300,7 +433,8 @@ struct Csv {
 }
 
 impl Csv {
-    fn new(body: Body, r: &Reader) -> Result<Csv, StateError> {
+    /// The CSV object an `ItemReader`'s `ReaderConfig` describes.
+    fn for_reader(body: Body, r: &Reader) -> Result<Csv, StateError> {
         let delimiter = match r.csv_delimiter.unwrap_or("COMMA") {
             "COMMA" => b',',
             "PIPE" => b'|',
@@ -315,7 +449,12 @@ impl Csv {
             )?),
             _ => None,
         };
-        Ok(Csv {
+        Ok(Csv::new(body, delimiter, headers))
+    }
+
+    /// A CSV body; without `headers`, its first record names the columns.
+    fn new(body: Body, delimiter: u8, headers: Option<Headers>) -> Csv {
+        Csv {
             chunks: Chunks::new(body),
             // Quotes are doubled or escaped with a backslash (AWS's CSV rules).
             reader: csv_core::ReaderBuilder::new()
@@ -325,7 +464,7 @@ impl Csv {
             headers,
             out: vec![0; 1024],
             ends: vec![0; 32],
-        })
+        }
     }
 
     /// The next record's fields, or `None` at the end.

@@ -840,3 +840,76 @@ async fn writer_config_transforms_results_asl_dmap_04() {
         "\"a\"\n\"a\"\n\"b\"\n\"b\"\n"
     );
 }
+
+asl_runtime::asl!(Inventory = {
+    "StartAt": "MapState",
+    "States": {
+        "MapState": {
+            "Type": "Map",
+            "ItemReader": {
+                "Resource": "arn:aws:states:::s3:getObject",
+                "ReaderConfig": { "InputType": "MANIFEST" },
+                "Parameters": { "Bucket": "inventory", "Key": "source/config/2024-01-01T00-00Z/manifest.json" }
+            },
+            "ItemSelector": { "item.$": "$$.Map.Item.Value", "from.$": "$$.Map.Item.Source" },
+            "ItemProcessor": {
+                "ProcessorConfig": { "Mode": "DISTRIBUTED", "ExecutionType": "EXPRESS" },
+                "StartAt": "PassItem",
+                "States": { "PassItem": { "Type": "Pass", "End": true } }
+            },
+            "End": true
+        }
+    }
+});
+
+/// An S3 inventory: the manifest lists gzip CSV data files without a header row; each row is
+/// an item of text values named by the manifest's `fileSchema`, in AWS's member order
+/// (AWS's documented example), read file after file (ASL-DMAP-02).
+#[tokio::test(start_paused = true)]
+async fn an_s3_inventory_is_read_file_by_file_asl_dmap_02() {
+    fn gz(text: &str) -> Vec<u8> {
+        use std::io::Write;
+        let mut e = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+        e.write_all(text.as_bytes()).unwrap();
+        e.finish().unwrap()
+    }
+    let objects = MemoryObjects::new().chunk(7);
+    objects.insert(
+        "inventory",
+        "source/config/2024-01-01T00-00Z/manifest.json",
+        r#"{"sourceBucket":"source","destinationBucket":"arn:aws:s3:::inventory","version":"2016-11-30",
+            "fileFormat":"CSV","fileSchema":"Bucket, Key, Size, LastModifiedDate",
+            "files":[{"key":"source/config/data/a.csv.gz","size":1,"MD5checksum":"x"},
+                     {"key":"source/config/data/b.csv.gz","size":1,"MD5checksum":"y"}]}"#,
+    );
+    objects.insert(
+        "inventory",
+        "source/config/data/a.csv.gz",
+        gz("\"source\",\"csvDataset/titles.csv\",\"3399671\",\"2022-11-16T00:29:32.000Z\"\n"),
+    );
+    objects.insert(
+        "inventory",
+        "source/config/data/b.csv.gz",
+        gz("\"source\",\"csvDataset/\",\"0\",\"2022-11-16T00:29:30.000Z\"\n\"source\",\"x.json\",\"12\",\"2022-11-17T00:00:00.000Z\"\n"),
+    );
+    let out = Inventory::new(())
+        .execute(json!({}), &with_objects(objects))
+        .await
+        .result
+        .unwrap();
+    let items = out.as_array().unwrap();
+    assert_eq!(items.len(), 3);
+    assert_eq!(
+        items[0]["item"].to_string(),
+        r#"{"LastModifiedDate":"2022-11-16T00:29:32.000Z","Bucket":"source","Size":"3399671","Key":"csvDataset/titles.csv"}"#
+    );
+    assert_eq!(
+        items[0]["from"],
+        json!("S3://inventory/source/config/data/a.csv.gz")
+    );
+    assert_eq!(items[2]["item"]["Key"], json!("x.json"));
+    assert_eq!(
+        items[2]["from"],
+        json!("S3://inventory/source/config/data/b.csv.gz")
+    );
+}
