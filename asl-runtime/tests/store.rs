@@ -237,6 +237,11 @@ fn map_run_rules(s: &dyn Store) {
             total: 4,
             ..MapRunCounts::default()
         },
+        item_counts: MapRunCounts {
+            pending: 9,
+            total: 9,
+            ..MapRunCounts::default()
+        },
         result: None,
         error: None,
         cause: None,

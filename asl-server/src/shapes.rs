@@ -179,9 +179,7 @@ fn map_run_counts(c: &MapRunCounts) -> Value {
     })
 }
 
-/// `DescribeMapRunOutput`. Without an ItemBatcher every item is one child, so the item
-/// counts are the execution counts; with one, the item counts count batches too (asl keeps
-/// the children's counts only).
+/// `DescribeMapRunOutput`.
 pub fn describe_map_run(r: &MapRunRecord) -> Value {
     let mut o = Map::new();
     o.insert("mapRunArn".into(), json!(r.arn));
@@ -200,7 +198,7 @@ pub fn describe_map_run(r: &MapRunRecord) -> Value {
         "toleratedFailureCount".into(),
         json!(r.tolerated_failure_count),
     );
-    o.insert("itemCounts".into(), map_run_counts(&r.counts));
+    o.insert("itemCounts".into(), map_run_counts(&r.item_counts));
     o.insert("executionCounts".into(), map_run_counts(&r.counts));
     o.insert("redriveCount".into(), json!(0));
     Value::Object(o)

@@ -131,6 +131,7 @@ impl Visit<'_, '_> {
             tolerated_failure_percentage: tolerance.percentage.unwrap_or(0.0),
             tolerated_failure_count: tolerance.count.unwrap_or(0),
             counts: MapRunCounts::default(),
+            item_counts: MapRunCounts::default(),
             result: None,
             error: None,
             cause: None,
@@ -212,9 +213,8 @@ impl Visit<'_, '_> {
         }
         // The Map Run fails: its record and event, then the state's failure.
         let fail = |record: &mut MapRunRecord, error: &str, cause: String| {
-            let counts = &mut record.counts;
-            counts.aborted = counts.running;
-            counts.running = 0;
+            record.counts.abort();
+            record.item_counts.abort();
             record.status = Status::Failed;
             record.stop_date = Some(self.x.now());
             record.error = Some(error.to_owned());
@@ -291,25 +291,33 @@ impl Visit<'_, '_> {
                 let i = children;
                 children += 1;
                 results.started(i);
-                record.counts.total += 1;
-                record.counts.running += 1;
+                // A batch is one child of several items.
+                let n = match (&batching, &input) {
+                    (Some(_), Value::Object(o)) => o
+                        .get("Items")
+                        .and_then(Value::as_array)
+                        .map_or(1, |a| a.len() as u64),
+                    _ => 1,
+                };
+                record.counts.start(1);
+                record.item_counts.start(n);
                 let child = run.child(self.x, i);
                 pool.push(async move {
                     let start = self.x.now();
                     let outcome = child.run(self.x, m.start, d.express, input.clone()).await;
-                    (i, child, input, start, outcome)
+                    (i, n, child, input, start, outcome)
                 });
             }
-            let Some((i, child, input, start, outcome)) = pool.next().await else {
+            let Some((i, n, child, input, start, outcome)) = pool.next().await else {
                 break;
             };
-            let counts = &mut record.counts;
-            counts.running -= 1;
-            match &outcome {
-                Ok(_) => counts.succeeded += 1,
-                Err(e) if e.error.as_deref() == Some("States.Timeout") => counts.timed_out += 1,
-                Err(_) => counts.failed += 1,
-            }
+            let status = match &outcome {
+                Ok(_) => Status::Succeeded,
+                Err(e) if e.error.as_deref() == Some("States.Timeout") => Status::TimedOut,
+                Err(_) => Status::Failed,
+            };
+            record.counts.end(1, status);
+            record.item_counts.end(n, status);
             let ended = Ended {
                 execution_arn: child.options.execution_id.as_deref().unwrap_or(""),
                 name: child.options.execution_name.as_deref().unwrap_or(""),

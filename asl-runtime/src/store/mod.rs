@@ -366,6 +366,9 @@ pub struct MapRunRecord {
     pub tolerated_failure_count: u64,
     /// The children's counts (`executionCounts`; an item or a batch each).
     pub counts: MapRunCounts,
+    /// The items' counts (`itemCounts`): the children's, unless an ItemBatcher gives a child
+    /// several items.
+    pub item_counts: MapRunCounts,
     /// The Map Run's result, JSON text, once it succeeded.
     pub result: Option<String>,
     /// The error of a failed Map Run.
@@ -374,7 +377,8 @@ pub struct MapRunRecord {
     pub cause: Option<String>,
 }
 
-/// How many children of a Map Run are in each state (`MapRunExecutionCounts`).
+/// How many children (or items) of a Map Run are in each state (`MapRunExecutionCounts`,
+/// `MapRunItemCounts`).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct MapRunCounts {
     /// Not started yet.
@@ -391,6 +395,30 @@ pub struct MapRunCounts {
     pub aborted: u64,
     /// All of them.
     pub total: u64,
+}
+
+impl MapRunCounts {
+    /// `n` more started.
+    pub fn start(&mut self, n: u64) {
+        self.total += n;
+        self.running += n;
+    }
+
+    /// `n` of those running ended with `status` (`SUCCEEDED`, `TIMED_OUT`, or else failed).
+    pub fn end(&mut self, n: u64, status: Status) {
+        self.running = self.running.saturating_sub(n);
+        match status {
+            Status::Succeeded => self.succeeded += n,
+            Status::TimedOut => self.timed_out += n,
+            _ => self.failed += n,
+        }
+    }
+
+    /// Those still running were stopped.
+    pub fn abort(&mut self) {
+        self.aborted += self.running;
+        self.running = 0;
+    }
 }
 
 /// What `SendTaskSuccess` or `SendTaskFailure` delivers.

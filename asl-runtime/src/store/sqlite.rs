@@ -650,17 +650,20 @@ impl Store for SqliteStore {
     }
 
     fn put_map_run(&self, r: &MapRunRecord) -> Result<(), StoreError> {
-        let c = &r.counts;
-        let counts = serde_json::json!([
-            c.pending,
-            c.running,
-            c.succeeded,
-            c.failed,
-            c.timed_out,
-            c.aborted,
-            c.total
-        ])
-        .to_string();
+        let numbers = |c: &MapRunCounts| {
+            [
+                c.pending,
+                c.running,
+                c.succeeded,
+                c.failed,
+                c.timed_out,
+                c.aborted,
+                c.total,
+            ]
+        };
+        // The children's seven counts, then the items'.
+        let counts =
+            serde_json::json!([numbers(&r.counts), numbers(&r.item_counts)].concat()).to_string();
         self.with(|conn| {
             conn.prepare_cached(
                 "REPLACE INTO map_runs (arn, execution_arn, status, start_date, stop_date,
@@ -913,16 +916,33 @@ fn map_run_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<MapRunRecord> {
     let status: String = r.get(2)?;
     let counts: String = r.get(8)?;
     let n: Vec<u64> = serde_json::from_str(&counts).map_err(|e| bad(8, e.to_string()))?;
-    let [
-        pending,
-        running,
-        succeeded,
-        failed,
-        timed_out,
-        aborted,
-        total,
-    ] = n[..]
-    else {
+    let of = |n: &[u64]| match *n {
+        [
+            pending,
+            running,
+            succeeded,
+            failed,
+            timed_out,
+            aborted,
+            total,
+        ] => Some(MapRunCounts {
+            pending,
+            running,
+            succeeded,
+            failed,
+            timed_out,
+            aborted,
+            total,
+        }),
+        _ => None,
+    };
+    // The children's seven counts, then the items' (a record of 7: the same for both).
+    let (executions, items) = match n.len() {
+        7 => (of(&n), of(&n)),
+        14 => (of(&n[..7]), of(&n[7..])),
+        _ => (None, None),
+    };
+    let (Some(executions), Some(items)) = (executions, items) else {
         return Err(bad(8, format!("counts {counts}")));
     };
     Ok(MapRunRecord {
@@ -934,15 +954,8 @@ fn map_run_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<MapRunRecord> {
         max_concurrency: r.get::<_, i64>(5)? as u64,
         tolerated_failure_percentage: r.get(6)?,
         tolerated_failure_count: r.get::<_, i64>(7)? as u64,
-        counts: MapRunCounts {
-            pending,
-            running,
-            succeeded,
-            failed,
-            timed_out,
-            aborted,
-            total,
-        },
+        counts: executions,
+        item_counts: items,
         result: r.get(9)?,
         error: r.get(10)?,
         cause: r.get(11)?,

@@ -216,3 +216,40 @@ async fn a_failed_map_run_is_redriven() {
     assert_eq!(runs[0].status, Status::Succeeded);
     assert_eq!(runs[0].result.as_deref(), Some("[1,4,9]"));
 }
+
+asl_runtime::asl! {
+    pub Batches = {
+        "StartAt": "Fan",
+        "States": {
+            "Fan": {
+                "Type": "Map",
+                "ItemBatcher": { "MaxItemsPerBatch": 2 },
+                "ItemProcessor": {
+                    "ProcessorConfig": { "Mode": "DISTRIBUTED", "ExecutionType": "EXPRESS" },
+                    "StartAt": "Echo",
+                    "States": { "Echo": { "Type": "Pass", "End": true } }
+                },
+                "End": true
+            }
+        }
+    }
+}
+
+/// With an ItemBatcher the Map Run counts its children (batches) and its items apart
+/// (DescribeMapRun's executionCounts and itemCounts).
+#[tokio::test(start_paused = true)]
+async fn batches_and_items_are_counted_apart() {
+    let store: Arc<dyn Store> = Arc::new(MemoryStore::new());
+    let engine = Engine::with_store(store.clone()).with_tokio_clock(t0());
+    let sm = engine.register("Batches", Batches::new(()));
+    let x = engine
+        .start_execution(&sm, Some("b-1"), "[1, 2, 3, 4, 5]")
+        .unwrap();
+    assert_eq!(
+        engine.wait(&x.execution_arn).await.unwrap().status,
+        Status::Succeeded
+    );
+    let run = store.map_runs(&x.execution_arn).unwrap().remove(0);
+    assert_eq!((run.counts.total, run.counts.succeeded), (3, 3));
+    assert_eq!((run.item_counts.total, run.item_counts.succeeded), (5, 5));
+}
