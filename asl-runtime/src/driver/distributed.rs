@@ -116,7 +116,7 @@ impl Visit<'_, '_> {
             },
         };
 
-        let run = MapRun::new(self, d, attempt);
+        let mut run = MapRun::new(self, d, attempt);
         let mut record = MapRunRecord {
             arn: run.arn.clone(),
             execution_arn: self
@@ -158,6 +158,7 @@ impl Visit<'_, '_> {
             _ => started,
         };
         let redriven = !matches!(run_at, At::Attempt(..));
+        run.redrive = redriven;
         if let Some(j) = self.x.journal {
             // A Map Run that ended before a restart is not run again: its end is in the
             // history, its result in the store.
@@ -499,6 +500,8 @@ struct MapRun {
     machine: String,
     /// In durable runs, the point the children's names are drawn for (the same on replay).
     draws: Option<String>,
+    /// It is being redriven (its children that did not succeed are redriven).
+    redrive: bool,
 }
 
 impl MapRun {
@@ -534,6 +537,7 @@ impl MapRun {
             prefix,
             machine,
             draws,
+            redrive: false,
         }
     }
 
@@ -547,6 +551,7 @@ impl MapRun {
             _ => (uuid::Uuid::new_v4().to_string(), None),
         };
         Child {
+            redrive: self.redrive,
             options: Options {
                 execution_id: Some(format!("{}:execution:{}:{name}", self.prefix, self.machine)),
                 execution_name: Some(name),
@@ -567,6 +572,8 @@ impl MapRun {
 /// A child execution of a Map Run.
 struct Child {
     options: Options,
+    /// Its Map Run is being redriven: a child that did not succeed is redriven too.
+    redrive: bool,
 }
 
 impl Child {
@@ -584,11 +591,108 @@ impl Child {
             machine = self.options.state_machine_name.as_deref().unwrap_or(""),
             name = self.options.execution_name.as_deref().unwrap_or(""),
         );
+        if let (Some(j), false) = (parent.journal, express) {
+            let durable = self.run_durable(j, parent, start, input);
+            return tracing::Instrument::instrument(durable, span).await;
+        }
         let exec = Exec::new(parent.m, parent.handler, &input, &self.options);
         let body = exec.body_from(start, input, express, None);
         match tracing::Instrument::instrument(body, span).await {
             Some(r) => r,
             None => Err(super::timed_out()),
+        }
+    }
+
+    /// A Standard child of a durable parent is an execution in the store, with its own
+    /// history (ASL-DMAP-01): started once (its ARN is drawn from the parent's seed, so a
+    /// replayed parent finds it), resumed where it stopped if the process died, and answered
+    /// from its record once closed. Its Tasks are exactly-once as any durable execution's.
+    async fn run_durable(
+        &self,
+        j: &super::journal::Journal,
+        parent: &Exec<'_>,
+        start: crate::machine::StateId,
+        input: Value,
+    ) -> Result<Value, ExecutionError> {
+        let store = j.shared_store();
+        let broken = |e: crate::store::StoreError| ExecutionError {
+            error: Some("States.Runtime".into()),
+            cause: Some(format!("the execution store failed: {e}")),
+        };
+        let o = &self.options;
+        let arn = o.execution_id.clone().unwrap_or_default();
+        let rec = match store.execution(&arn).map_err(broken)? {
+            Some(rec) => rec,
+            None => {
+                let new = crate::store::NewExecution {
+                    arn: arn.clone(),
+                    name: o.execution_name.clone().unwrap_or_default(),
+                    state_machine_arn: o.state_machine_id.clone().unwrap_or_default(),
+                    input: input.to_string(),
+                    start_date: parent.now(),
+                    seed: o.seed.unwrap_or_default(),
+                    // No revision and a machine ARN no engine registers: only its parent
+                    // runs it.
+                    revision_id: None,
+                    lease: None,
+                    tags: Vec::new(),
+                };
+                store.insert_execution(&new).map_err(broken)?;
+                store
+                    .execution(&arn)
+                    .map_err(broken)?
+                    .ok_or_else(|| broken(crate::store::StoreError::NotFound(arn.clone())))?
+            }
+        };
+        // A Map Run being redriven redrives its children that did not succeed; those that
+        // did keep their results (ASL-WF-06).
+        let rec = match rec.status {
+            Status::Failed | Status::TimedOut | Status::Aborted if self.redrive => {
+                let count = rec.redrive_count + 1;
+                let event = crate::store::HistoryRecord {
+                    id: rec.events + 1,
+                    previous_id: rec.events,
+                    timestamp: parent.now(),
+                    kind: "ExecutionRedriven".into(),
+                    key: format!("@{count}"),
+                    details: Some(crate::json!({ "redriveCount": count })),
+                };
+                store.reopen(&arn, &event).map_err(broken)?
+            }
+            _ => rec,
+        };
+        if rec.status == Status::Running {
+            let ran = super::run_durable_child(
+                parent.m,
+                parent.handler,
+                store.clone(),
+                rec,
+                parent.now(),
+                o.objects.clone(),
+                start,
+            )
+            .await;
+            if let Err(e) = ran {
+                return Err(ExecutionError {
+                    error: Some("States.Runtime".into()),
+                    cause: Some(format!("the child execution {arn} stopped: {e}")),
+                });
+            }
+        }
+        let done = store
+            .execution(&arn)
+            .map_err(broken)?
+            .ok_or_else(|| broken(crate::store::StoreError::NotFound(arn.clone())))?;
+        match done.status {
+            Status::Succeeded => Ok(done
+                .output
+                .as_deref()
+                .and_then(|o| serde_json::from_str(o).ok())
+                .unwrap_or(Value::Null)),
+            _ => Err(ExecutionError {
+                error: done.error,
+                cause: done.cause,
+            }),
         }
     }
 }

@@ -363,6 +363,11 @@ impl Journal {
         &*self.store
     }
 
+    /// The store, shared (a Distributed Map's Standard children live in it too).
+    pub(crate) fn shared_store(&self) -> Arc<dyn Store> {
+        self.store.clone()
+    }
+
     /// A task token of this execution.
     pub(crate) fn task_token(&self, token: &str) -> Result<Option<TokenRecord>, ()> {
         self.store.token(token).map_err(|e| self.fail(e))

@@ -280,8 +280,23 @@ pub async fn run_durable_with(
     objects: Option<Arc<dyn crate::objects::ObjectStore>>,
 ) -> Result<Outcome, Stopped> {
     let span = tracing::info_span!("execution", machine = machine.name, arn = %rec.arn);
-    let run = run_durable_in(machine, handler, store, rec, now, objects);
+    let run = run_durable_in(machine, handler, store, rec, now, objects, None);
     tracing::Instrument::instrument(run, span).await
+}
+
+/// Runs, or resumes, a Distributed Map's Standard child `rec` from the processor's `start`
+/// in its parent's process: durable as any execution (its own history; a Task whose outcome
+/// is recorded is not called again), but never unloaded — its parent waits for its end.
+pub(crate) async fn run_durable_child(
+    machine: &'static Machine,
+    handler: &dyn Dispatch,
+    store: Arc<dyn crate::store::Store>,
+    rec: crate::store::ExecutionRecord,
+    now: Timestamp,
+    objects: Option<Arc<dyn crate::objects::ObjectStore>>,
+    start: StateId,
+) -> Result<Outcome, Stopped> {
+    run_durable_in(machine, handler, store, rec, now, objects, Some(start)).await
 }
 
 async fn run_durable_in(
@@ -291,6 +306,7 @@ async fn run_durable_in(
     rec: crate::store::ExecutionRecord,
     now: Timestamp,
     objects: Option<Arc<dyn crate::objects::ObjectStore>>,
+    child_from: Option<StateId>,
 ) -> Result<Outcome, Stopped> {
     let journal =
         Journal::load(store, &rec, rec.seed, rec.redrive_count).map_err(Stopped::Store)?;
@@ -325,7 +341,12 @@ async fn run_durable_in(
         At::Execution,
         || crate::json!({ "input": rec.input, "roleArn": exec.execution(false)["RoleArn"] }),
     );
-    let body = exec.body(input);
+    let body = async {
+        match child_from {
+            None => exec.body(input).await,
+            Some(start) => exec.body_from(start, input, false, None).await,
+        }
+    };
     // Replay is over the first time the whole execution waits (see `journal.rs`); when all
     // that is left waits for callbacks, the execution is unloaded.
     let mut body = std::pin::pin!(body);
@@ -347,7 +368,7 @@ async fn run_durable_in(
                 released = true;
                 journal.release();
                 cx.waker().wake_by_ref();
-            } else if journal.only_parked() {
+            } else if child_from.is_none() && journal.only_parked() {
                 return std::task::Poll::Ready(None);
             }
         }

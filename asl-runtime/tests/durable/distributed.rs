@@ -164,17 +164,19 @@ async fn a_map_run_is_recorded_and_not_run_again_on_replay_sqlite() {
 async fn a_failed_map_run_is_redriven() {
     let store: Arc<dyn Store> = Arc::new(MemoryStore::new());
     let broken = Arc::new(std::sync::atomic::AtomicBool::new(true));
-    let b = broken.clone();
+    let calls = Arc::new(std::sync::Mutex::new(Vec::new()));
+    let (b, c) = (broken.clone(), calls.clone());
     let engine = Engine::with_store(store.clone()).with_tokio_clock(t0());
     let sm = engine.register(
         "FanOut",
         FanOut::with_dynamic(handler_fn(move |input: Value, cx: TaskContext| {
-            let b = b.clone();
+            let (b, c) = (b.clone(), c.clone());
             async move {
                 if cx.state == "Ask" {
                     return Err(asl_runtime::TaskError::new("NoAsk", "not here"));
                 }
                 let n = input.as_i64().unwrap_or(0);
+                c.lock().unwrap().push(n);
                 if n == 2 && b.load(Ordering::SeqCst) {
                     return Err(asl_runtime::TaskError::new("Broken", "item 2"));
                 }
@@ -215,6 +217,11 @@ async fn a_failed_map_run_is_redriven() {
     assert_eq!(runs[0].arn, run.arn);
     assert_eq!(runs[0].status, Status::Succeeded);
     assert_eq!(runs[0].result.as_deref(), Some("[1,4,9]"));
+    // Only the child that failed ran again; the others kept their results (each child is an
+    // execution of its own, redriven or not).
+    let mut seen = calls.lock().unwrap().clone();
+    seen.sort();
+    assert_eq!(seen, [1, 2, 2, 3]);
 }
 
 asl_runtime::asl! {
@@ -252,4 +259,115 @@ async fn batches_and_items_are_counted_apart() {
     let run = store.map_runs(&x.execution_arn).unwrap().remove(0);
     assert_eq!((run.counts.total, run.counts.succeeded), (3, 3));
     assert_eq!((run.item_counts.total, run.item_counts.succeeded), (5, 5));
+}
+
+asl_runtime::asl! {
+    pub Slow = {
+        "StartAt": "Fan",
+        "States": {
+            "Fan": {
+                "Type": "Map",
+                "Label": "Slow",
+                "MaxConcurrency": 1,
+                "ItemProcessor": {
+                    "ProcessorConfig": { "Mode": "DISTRIBUTED", "ExecutionType": "STANDARD" },
+                    "StartAt": "Work",
+                    "States": {
+                        "Work": { "Type": "Task", "Resource": "arn:aws:states:::lambda:invoke", "Next": "Twice" },
+                        "Twice": { "Type": "Task", "Resource": "arn:aws:states:::lambda:invoke", "End": true }
+                    }
+                },
+                "End": true
+            }
+        }
+    }
+}
+
+/// Standard children are durable executions: the process dies in the middle of a Map Run,
+/// the parent is resumed, and it finds its children in the store — the finished ones answer
+/// from their records, the one in flight resumes where it stopped (its recorded Task is not
+/// called again, the attempt in flight is dispatched again with its idempotency key), the
+/// others start. Each child has its own history (ASL-DMAP-01, ASL-WF-01).
+#[tokio::test(start_paused = true)]
+async fn standard_children_survive_a_crash_exactly_once() {
+    use asl_runtime::engine::Compiled;
+    use asl_runtime::store::NewExecution;
+    let store: Arc<dyn Store> = Arc::new(MemoryStore::new());
+    let calls = Arc::new(std::sync::Mutex::new(Vec::<(String, String)>::new()));
+    let c = calls.clone();
+    let m = Slow::with_dynamic(handler_fn(move |input: Value, cx: TaskContext| {
+        let c = c.clone();
+        async move {
+            c.lock().unwrap().push((
+                cx.state.to_owned(),
+                cx.idempotency_key.as_deref().unwrap_or("").to_owned(),
+            ));
+            tokio::time::sleep(Duration::from_secs(10)).await;
+            Ok(input)
+        }
+    }));
+    let arn = "arn:aws:states:us-east-1:123456789012:execution:Slow:s-1";
+    store
+        .insert_execution(&NewExecution {
+            arn: arn.into(),
+            name: "s-1".into(),
+            state_machine_arn: "arn:aws:states:us-east-1:123456789012:stateMachine:Slow".into(),
+            input: "[1, 2, 3]".into(),
+            start_date: t0(),
+            seed: 9,
+            revision_id: None,
+            lease: None,
+            tags: Vec::new(),
+        })
+        .unwrap();
+    let dispatch = m.dispatcher();
+    let run = |now| {
+        let rec = store.execution(arn).unwrap().unwrap();
+        asl_runtime::driver::run_durable(m.descriptor(), &*dispatch, store.clone(), rec, now)
+    };
+    // 45 s: child 1 done (20 s), child 2 done (40 s), child 3 in its first Task.
+    let cut = tokio::time::timeout(Duration::from_secs(45), run(t0())).await;
+    assert!(
+        cut.is_err(),
+        "the process dies in the middle of the Map Run"
+    );
+    let before = calls.lock().unwrap().len();
+    assert_eq!(before, 5);
+    run(t0() + asl_runtime::__private::jiff::SignedDuration::from_secs(45))
+        .await
+        .unwrap();
+    let done = store.execution(arn).unwrap().unwrap();
+    assert_eq!(done.status, Status::Succeeded);
+    assert_eq!(done.output.as_deref(), Some("[1,2,3]"));
+
+    let calls = calls.lock().unwrap().clone();
+    // 6 Tasks in all, plus the one in flight at the crash dispatched again with its key.
+    assert_eq!(calls.len(), 7, "{calls:#?}");
+    let keys: std::collections::BTreeSet<&String> = calls.iter().map(|c| &c.1).collect();
+    assert_eq!(keys.len(), 6, "one key per Task attempt: {calls:#?}");
+    assert_eq!(
+        calls[4], calls[5],
+        "the attempt in flight, dispatched again"
+    );
+
+    // Three children, each an execution of Slow/Slow with its own history.
+    let children: Vec<_> = store
+        .list_executions(&asl_runtime::store::ListQuery {
+            state_machine_arn: Some("arn:aws:states:us-east-1:123456789012:stateMachine:Slow/Slow"),
+            ..Default::default()
+        })
+        .unwrap()
+        .items;
+    assert_eq!(children.len(), 3);
+    for child in &children {
+        assert_eq!(child.status, Status::Succeeded);
+        let kinds: Vec<String> = store
+            .events(&child.arn, 1, 0)
+            .unwrap()
+            .into_iter()
+            .map(|e| e.kind)
+            .collect();
+        assert_eq!(kinds.iter().filter(|k| *k == "ExecutionStarted").count(), 1);
+        assert_eq!(kinds.iter().filter(|k| *k == "TaskSucceeded").count(), 2);
+    }
 }
