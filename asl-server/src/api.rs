@@ -433,6 +433,77 @@ impl Server {
         Ok(shapes::describe_execution(&e, redrivable))
     }
 
+    /// ListExecutions of a Map Run: its Standard children (Express ones keep no record, as
+    /// on AWS), oldest last, each with its `mapRunArn`.
+    fn list_map_run_executions(&self, r: &Request<'_>, map_run: &str) -> Answer {
+        check_arn(map_run, "mapRun")?;
+        if self.store().map_run(map_run)?.is_none() {
+            return Err(Fault::new(
+                "ResourceNotFound",
+                format!("Resource not found: '{map_run}'"),
+            ));
+        }
+        let machine = shapes::map_run_state_machine(map_run);
+        let status = match r.str("statusFilter")? {
+            Some(s) => Some(
+                Status::parse(s)
+                    .ok_or_else(|| Fault::validation(format!("Invalid statusFilter '{s}'")))?,
+            ),
+            None => None,
+        };
+        // The children of every Map Run of that label, kept when they carry this one's tag.
+        let mut children = Vec::new();
+        let mut token: Option<String> = None;
+        loop {
+            let page = self.store().list_executions(&ListQuery {
+                state_machine_arn: Some(&machine),
+                status,
+                limit: 1000,
+                next_token: token.as_deref(),
+            })?;
+            for e in page.items {
+                let tags = self.store().tags(&e.arn)?;
+                if tags
+                    .iter()
+                    .any(|(k, v)| k == asl_runtime::driver::MAP_RUN_TAG && v == map_run)
+                {
+                    children.push(e);
+                }
+            }
+            match page.next_token {
+                Some(t) => token = Some(t),
+                None => break,
+            }
+        }
+        let from = match r.str("nextToken")? {
+            None => 0,
+            Some(t) => t
+                .strip_prefix('m')
+                .and_then(|n| n.parse::<usize>().ok())
+                .filter(|&n| n <= children.len())
+                .ok_or_else(|| Fault::new("InvalidToken", format!("Invalid token: '{t}'")))?,
+        };
+        let limit = match r.int("maxResults", 1000)?.unwrap_or(0) {
+            0 => 100,
+            n => n as usize,
+        };
+        let items: Vec<Value> = children
+            .iter()
+            .skip(from)
+            .take(limit)
+            .map(|e| {
+                let mut item = shapes::execution_item(e);
+                item["mapRunArn"] = json!(map_run);
+                item
+            })
+            .collect();
+        let mut out = json!({ "executions": items });
+        if from + limit < children.len() {
+            out["nextToken"] = json!(format!("m{}", from + limit));
+        }
+        Ok(out)
+    }
+
     fn list_map_runs(&self, r: &Request<'_>) -> Answer {
         let arn = r.required("executionArn")?;
         check_arn(arn, "execution")?;
@@ -465,13 +536,10 @@ impl Server {
     }
 
     fn list_executions(&self, r: &Request<'_>) -> Answer {
-        let arn = r.str("stateMachineArn")?;
-        if r.str("mapRunArn")?.is_some() {
-            return Err(Fault::new(
-                "ResourceNotFound",
-                "Distributed Map runs are not supported by asl serve yet",
-            ));
+        if let Some(map_run) = r.str("mapRunArn")? {
+            return self.list_map_run_executions(r, map_run);
         }
+        let arn = r.str("stateMachineArn")?;
         let arn = arn.ok_or_else(|| {
             Fault::validation("Must specify either a stateMachineArn or a mapRunArn")
         })?;

@@ -113,6 +113,21 @@ m = sfn.describe_map_run(mapRunArn=runs[0]["mapRunArn"])
 counts = m["executionCounts"]
 check(m["status"] == "SUCCEEDED" and counts["succeeded"] == ROWS and counts["total"] == ROWS,
       f"DescribeMapRun: {m}")
+# The Standard children are executions of their own: listed by Map Run, each with its history.
+children, token = [], None
+while True:
+    page = sfn.list_executions(mapRunArn=runs[0]["mapRunArn"], maxResults=25,
+                               **({"nextToken": token} if token else {}))
+    children += page["executions"]
+    token = page.get("nextToken")
+    if not token:
+        break
+check(len(children) == ROWS and all(c["status"] == "SUCCEEDED" and c["mapRunArn"] == runs[0]["mapRunArn"]
+                                    for c in children), f"ListExecutions by Map Run: {len(children)}")
+check(children[0]["stateMachineArn"].endswith(":stateMachine:Import/Orders"), f"{children[0]}")
+child_kinds = [e["type"] for e in all_events(sfn, children[0]["executionArn"])]
+check(child_kinds[0] == "ExecutionStarted" and "TaskSucceeded" in child_kinds
+      and child_kinds[-1] == "ExecutionSucceeded", f"a child's own history: {child_kinds}")
 kinds = [e["type"] for e in all_events(sfn, x)]
 check("MapRunStarted" in kinds and "MapRunSucceeded" in kinds and "TaskStateEntered" in kinds,
       f"the history: {kinds}")

@@ -551,6 +551,7 @@ impl MapRun {
             _ => (uuid::Uuid::new_v4().to_string(), None),
         };
         Child {
+            map_run: self.arn.clone(),
             redrive: self.redrive,
             options: Options {
                 execution_id: Some(format!("{}:execution:{}:{name}", self.prefix, self.machine)),
@@ -569,9 +570,14 @@ impl MapRun {
     }
 }
 
+/// The tag a Standard child carries: its Map Run's ARN.
+pub const MAP_RUN_TAG: &str = "asl:mapRun";
+
 /// A child execution of a Map Run.
 struct Child {
     options: Options,
+    /// Its Map Run's ARN.
+    map_run: String,
     /// Its Map Run is being redriven: a child that did not succeed is redriven too.
     redrive: bool,
 }
@@ -635,7 +641,8 @@ impl Child {
                     // runs it.
                     revision_id: None,
                     lease: None,
-                    tags: Vec::new(),
+                    // ListExecutions by Map Run finds its children by it.
+                    tags: vec![(MAP_RUN_TAG.to_owned(), self.map_run.clone())],
                 };
                 store.insert_execution(&new).map_err(broken)?;
                 store

@@ -44,6 +44,7 @@ mod visit;
 mod wait;
 
 pub use crate::error::ExecutionError;
+pub use distributed::MAP_RUN_TAG;
 pub use history::Event;
 pub use quota::MAX_PAYLOAD_BYTES;
 pub use retry::error_matches;
