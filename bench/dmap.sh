@@ -20,22 +20,13 @@ moto_items="${MOTO_ITEMS:-10000}"
 out="$(mktemp -d)"
 trap 'kill $(jobs -p) 2>/dev/null || true; rm -rf "$out"' EXIT
 
-venv="${ASL_BENCH_VENV:-${XDG_CACHE_HOME:-$HOME/.cache}/asl-bench-venv}"
-if [ ! -x "$venv/bin/moto_server" ]; then
-  python3 -m venv "$venv"
-  "$venv/bin/pip" install --quiet --disable-pip-version-check "moto[server]==5.2.1" boto3==1.43.11
-fi
+. "$here/moto.sh"
+bench_venv
 
 echo "== building (release)"
 (cd "$root" && cargo build --release -q -p asl-bench --bin dmap)
 
-port=$(( 20000 + RANDOM % 10000 ))
-"$venv/bin/moto_server" -H 127.0.0.1 -p "$port" > "$out/moto.log" 2>&1 &
-moto="http://127.0.0.1:$port"
-for _ in $(seq 100); do
-  curl -s -o /dev/null "$moto/moto-api/" && break
-  sleep 0.1
-done
+start_moto "$out"
 echo "moto_server $("$venv/bin/pip" show moto | grep Version): $moto"
 
 echo "== asl: $items items, MaxConcurrency $concurrency"

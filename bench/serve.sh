@@ -18,11 +18,8 @@ clients="${2:-16}"
 out="$(mktemp -d)"
 trap 'kill $(jobs -p) 2>/dev/null || true; rm -rf "$out"' EXIT
 
-venv="${ASL_BENCH_VENV:-${XDG_CACHE_HOME:-$HOME/.cache}/asl-bench-venv}"
-if [ ! -x "$venv/bin/moto_server" ]; then
-  python3 -m venv "$venv"
-  "$venv/bin/pip" install --quiet --disable-pip-version-check "moto[server]==5.2.1" boto3==1.43.11
-fi
+. "$here/moto.sh"
+bench_venv
 py="$venv/bin/python"
 
 echo "== building (release)"
@@ -31,18 +28,12 @@ echo "== building (release)"
 echo "== starting asl serve and moto_server"
 "$root/target/release/asl" serve --port 0 --db "$out/asl.db" --log-dir "$out/logs" \
   --mock-config "$here/serve/MockConfigFile.json" 2> "$out/asl.err" &
-moto_port=$(( 20000 + RANDOM % 10000 ))
-"$venv/bin/moto_server" -p "$moto_port" > "$out/moto.log" 2>&1 &
+start_moto "$out"
 for _ in $(seq 100); do
   grep -q "http://" "$out/asl.err" 2>/dev/null && break
   sleep 0.1
 done
 asl=$(grep -o "http://[0-9.:]*" "$out/asl.err" | head -1)
-moto="http://127.0.0.1:$moto_port"
-for _ in $(seq 100); do
-  curl -s -o /dev/null "$moto/moto-api/" && break
-  sleep 0.1
-done
 echo "asl serve: $asl, moto_server $("$venv/bin/pip" show moto | grep Version): $moto"
 
 asl_arns=$("$py" "$here/serve/setup.py" "$asl")

@@ -864,35 +864,28 @@ impl ObjectStore for S3 {
         prefix: &'a str,
         token: Option<String>,
     ) -> BoxFuture<'a, Result<ObjectPage, ObjectError>> {
+        // One page of the same listing `list_objects_v2` pages through, from `token`.
+        let mut pages = ObjectPages {
+            token,
+            ..self.list_objects_v2(bucket, (!prefix.is_empty()).then_some(prefix))
+        };
         Box::pin(async move {
-            let out = self
-                .client
-                .list_objects_v2()
-                .bucket(bucket)
-                .set_prefix((!prefix.is_empty()).then(|| prefix.to_owned()))
-                .set_continuation_token(token)
-                .send()
-                .await
-                .map_err(|e| object_error(sdk_error(e, "ListObjectsV2")))?;
-            let objects = out
-                .contents()
-                .iter()
+            let page = pages.next_page().await.unwrap_or(Ok(Vec::new()));
+            let objects = page
+                .map_err(object_error)?
+                .into_iter()
                 .map(|o| asl_runtime::objects::ObjectSummary {
-                    key: o.key().unwrap_or_default().to_owned(),
-                    size: u64::try_from(o.size().unwrap_or(0)).unwrap_or(0),
-                    etag: o.e_tag().unwrap_or_default().to_owned(),
-                    last_modified: o.last_modified().map_or(0, |t| t.secs()),
-                    storage_class: o
-                        .storage_class()
-                        .map_or("STANDARD", |s| s.as_str())
-                        .to_owned(),
+                    size: u64::try_from(o.size).unwrap_or(0),
+                    etag: o.e_tag.unwrap_or_default(),
+                    last_modified: o
+                        .last_modified
+                        .and_then(|t| t.parse::<jiff::Timestamp>().ok())
+                        .map_or(0, |t| t.as_second()),
+                    storage_class: o.storage_class.unwrap_or_else(|| "STANDARD".into()),
+                    key: o.key,
                 })
                 .collect();
-            let next = if out.is_truncated().unwrap_or(false) {
-                out.next_continuation_token().map(str::to_owned)
-            } else {
-                None
-            };
+            let next = if pages.done { None } else { pages.token };
             Ok(asl_runtime::objects::ObjectPage { objects, next })
         })
     }

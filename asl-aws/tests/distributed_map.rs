@@ -278,3 +278,37 @@ async fn a_million_items_in_bounded_memory() {
     assert_eq!(lines, ROWS);
     assert!(last.ends_with(b"}\n"), "each line is an output");
 }
+
+/// S3 as the object store lists page by page: 1,005 objects (two pages of ListObjectsV2)
+/// under a prefix are 1,005 items with AWS's listing fields (ASL-DMAP-02).
+#[tokio::test]
+async fn a_listing_of_s3_pages_through() {
+    let aws = integrations();
+    let bucket = unique("listing");
+    ok(
+        &aws,
+        "arn:aws:states:::aws-sdk:s3:createBucket",
+        json!({ "Bucket": bucket }).into(),
+    )
+    .await;
+    let s3 = aws.s3().clone();
+    for i in 0..1005 {
+        s3.put(&bucket, &format!("logs/{i:04}.txt"), b"hello".to_vec())
+            .await
+            .unwrap();
+    }
+    s3.put(&bucket, "other/x.txt", b"x".to_vec()).await.unwrap();
+    let (mut token, mut items) = (None, Vec::new());
+    loop {
+        let page = s3.list(&bucket, "logs/", token.take()).await.unwrap();
+        items.extend(page.objects);
+        match page.next {
+            Some(t) => token = Some(t),
+            None => break,
+        }
+    }
+    assert_eq!(items.len(), 1005);
+    assert_eq!(items[0].key, "logs/0000.txt");
+    assert_eq!(items[0].size, 5);
+    assert!(items[0].etag.starts_with('"') && items[0].last_modified > 1_600_000_000);
+}

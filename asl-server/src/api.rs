@@ -475,33 +475,15 @@ impl Server {
                 None => break,
             }
         }
-        let from = match r.str("nextToken")? {
-            None => 0,
-            Some(t) => t
-                .strip_prefix('m')
-                .and_then(|n| n.parse::<usize>().ok())
-                .filter(|&n| n <= children.len())
-                .ok_or_else(|| Fault::new("InvalidToken", format!("Invalid token: '{t}'")))?,
-        };
-        let limit = match r.int("maxResults", 1000)?.unwrap_or(0) {
-            0 => 100,
-            n => n as usize,
-        };
-        let items: Vec<Value> = children
+        let items = children
             .iter()
-            .skip(from)
-            .take(limit)
             .map(|e| {
                 let mut item = shapes::execution_item(e);
                 item["mapRunArn"] = json!(map_run);
                 item
             })
             .collect();
-        let mut out = json!({ "executions": items });
-        if from + limit < children.len() {
-            out["nextToken"] = json!(format!("m{}", from + limit));
-        }
-        Ok(out)
+        page(items, "executions", r)
     }
 
     fn list_map_runs(&self, r: &Request<'_>) -> Answer {
@@ -510,29 +492,11 @@ impl Server {
         // ExecutionDoesNotExist for an unknown execution.
         self.engine().describe_execution(arn)?;
         let runs = self.store().map_runs(arn)?;
-        let from = match r.str("nextToken")? {
-            None => 0,
-            Some(t) => t
-                .strip_prefix('m')
-                .and_then(|n| n.parse::<usize>().ok())
-                .filter(|&n| n <= runs.len())
-                .ok_or_else(|| Fault::new("InvalidToken", format!("Invalid token: '{t}'")))?,
-        };
-        let limit = match r.int("maxResults", 1000)?.unwrap_or(0) {
-            0 => 100,
-            n => n as usize,
-        };
-        let page: Vec<Value> = runs
-            .iter()
-            .skip(from)
-            .take(limit)
-            .map(shapes::map_run_item)
-            .collect();
-        let mut out = json!({ "mapRuns": page });
-        if from + limit < runs.len() {
-            out["nextToken"] = json!(format!("m{}", from + limit));
-        }
-        Ok(out)
+        page(
+            runs.iter().map(shapes::map_run_item).collect(),
+            "mapRuns",
+            r,
+        )
     }
 
     fn list_executions(&self, r: &Request<'_>) -> Answer {

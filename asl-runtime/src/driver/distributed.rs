@@ -87,21 +87,20 @@ impl Visit<'_, '_> {
             Some(r) => {
                 let params = match &r.parameters {
                     None => Value::object(Map::new()),
-                    Some(t) => match q {
-                        Some(q) => self.eval(q.template(t, "Arguments"))?,
-                        None => self.local(crate::template::eval(t, &e))?,
-                    },
+                    Some(t) => self.field_template(t, "Arguments", &e, q)?,
                 };
-                let max_items = match &r.max_items {
-                    // A negative count fails the Map Run once started (recorded cases).
-                    Some(Seconds::Path(p)) => match crate::path::select(p, &e).ok() {
-                        Some(v) if v.as_i64().is_some_and(|n| n < 0) => v.as_i64(),
-                        _ => self
-                            .eval(int_field(r.max_items.as_ref(), "MaxItemsPath", &e, q))?
-                            .map(|n| i64::try_from(n).unwrap_or(i64::MAX)),
-                    },
-                    other => self
-                        .eval(int_field(other.as_ref(), "MaxItemsPath", &e, q))?
+                // A negative count fails the Map Run once started (recorded cases).
+                let negative = match &r.max_items {
+                    Some(Seconds::Path(p)) => crate::path::select(p, &e)
+                        .ok()
+                        .and_then(|v| v.as_i64())
+                        .filter(|&n| n < 0),
+                    _ => None,
+                };
+                let max_items = match negative {
+                    Some(n) => Some(n),
+                    None => self
+                        .eval(int_field(r.max_items.as_ref(), "MaxItemsPath", &e, q))?
                         .map(|n| i64::try_from(n).unwrap_or(i64::MAX)),
                 };
                 Some((r, params, max_items))
@@ -110,10 +109,7 @@ impl Visit<'_, '_> {
         };
         let writer_params = match d.writer.as_ref().and_then(|w| w.parameters.as_ref()) {
             None => Value::Null,
-            Some(t) => match q {
-                Some(q) => self.eval(q.template(t, "Arguments"))?,
-                None => self.local(crate::template::eval(t, &e))?,
-            },
+            Some(t) => self.field_template(t, "Arguments", &e, q)?,
         };
 
         let mut run = MapRun::new(self, d, attempt);
@@ -363,6 +359,21 @@ impl Visit<'_, '_> {
         Ok(result)
     }
 
+    /// A template field of the Map (an ItemReader's or ResultWriter's `Parameters` /
+    /// `Arguments`, `BatchInput`): JSONata when the state is, else a JSONPath payload template.
+    fn field_template(
+        &self,
+        t: &asl_syntax::template::Template,
+        field: &str,
+        e: &crate::Env<'_>,
+        q: Option<&crate::query::Query<'_>>,
+    ) -> Result<Value, Failure> {
+        match q {
+            Some(q) => self.eval(q.template(t, field)),
+            None => self.local(crate::template::eval(t, e)),
+        }
+    }
+
     /// Writes the Map Run to the store of a durable run. A failed write stops the run as
     /// any failed write does: the execution stays RUNNING, to be resumed.
     fn put(&self, r: &MapRunRecord) -> Result<(), Failure> {
@@ -407,10 +418,7 @@ impl Visit<'_, '_> {
             });
         let batch_input = match &b.batch_input {
             None => None,
-            Some(t) => Some(match q {
-                Some(q) => self.eval(q.template(t, "BatchInput"))?,
-                None => self.local(crate::template::eval(t, &e))?,
-            }),
+            Some(t) => Some(self.field_template(t, "BatchInput", &e, q)?),
         };
         // The size of `{"BatchInput":…,"Items":[]}`; each item adds its JSON and a comma.
         let base = match &batch_input {
